@@ -1,0 +1,10 @@
+"""kremlin-data: typed Arrow/Parquet tables of en.kremlin.ru transcripts."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("kremlin-data")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

@@ -1,0 +1,72 @@
+"""The Page type: what every input format is parsed into, and all that comes after reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Issue:
+    """Something in an input that the parser could not place, with where it stands."""
+
+    line_no: int | None
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Turn:
+    """One speaker turn: a label and the paragraphs spoken under it.
+
+    ``label`` is the label as printed, without its colon and without the parenthetical note;
+    ``person_id`` is the site's catalogue id of the person when the page links the label to
+    one (HTML only).
+    """
+
+    label: str
+    paragraphs: list[str]
+    label_note: str | None = None
+    subheading: str | None = None
+    follows_omission: bool = False
+    line_no: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(slots=True)
+class Page:
+    """One en.kremlin.ru page, whatever format it came in.
+
+    Text and HTML parsers both return this; nothing after it knows the source format.
+    ``narration`` holds body paragraphs that no speaker says: all of a news item's body, or
+    the paragraphs before the first turn of a transcript.
+    """
+
+    source_path: str
+    source_line: int = 1
+    content_sha256: str = ""
+    section: str | None = None
+    title: str | None = None
+    lead: str | None = None
+    date: dt.date | None = None
+    time: dt.time | None = None
+    place: str | None = None
+    is_announcement: bool = False
+    site_id: int | None = None
+    url: str | None = None
+    photo_captions: list[str] = field(default_factory=list)
+    subheadings: list[str] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)
+    narration: list[str] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    n_omissions: int = 0
+    geography: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    geography_codes: list[str] = field(default_factory=list)
+    topic_ids: list[int] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
+    linked_persons: dict[str, int] = field(default_factory=dict)
+    published_in: list[str] = field(default_factory=list)
+    published_at: dt.datetime | None = None
+    issues: list[Issue] = field(default_factory=list)

@@ -1,0 +1,223 @@
+"""Every column defined once (Arrow type, description, unit); the table schemas; rows -> Arrow tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+MOSCOW = "Europe/Moscow"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column: its name, Arrow type, description and unit (if it has one)."""
+
+    name: str
+    type: pa.DataType
+    description: str
+    unit: str | None = None
+    nullable: bool = True
+
+    @property
+    def column(self) -> str:
+        """The column name, without a table qualifier."""
+        return self.name.rpartition(".")[2]
+
+    def to_arrow(self) -> pa.Field:
+        """The pyarrow field, with description and unit in its metadata."""
+        meta = {"description": self.description}
+        if self.unit:
+            meta["unit"] = self.unit
+        return pa.field(self.column, self.type, nullable=self.nullable, metadata=meta)
+
+
+STR = pa.string()
+LIST_STR = pa.list_(pa.string())
+
+_FIELDS: list[Field] = [
+    # keys
+    Field("event_id", STR, "Stable event key: `kremlin-en-<site_id>` where the page gives the site's id "
+          "(HTML page, or a `Direct link` line); otherwise `kremlin-en-<yyyymmdd>-<hhmm>-<8 hex of sha1(title)>` "
+          "(`0000` when the page gives no time).", nullable=False),
+    Field("utterance_id", STR, "Stable turn key: `<event_id>.u<seq>`.", nullable=False),
+    Field("speaker_id", STR, "Stable person key: the speaker's name in lower-case ASCII with hyphens "
+          "(`vladimir-putin`); null for generic labels such as Question. One person keeps one id across "
+          "pages, and pages that link the site's person catalogue unify spellings."),
+    # events
+    Field("site_id", pa.int64(), "The article id on en.kremlin.ru (the `<id>` of `/events/president/news/<id>`), "
+          "when the page gives it."),
+    Field("url", STR, "Canonical page address on en.kremlin.ru, when the site id is known."),
+    Field("source_path", STR, "The input file the row was read from, as given to build (relative paths kept).",
+          nullable=False),
+    Field("source_line", pa.int32(), "Line (1-based) of the input file where the page starts; pages may be glued "
+          "in one file. For HTML input, 1.", nullable=False),
+    Field("section", STR, "The section line at the top of the page (`Events`)."),
+    Field("title", STR, "Page title."),
+    Field("lead", STR, "The lead paragraph under the title."),
+    Field("date", pa.date32(), "Date of the event as printed under the lead (announcements: the announced date)."),
+    Field("time", pa.time32("s"), "Local time of day (Moscow time as published) printed under the date, if any.",
+          unit="Europe/Moscow"),
+    Field("started_at", pa.timestamp("s", tz=MOSCOW), "date + time as a zoned timestamp; null when no time is "
+          "printed."),
+    Field("place", STR, "Place line under the date and time (`Sochi`, `The Kremlin, Moscow`)."),
+    Field("is_announcement", pa.bool_(), "True for announcement pages (`Announcement, <date>` instead of date and "
+          "time).", nullable=False),
+    Field("photo_captions", LIST_STR, "Captions of the page's photos (slider caption and in-body photo captions); "
+          "never utterance text."),
+    Field("subheadings", LIST_STR, "Sub-headings of the body, in page order, including video titles."),
+    Field("see_also", LIST_STR, "Titles of the `See also` boxes placed in the body (never utterance text)."),
+    Field("narration", LIST_STR, "Body paragraphs no speaker says: the whole body of a page without turns, or "
+          "the paragraphs before the first turn."),
+    Field("geography", LIST_STR, "Geography tags of the page footer."),
+    Field("topics", LIST_STR, "Topics tags of the page footer."),
+    Field("persons", LIST_STR, "Persons tags of the page footer, as printed (`Surname Given-name`)."),
+    Field("geography_codes", LIST_STR, "Country codes of the Geography tags (`/catalog/countries/<code>`), "
+          "HTML only; empty for text input."),
+    Field("topic_ids", pa.list_(pa.int64()), "Site ids of the Topics tags (`/catalog/keywords/<n>`), HTML only."),
+    Field("person_ids", pa.list_(pa.int64()), "Site person-catalogue ids of the Persons tags "
+          "(`/catalog/persons/<n>`), HTML only."),
+    Field("published_in", LIST_STR, "Sections the page is published in (`News`, `Transcripts`, ...)."),
+    Field("published_at", pa.timestamp("s", tz=MOSCOW), "Publication date and time from the footer."),
+    Field("n_utterances", pa.int32(), "Speaker turns on the page.", unit="turns", nullable=False),
+    Field("n_words", pa.int32(), "Words: `len(text.split())` of the turn text; for events, summed over the turns.",
+          unit="words", nullable=False),
+    Field("n_omissions", pa.int32(), "Omission markers (`<…>`) on the page.", unit="markers", nullable=False),
+    Field("content_sha256", STR, "SHA-256 of the page's input text (UTF-8, after decoding), for change "
+          "detection.", nullable=False),
+    Field("parser_version", STR, "Version of kremlin-data that parsed the page.", nullable=False),
+    # utterances
+    Field("seq", pa.int32(), "Position of the turn in the event, from 1.", nullable=False),
+    Field("speaker_label", STR, "The speaker label as printed, without colon and note "
+          "(`President of Russia Vladimir Putin`).", nullable=False),
+    Field("label_note", STR, "A parenthetical between label and colon (`retranslated`), without brackets."),
+    Field("speaker_name", STR, "The speaker's name without role (`Vladimir Putin`); null for generic labels."),
+    Field("speaker_role", STR, "The role printed before the name in this label (`President of Russia`), if any."),
+    Field("person_id", pa.int64(), "The site's person-catalogue id linked from the label or found for the name "
+          "on the page (HTML only)."),
+    Field("kind", STR, "Turn kind: `named` for a named speaker; for generic labels the label's word: "
+          "`question`, `remark`, `reply`, `response`, `interpreter`, `voice`.", nullable=False),
+    Field("subheading", STR, "The sub-heading the turn falls under, if any."),
+    Field("text", STR, "The turn's paragraphs joined by a newline; label removed, editorial brackets and "
+          "ellipses kept.", nullable=False),
+    Field("n_paragraphs", pa.int32(), "Paragraphs in the turn.", unit="paragraphs", nullable=False),
+    Field("follows_omission", pa.bool_(), "True when an omission marker stands right before the turn.",
+          nullable=False),
+    # speakers
+    Field("roles", LIST_STR, "Every role printed for the person, sorted."),
+    Field("labels", LIST_STR, "Every printed label form for the person, sorted."),
+    Field("n_events", pa.int32(), "Events in which the person speaks.", unit="events", nullable=False),
+    Field("speakers.n_utterances", pa.int32(), "Turns the person speaks, over all events.", unit="turns",
+          nullable=False),
+    Field("speakers.n_words", pa.int32(), "Words the person speaks, over all events.", unit="words",
+          nullable=False),
+    Field("first_date", pa.date32(), "Date of the first event in which the person speaks."),
+    Field("last_date", pa.date32(), "Date of the last event in which the person speaks."),
+    # parse_issues
+    Field("line_no", pa.int32(), "Line (1-based) in the input file; null where the problem is the whole file "
+          "(then `text` names the byte offset where relevant)."),
+    Field("parse_issues.text", STR, "The offending input line (cut to 300 characters) or a description of the "
+          "problem.", nullable=False),
+    Field("reason", STR, "Why the line was not placed: a short machine-readable code, then a colon and an "
+          "explanation.", nullable=False),
+]
+
+# A name qualified as `<table>.<column>` defines a column whose meaning differs in that one table.
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+if len(FIELDS) != len(_FIELDS):  # pragma: no cover - guards against editing mistakes at import
+    raise RuntimeError("a field is defined twice in schema.py")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: its name, description, column names in order, and primary key."""
+
+    name: str
+    description: str
+    columns: tuple[str, ...]
+    primary_key: tuple[str, ...]
+
+    def field(self, column: str) -> Field:
+        """The definition of one column, a table-qualified one first."""
+        qualified = FIELDS.get(f"{self.name}.{column}")
+        return qualified if qualified else FIELDS[column]
+
+    @property
+    def schema(self) -> pa.Schema:
+        """The Arrow schema, with the table description in its metadata."""
+        return pa.schema([self.field(c).to_arrow() for c in self.columns],
+                         metadata={"table": self.name, "description": self.description})
+
+
+EVENTS = Table(
+    "events", "One row per page (event).",
+    ("event_id", "site_id", "url", "source_path", "source_line", "section", "title", "lead", "date", "time",
+     "started_at", "place", "is_announcement", "photo_captions", "subheadings", "see_also", "narration",
+     "geography", "topics", "persons", "geography_codes", "topic_ids", "person_ids", "published_in",
+     "published_at", "n_utterances", "n_words", "n_omissions", "content_sha256", "parser_version"),
+    ("event_id",),
+)
+UTTERANCES = Table(
+    "utterances", "One row per speaker turn.",
+    ("utterance_id", "event_id", "seq", "speaker_label", "label_note", "speaker_name", "speaker_role",
+     "speaker_id", "person_id", "kind", "subheading", "text", "n_words", "n_paragraphs", "follows_omission"),
+    ("utterance_id",),
+)
+SPEAKERS = Table(
+    "speakers", "One row per named person who speaks.",
+    ("speaker_id", "speaker_name", "person_id", "roles", "labels", "n_events", "n_utterances", "n_words",
+     "first_date", "last_date"),
+    ("speaker_id",),
+)
+PARSE_ISSUES = Table(
+    "parse_issues", "One row per input line or file the parser could not place.",
+    ("source_path", "line_no", "text", "reason"),
+    (),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES)}
+
+
+class SchemaError(ValueError):
+    """Rows do not fit the table's schema."""
+
+
+def to_table(rows: Iterable[Mapping[str, Any]], table: Table) -> pa.Table:
+    """Build an Arrow table from row dicts, rejecting unknown and missing keys and nulls in required columns.
+
+    >>> to_table([{"source_path": "a.txt", "line_no": 3, "text": "x", "reason": "r: y"}],
+    ...          PARSE_ISSUES).num_rows
+    1
+    """
+    cols: dict[str, list[Any]] = {c: [] for c in table.columns}
+    expected = set(table.columns)
+    for i, row in enumerate(rows):
+        keys = set(row)
+        if keys != expected:
+            raise SchemaError(f"{table.name} row {i}: unknown keys {sorted(keys - expected)}, "
+                              f"missing keys {sorted(expected - keys)}")
+        for c in table.columns:
+            cols[c].append(row[c])
+    return columns_to_table(cols, table)
+
+
+def columns_to_table(cols: Mapping[str, Sequence[Any]], table: Table) -> pa.Table:
+    """Build an Arrow table from a dict of columns, with the same checks as `to_table`."""
+    if set(cols) != set(table.columns):
+        raise SchemaError(f"{table.name}: unknown columns {sorted(set(cols) - set(table.columns))}, "
+                          f"missing columns {sorted(set(table.columns) - set(cols))}")
+    schema = table.schema
+    arrays = []
+    for f in schema:
+        arr = pa.array(cols[f.name], type=f.type)
+        if not f.nullable and arr.null_count:
+            raise SchemaError(f"{table.name}.{f.name}: {arr.null_count} null value(s) in a required column")
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def empty_table(table: Table) -> pa.Table:
+    """A typed table with no rows."""
+    return table.schema.empty_table()
