@@ -1,0 +1,44 @@
+"""The only reader: Parquet tables in a build folder -> polars DataFrames (eager) and LazyFrames (lazy)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+DEFAULT_DIR = "parquet"
+TABLE_NAMES = ("events", "utterances", "speakers", "parse_issues", "claims", "event_tags", "topics",
+               "utterance_topics", "utterance_site_topics")
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The build folder: `path`, else `$KREMLIN_DATA_DIR`, else `parquet/`."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get("KREMLIN_DATA_DIR", DEFAULT_DIR))
+
+
+def table_path(table: str, path: str | os.PathLike[str] | None = None) -> Path:
+    """Where `table` lives in the build folder; a clear error when it is not there.
+
+    >>> table_path("events", "parquet").name
+    'events.parquet'
+    """
+    if table not in TABLE_NAMES:
+        raise ValueError(f"unknown table {table!r}; tables are {', '.join(TABLE_NAMES)}")
+    file = data_dir(path) / f"{table}.parquet"
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} not found: run `kremlin-data build` (or kd.build) to write the tables "
+                                f"into {file.parent}")
+    return file
+
+
+def scan(table: str, path: str | os.PathLike[str] | None = None) -> pl.LazyFrame:
+    """Lazily scan one table of the build folder."""
+    return pl.scan_parquet(table_path(table, path))
+
+
+def load(table: str, path: str | os.PathLike[str] | None = None) -> pl.DataFrame:
+    """Read one table of the build folder into memory."""
+    return pl.read_parquet(table_path(table, path))
