@@ -6,6 +6,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+class PageError(ValueError):
+    """The input is not a page at all (a listing page, another site, no page markers).
+
+    ``reason`` is a short code (`not_article`, `no_page`, ...); ``line_no`` the line, when one is to blame.
+    Build turns it into a parse_issues row naming the file and goes on with the other inputs.
+    """
+
+    def __init__(self, reason: str, message: str, line_no: int | None = None) -> None:
+        """Keep the reason code, the message and the line apart for the parse_issues row."""
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+        self.message = message
+        self.line_no = line_no
+
+
 @dataclass(slots=True)
 class Issue:
     """Something in an input that the parser could not place, with where it stands."""
