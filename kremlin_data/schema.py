@@ -124,6 +124,31 @@ _FIELDS: list[Field] = [
           "explanation.", nullable=False),
 ]
 
+_FIELDS += [
+    # event_tags, topics, utterance_topics, utterance_site_topics (kremlin_data/topics.py)
+    Field("tag_type", STR, "Which footer list the tag comes from: `topic`, `geography` or `person`.", nullable=False),
+    Field("tag", STR, "The tag as the site prints it, trimmed and with one spelling per tag (spellings that differ "
+          "only in spacing, dashes or case are merged into the most common one).", nullable=False),
+    Field("tag_id", STR, "The site's catalogue id of the tag where the HTML links it: keyword number for topics, "
+          "country or region code for geography, person-catalogue number for persons; null for text input."),
+    Field("topic_id", pa.int32(), "Learned topic number, from 1; topics are numbered by their total weight over all "
+          "turns, largest first. Numbers are only comparable within one build.", nullable=False),
+    Field("label", STR, "A readable name for the learned topic: its first three top terms that do not repeat a "
+          "word.", nullable=False),
+    Field("top_terms", LIST_STR, "The topic's ten highest-weighted terms (words and two-word phrases), "
+          "heaviest first.", nullable=False),
+    Field("term_weights", pa.list_(pa.float64()), "Weights of `top_terms` in the topic, relative to the first "
+          "(which is 1), rounded to 6 decimals.", nullable=False),
+    Field("topics.n_utterances", pa.int32(), "Turns whose first-ranked learned topic this is.", unit="turns",
+          nullable=False),
+    Field("weight", pa.float64(), "Share of the turn's topic weight that falls on this topic (the shares of all "
+          "topics of a turn sum to 1), rounded to 6 decimals.", unit="share", nullable=False),
+    Field("rank", pa.int8(), "Rank of the topic within the turn, 1 = heaviest; the top 3 are kept.", nullable=False),
+    Field("topic", STR, "A site topic name (as in the Topics tags) predicted for the turn.", nullable=False),
+    Field("probability", pa.float64(), "Classifier probability that the site would tag this turn's text with the "
+          "topic, rounded to 6 decimals; rows below 0.3 are left out.", unit="probability", nullable=False),
+]
+
 # A name qualified as `<table>.<column>` defines a column whose meaning differs in that one table.
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
 if len(FIELDS) != len(_FIELDS):  # pragma: no cover - guards against editing mistakes at import
@@ -177,7 +202,30 @@ PARSE_ISSUES = Table(
     (),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES)}
+EVENT_TAGS = Table(
+    "event_tags", "One row per tag in a page footer (Topics, Geography, Persons).",
+    ("event_id", "tag_type", "tag", "tag_id"),
+    ("event_id", "tag_type", "tag"),
+)
+TOPICS = Table(
+    "topics", "One row per topic learned from the words of the turns (TF-IDF + NMF).",
+    ("topic_id", "label", "top_terms", "term_weights", "n_utterances"),
+    ("topic_id",),
+)
+UTTERANCE_TOPICS = Table(
+    "utterance_topics", "The three heaviest learned topics of each turn, one row per (turn, topic).",
+    ("utterance_id", "topic_id", "weight", "rank"),
+    ("utterance_id", "topic_id"),
+)
+UTTERANCE_SITE_TOPICS = Table(
+    "utterance_site_topics", "Site topics predicted for each turn by a classifier trained on the tagged pages, "
+    "one row per (turn, topic) with probability at least 0.3.",
+    ("utterance_id", "topic", "probability"),
+    ("utterance_id", "topic"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES, EVENT_TAGS, TOPICS,
+                                                 UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS)}
 
 
 class SchemaError(ValueError):
