@@ -1,0 +1,109 @@
+"""A Page -> its events row and utterances rows (plain dicts keyed by the schema's column names). Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kremlin_data import __version__
+from kremlin_data.page import Page
+from kremlin_data.schema import MOSCOW
+from kremlin_data.speakers import (
+    fix_joined_name,
+    generic_kind,
+    persons_to_names,
+    short_label_names,
+    speaker_id,
+    split_label,
+)
+
+_TZ = ZoneInfo(MOSCOW)
+
+Row = dict[str, Any]
+
+
+def event_id(page: Page) -> str:
+    """`kremlin-en-<site id>`; without a site id, `kremlin-en-<yyyymmdd>-<hhmm>-<8 hex of sha1(title)>`.
+
+    The fallback uses only date, time and title, so fixing a typo in the body keeps the id.
+
+    >>> event_id(Page(source_path="x", site_id=68991))
+    'kremlin-en-68991'
+    """
+    if page.site_id is not None:
+        return f"kremlin-en-{page.site_id}"
+    day = page.date.strftime("%Y%m%d") if page.date else "00000000"
+    hhmm = page.time.strftime("%H%M") if page.time else "0000"
+    digest = hashlib.sha1((page.title or "").encode("utf-8")).hexdigest()[:8]
+    return f"kremlin-en-{day}-{hhmm}-{digest}"
+
+
+def _zoned(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=_TZ) if value is not None else None
+
+
+def page_rows(page: Page) -> tuple[Row, list[Row]]:
+    """The events row and the utterances rows of one page."""
+    eid = event_id(page)
+    known = short_label_names(t.label for t in page.turns) | set(persons_to_names(page.persons))
+    utterances: list[Row] = []
+    for seq, turn in enumerate(page.turns, start=1):
+        kind = generic_kind(turn.label) or "named"
+        name, role = split_label(turn.label, known) if kind == "named" else (None, None)
+        text = "\n".join(turn.paragraphs)
+        person = turn.person_id
+        if person is None and name is not None:
+            person = page.linked_persons.get(name)
+        utterances.append({
+            "utterance_id": f"{eid}.u{seq}",
+            "event_id": eid,
+            "seq": seq,
+            "speaker_label": turn.label,
+            "label_note": turn.label_note,
+            "speaker_name": fix_joined_name(name) if name else None,
+            "speaker_role": role,
+            "speaker_id": speaker_id(name) if name else None,
+            "person_id": person,
+            "kind": kind,
+            "subheading": turn.subheading,
+            "text": text,
+            "n_words": len(text.split()),
+            "n_paragraphs": len(turn.paragraphs),
+            "follows_omission": turn.follows_omission,
+        })
+    started = dt.datetime.combine(page.date, page.time) if page.date and page.time else None
+    event: Row = {
+        "event_id": eid,
+        "site_id": page.site_id,
+        "url": page.url,
+        "source_path": page.source_path,
+        "source_line": page.source_line,
+        "section": page.section,
+        "title": page.title,
+        "lead": page.lead,
+        "date": page.date,
+        "time": page.time,
+        "started_at": _zoned(started),
+        "place": page.place,
+        "is_announcement": page.is_announcement,
+        "photo_captions": page.photo_captions,
+        "subheadings": page.subheadings,
+        "see_also": page.see_also,
+        "narration": page.narration,
+        "geography": page.geography,
+        "topics": page.topics,
+        "persons": page.persons,
+        "geography_codes": page.geography_codes,
+        "topic_ids": page.topic_ids,
+        "person_ids": page.person_ids,
+        "published_in": page.published_in,
+        "published_at": _zoned(page.published_at),
+        "n_utterances": len(utterances),
+        "n_words": sum(u["n_words"] for u in utterances),
+        "n_omissions": page.n_omissions,
+        "content_sha256": page.content_sha256,
+        "parser_version": __version__,
+    }
+    return event, utterances

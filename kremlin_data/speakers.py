@@ -1,0 +1,206 @@
+"""Speaker labels: detect a label in a line, split it into role and name, and give each person one id."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Generic labels: turns by someone the page does not name. The value is the turn kind.
+GENERIC: dict[str, str] = {
+    "question": "question",
+    "questions": "question",
+    "remark": "remark",
+    "remarks": "remark",
+    "reply": "reply",
+    "response": "response",
+    "answer": "reply",
+    "comment": "remark",
+    "interpreter": "interpreter",
+    "translator": "interpreter",
+    "voice": "voice",
+    "voices": "voice",
+    "voice from the audience": "voice",
+    "voices from the audience": "voice",
+    "audience": "voice",
+    "participant": "voice",
+    "operator": "voice",
+    "call centre operator": "voice",
+}
+
+# Lower-case words that may stand inside a label ("President of the Republic of Kazakhstan ...").
+CONNECTORS = frozenset(
+    "of the and for on in at to under with de du da dos del della der den van von al bin ibn el la le y & – -".split()
+)
+# Name particles that belong to the name when they precede a surname ("Alexander Van der Bellen").
+PARTICLES = frozenset("van von der den de du da dos del della al el bin ibn la le".split())
+# Capitalised words that start prose, not a label, when they are the whole label ("Second: ...").
+NOT_NAMES = frozenset(
+    """first second third fourth fifth firstly secondly thirdly finally lastly example note now so well yes no
+    look again therefore however moreover also here there this that these those today tomorrow yesterday
+    russia france germany china ukraine europe america moscow kremlin why what who where when how please
+    ps result results conclusion summary""".split()
+)
+# Words that make the tokens before a name a role rather than part of the name.
+ROLE_WORDS = frozenset(
+    """president vice-president minister chairman chairwoman chairperson chair governor head director deputy
+    secretary prime ceo cfo speaker mayor press ambassador commissioner general chief executive member leader
+    patriarch rector editor editor-in-chief correspondent presidential federal state duma council commission
+    committee company bank ministry corporation region republic territory russia russian moderator aide
+    adviser advisor advisor-at-large spokesman spokesperson representative envoy plenipotentiary
+    acting first senior junior lieutenant colonel major captain sergeant sr jr dr professor academician
+    founder owner partner manager board chancellor king queen emperor prince princess emir sultan crown sheikh
+    pope cardinal metropolitan archbishop bishop mufti rabbi lama hero worker teacher student doctor nurse
+    pilot cosmonaut astronaut coach chess champion olympic prosecutor justice judge ombudsman officer
+    mr ms mrs sir his her majesty highness excellency holiness""".split()
+)
+
+_LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?\s*:(?:\s+(?P<rest>.*)|$)")
+_SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?$")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
+_ABBREV_OK = frozenset({"Sr.", "Jr.", "Dr.", "Mr.", "Ms.", "Mrs.", "St."})
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A speaker label found at the start of a line."""
+
+    label: str
+    note: str | None
+    rest: str
+
+
+def generic_kind(label: str) -> str | None:
+    """The turn kind of a generic label (Question, Remark, ...), or None for a named one.
+
+    >>> generic_kind("Question"), generic_kind("Vladimir Putin")
+    ('question', None)
+    """
+    return GENERIC.get(label.strip().lower())
+
+
+def is_label_text(label: str) -> bool:
+    """True when `label` reads as a speaker label: a name, optionally after a role, or a generic label.
+
+    >>> is_label_text("Chairperson of the Central Election Commission Ella Pamfilova")
+    True
+    >>> is_label_text("We have a fairly high level of competition")
+    False
+    """
+    if generic_kind(label):
+        return True
+    tokens = label.split()
+    if not tokens or len(tokens) > 16 or not tokens[0][:1].isupper():
+        return False
+    if len(tokens) == 1:
+        word = tokens[0]
+        return bool(_CAMEL.match(word)) or (word.isalpha() and word.lower() not in NOT_NAMES and word[1:].islower())
+    if not tokens[-1][:1].isupper():
+        return False
+    for tok in tokens:
+        if tok[:1].isupper() or tok[:1].isdigit():
+            if "." in tok and not (_INITIAL.match(tok) or tok in _ABBREV_OK):
+                return False
+            if any(c in tok for c in ",;!?\"“”«»"):
+                return False
+        elif tok not in CONNECTORS and not tok.startswith(("al-", "el-", "bin-", "ibn-")):
+            return False
+    return True
+
+
+def match_label(line: str) -> Label | None:
+    """The label at the start of `line` (`Name: text` or `Name (note): text`), or None for prose.
+
+    >>> match_label("President of Finland Sauli Niinisto (retranslated): Thank you.")
+    Label(label='President of Finland Sauli Niinisto', note='retranslated', rest='Thank you.')
+    >>> match_label("Speaking of the most important thing as regards our parties: despite") is None
+    True
+    """
+    m = _LABEL_RE.match(line)
+    if not m or not is_label_text(m["label"]):
+        return None
+    return Label(m["label"].strip(), m["note"], (m["rest"] or "").strip())
+
+
+def match_split_label(line: str, next_line: str | None) -> Label | None:
+    """A label whose colon opens the next line (`Name` / `: text`), as the site prints linked names."""
+    if next_line is None or not next_line.startswith(":"):
+        return None
+    m = _SPLIT_LABEL_RE.match(line)
+    if not m or not is_label_text(m["label"]):
+        return None
+    return Label(m["label"].strip(), m["note"], next_line[1:].strip())
+
+
+def fix_joined_name(label: str) -> str:
+    """Undo a missing space in a two-word name (`VladimirPutin` -> `Vladimir Putin`), a typo of the site."""
+    m = _CAMEL.match(label)
+    return f"{m[1]} {m[2]}" if m else label
+
+
+def persons_to_names(persons: Iterable[str]) -> list[str]:
+    """Footer Persons tags (`Pamfilova Ella`, `Erdogan Recep Tayyip`) as names in reading order.
+
+    >>> persons_to_names(["Tokayev Kassym-Jomart", "Erdogan Recep Tayyip"])
+    ['Kassym-Jomart Tokayev', 'Recep Tayyip Erdogan']
+    """
+    names = []
+    for p in persons:
+        surname, _, given = p.strip().partition(" ")
+        names.append(f"{given} {surname}" if given else surname)
+    return names
+
+
+def split_label(label: str, known_names: Iterable[str] = ()) -> tuple[str | None, str | None]:
+    """Split a named label into (name, role); the page's known names are used first, then general rules.
+
+    >>> split_label("President of Russia Vladimir Putin")
+    ('Vladimir Putin', 'President of Russia')
+    >>> split_label("Chairperson of the Central Election Commission Ella Pamfilova", ["Ella Pamfilova"])
+    ('Ella Pamfilova', 'Chairperson of the Central Election Commission')
+    """
+    label = fix_joined_name(" ".join(label.split()))
+    if generic_kind(label):
+        return None, None
+    best = ""
+    for name in known_names:
+        if (label == name or label.endswith(" " + name)) and len(name) > len(best):
+            best = name
+    if best:
+        role = label[: len(label) - len(best)].strip()
+        return best, role or None
+    tokens = label.split()
+    if all(t.lower() not in ROLE_WORDS and t not in CONNECTORS for t in tokens) and len(tokens) <= 4:
+        return label, None
+    start = max(len(tokens) - 2, 0)
+    while start > 0 and (tokens[start - 1].lower() in PARTICLES or _INITIAL.match(tokens[start - 1])):
+        start -= 1
+    while start < len(tokens) - 1 and (tokens[start].lower() in ROLE_WORDS or tokens[start] in CONNECTORS):
+        start += 1
+    name = " ".join(tokens[start:])
+    role = " ".join(tokens[:start])
+    return name, role or None
+
+
+def speaker_id(name: str) -> str:
+    """Stable person key: the name in lower-case ASCII with hyphens.
+
+    >>> speaker_id("Sauli Niinistö")
+    'sauli-niinisto'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def short_label_names(labels: Iterable[str]) -> set[str]:
+    """Labels on a page that are a bare name (no role words), to be used as evidence for the long forms."""
+    names = set()
+    for label in labels:
+        label = fix_joined_name(label)
+        tokens = label.split()
+        if (generic_kind(label) is None and 2 <= len(tokens) <= 4
+                and all(t.lower() not in ROLE_WORDS and t not in CONNECTORS for t in tokens)):
+            names.add(label)
+    return names

@@ -1,0 +1,271 @@
+"""One page in the site's text-version form -> a Page (header, turns, footer). Pure, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from kremlin_data.page import Issue, Page, Turn
+from kremlin_data.speakers import match_label, match_split_label
+
+MONTHS = {m: i for i, m in enumerate(
+    "January February March April May June July August September October November December".split(), start=1)}
+_DATE = re.compile(r"^(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$")
+_ANNOUNCE = re.compile(r"^Announcement, (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})$")
+_TIME = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
+_PUB_DATE = re.compile(r"^Publication date: (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
+_PUBLISHED_IN = re.compile(r"^Published in sections?: (?P<sections>.+)$")
+_DIRECT_LINK = re.compile(r"^Direct link: (?:https?://)?en\.kremlin\.ru/d/(?P<id>\d+)$")
+_PHOTO_COUNTER = re.compile(r"^\d{1,3} of \d{1,3}$")
+_MORE_TOGGLE = re.compile(r"^\d+ more$")
+_OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
+_SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
+_PLACE_WORD = re.compile(r"^(?:[A-Z0-9][\w’'.-]*,?|of|the|de|on|upon|am|an|der|la|le|and|in)$")
+_ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]–-]$")
+# Photo captions placed between paragraphs: third-person descriptions opening with these words.
+_CAPTION_START = re.compile(
+    r"^(?:At (?:a|an|the)\b|With\b|During\b|Before\b|After\b|Meeting (?:with|of)\b|Visit(?:ing)? (?:to|of)\b|"
+    r"Ceremony\b|Presentation of\b|Statements for the press\b|Greetings?\b|Press statements?\b|Vladimir Putin "
+    r"(?:at|with|and|during|visited|visiting|meets|met|before|after|in)\b|Direct Line with Vladimir Putin\b|"
+    r"News conference\b|Annual news conference\b|Presidential Address\b|Address to\b)")
+_FIRST_SECOND_PERSON = re.compile(r"\b(?:I|we|We|you|You|our|Our|my|My|your|Your|us|me)\b")
+
+FOOTER_HEADS = ("Geography", "Topics", "Persons")
+PUBLICATION_STATUS = "Publication status"
+PAGE_END = "Text version"
+
+
+def parse_date(text: str) -> dt.date | None:
+    """`August 19, 2022` -> date(2022, 8, 19); None when it is not such a date.
+
+    >>> parse_date("August 19, 2022")
+    datetime.date(2022, 8, 19)
+    """
+    m = _DATE.match(text)
+    if not m or m["month"] not in MONTHS:
+        return None
+    try:
+        return dt.date(int(m["year"]), MONTHS[m["month"]], int(m["day"]))
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> dt.time | None:
+    """`16:15` -> time(16, 15); None when it is not a time of day."""
+    m = _TIME.match(text)
+    if not m or int(m["h"]) > 23 or int(m["m"]) > 59:
+        return None
+    return dt.time(int(m["h"]), int(m["m"]))
+
+
+def looks_like_place(text: str) -> bool:
+    """A place line: a few capitalised words (`The Kremlin, Moscow`, `Novo-Ogaryovo, Moscow Region`)."""
+    words = text.split()
+    return 0 < len(words) <= 8 and len(text) <= 80 and all(_PLACE_WORD.match(w) for w in words) \
+        and not text.endswith(",")
+
+
+def looks_like_subheading(text: str) -> bool:
+    """A sub-heading: a short line that starts like a title and does not end like a sentence."""
+    return len(text) <= 160 and len(text.split()) <= 20 and text[:1].isupper() and not _ENDS_SENTENCE.search(text)
+
+
+def looks_like_caption(text: str) -> bool:
+    """An in-body photo caption: a short third-person description (`At the meeting with ...`)."""
+    return (len(text) <= 200 and len(text.split()) <= 30 and bool(_CAPTION_START.match(text))
+            and not _FIRST_SECOND_PERSON.search(text) and text.count(",") <= 1)
+
+
+@dataclass(slots=True)
+class _Lines:
+    """The page's non-empty lines with their line numbers in the input file."""
+
+    nos: list[int]
+    texts: list[str]
+
+
+def parse_page(text: str, source_path: str, first_line: int = 1) -> Page:
+    """Parse one text-version page (`Events` ... `Text version`) into a Page.
+
+    Every non-empty line ends up in exactly one place: a header or footer field, a caption, a sub-heading,
+    a `See also` box, narration, a turn, or ``page.issues``.
+
+    >>> page = parse_page("Events\\nTitle\\nLead.\\nAugust 19, 2022\\nVladimir Putin: Hello.\\nText version", "x")
+    >>> (page.date.isoformat(), page.turns[0].label, page.turns[0].paragraphs)
+    ('2022-08-19', 'Vladimir Putin', ['Hello.'])
+    """
+    page = Page(source_path=source_path, source_line=first_line,
+                content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    lines = _Lines([], [])
+    for no, raw in enumerate(text.split("\n"), start=first_line):
+        s = " ".join(raw.replace("\u00a0", " ").split())
+        if s:
+            lines.nos.append(no)
+            lines.texts.append(s)
+    if not lines.texts:
+        page.issues.append(Issue(first_line, "", "empty_page: no text between the page markers"))
+        return page
+    body_start = _parse_header(lines, page)
+    footer_start, end = _find_footer(lines, page, body_start)
+    _parse_body(lines, page, body_start, footer_start)
+    _parse_footer(lines, page, footer_start, end)
+    return page
+
+
+def _parse_header(lines: _Lines, page: Page) -> int:
+    """Section, title, lead, date or announcement, time, place, photo counter and caption; returns the next index."""
+    t = lines.texts
+    i = 0
+    if t[0] == "Events":
+        page.section = t[0]
+        i = 1
+    else:
+        page.issues.append(Issue(lines.nos[0], t[0], "no_section: the page does not start with `Events`"))
+    if i < len(t):
+        page.title = t[i]
+        i += 1
+    if i < len(t) and not _is_date_line(t[i]):
+        page.lead = t[i]
+        i += 1
+    if i < len(t) and (m := _ANNOUNCE.match(t[i])):
+        page.is_announcement = True
+        page.date = parse_date(m["date"])
+        i += 1
+    elif i < len(t) and (d := parse_date(t[i])):
+        page.date = d
+        i += 1
+        if i < len(t) and (tm := parse_time(t[i])):
+            page.time = tm
+            i += 1
+    else:
+        page.issues.append(Issue(lines.nos[min(i, len(t) - 1)], t[min(i, len(t) - 1)],
+                                 "no_date: no date line after the title and lead"))
+        return i
+    if i < len(t) and looks_like_place(t[i]) and not _PHOTO_COUNTER.match(t[i]) and t[i] not in FOOTER_HEADS \
+            and t[i] != PUBLICATION_STATUS and not (i + 1 < len(t) and t[i + 1].startswith(":")):
+        page.place = t[i]
+        i += 1
+    return i
+
+
+def _is_date_line(text: str) -> bool:
+    return parse_date(text) is not None or _ANNOUNCE.match(text) is not None
+
+
+def _find_footer(lines: _Lines, page: Page, body_start: int) -> tuple[int, int]:
+    """Index where the footer starts (tag blocks or publication status) and index of the end marker."""
+    t = lines.texts
+    end = len(t)
+    if t[-1] == PAGE_END:
+        end = len(t) - 1
+    else:
+        page.issues.append(Issue(lines.nos[-1], t[-1], "truncated: the page has no `Text version` end line"))
+    status = next((k for k in range(end - 1, body_start - 1, -1) if t[k] == PUBLICATION_STATUS), None)
+    if status is None:
+        # A cut-off page: the footer may still have started with a tag block.
+        status = end
+        while status > body_start and t[status - 1] not in FOOTER_HEADS and not _PUBLISHED_IN.match(t[status - 1]) \
+                and not _PUB_DATE.match(t[status - 1]):
+            status -= 1
+        if status == body_start:
+            return end, end
+        status -= 1
+    start = status
+    k = status - 1
+    while k >= body_start and _is_tag_line(t[k]):
+        if t[k] in FOOTER_HEADS:
+            start = k
+        k -= 1
+    return start, end
+
+
+def _is_tag_line(text: str) -> bool:
+    return text in FOOTER_HEADS or (len(text) <= 100 and not text.endswith((".", ":", "?", "!")))
+
+
+def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
+    t, nos = lines.texts, lines.nos
+    turn: Turn | None = None
+    subheading: str | None = None
+    after_omission = False
+    i = start
+    while i < stop:
+        s = t[i]
+        nxt = t[i + 1] if i + 1 < stop else None
+        if _SEPARATOR.match(s):
+            i += 1
+            continue
+        if _OMISSION.match(s):
+            page.n_omissions += 1
+            after_omission = True
+            i += 1
+            continue
+        if s == "See also":
+            i = _parse_see_also(lines, page, i + 1, stop)
+            continue
+        if _PHOTO_COUNTER.match(s) and nxt is not None:
+            page.photo_captions.append(nxt)
+            i += 2
+            continue
+        label = match_split_label(s, nxt)
+        width = 2
+        if label is None:
+            label = match_label(s)
+            width = 1
+        if label is not None:
+            turn = Turn(label=label.label, paragraphs=[label.rest] if label.rest else [], label_note=label.note,
+                        subheading=subheading, follows_omission=after_omission, line_no=nos[i])
+            page.turns.append(turn)
+            after_omission = False
+            i += width
+            continue
+        if looks_like_caption(s):
+            page.photo_captions.append(s)
+        elif looks_like_subheading(s):
+            page.subheadings.append(s)
+            subheading = s
+        elif turn is None:
+            page.narration.append(s)
+        else:
+            turn.paragraphs.append(s)
+        i += 1
+
+
+def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:
+    """A `See also` box: one or more (title, date) pairs; returns the index after the box."""
+    t = lines.texts
+    while i + 1 < stop and parse_date(t[i + 1]) is not None:
+        page.see_also.append(t[i])
+        i += 2
+    if i == stop or not page.see_also:
+        page.issues.append(Issue(lines.nos[i - 1], t[i - 1], "see_also: a `See also` line without a title and date"))
+    return i
+
+
+def _parse_footer(lines: _Lines, page: Page, start: int, end: int) -> None:
+    t, nos = lines.texts, lines.nos
+    block: list[str] | None = None
+    blocks = {"Geography": page.geography, "Topics": page.topics, "Persons": page.persons}
+    for k in range(start, end):
+        s = t[k]
+        if s in blocks:
+            block = blocks[s]
+        elif s == PUBLICATION_STATUS:
+            block = None
+        elif m := _PUBLISHED_IN.match(s):
+            page.published_in = [x.strip() for x in m["sections"].split(",") if x.strip()]
+        elif m := _PUB_DATE.match(s):
+            d = parse_date(m["date"])
+            tm = parse_time(m["time"]) if m["time"] else dt.time(0, 0)
+            page.published_at = dt.datetime.combine(d, tm or dt.time(0, 0)) if d else None
+        elif m := _DIRECT_LINK.match(s):
+            page.site_id = int(m["id"])
+            page.url = f"http://en.kremlin.ru/events/president/news/{page.site_id}"
+        elif _MORE_TOGGLE.match(s) and block is not None:
+            continue
+        elif block is not None:
+            block.append(s)
+        else:
+            page.issues.append(Issue(nos[k], s, "footer: a footer line of unknown form"))
