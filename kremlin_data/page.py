@@ -54,7 +54,8 @@ class Page:
 
     Text and HTML parsers both return this; nothing after it knows the source format.
     ``narration`` holds body paragraphs that no speaker says: all of a news item's body, or
-    the paragraphs before the first turn of a transcript.
+    the paragraphs before the first turn of a transcript. ``line_places`` records, for text input, where
+    each non-empty input line went (``(line_no, place)``), so tests can prove that no line is lost.
     """
 
     source_path: str
@@ -85,3 +86,4 @@ class Page:
     published_in: list[str] = field(default_factory=list)
     published_at: dt.datetime | None = None
     issues: list[Issue] = field(default_factory=list)
+    line_places: list[tuple[int, str]] = field(default_factory=list)

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import polars as pl
+
 # Generic labels: turns by someone the page does not name. The value is the turn kind.
 GENERIC: dict[str, str] = {
     "question": "question",
@@ -204,3 +206,66 @@ def short_label_names(labels: Iterable[str]) -> set[str]:
                 and all(t.lower() not in ROLE_WORDS and t not in CONNECTORS for t in tokens)):
             names.add(label)
     return names
+
+
+def unify_speaker_ids(utterances: pl.DataFrame) -> pl.DataFrame:
+    """One person, one id across pages: names the site links to one person-catalogue id share an id.
+
+    For each person_id the most frequent speaker_id (ties: the smallest) becomes the id of every
+    speaker_id seen with it, including that speaker's turns on pages without links (text input).
+    A speaker_id seen with several person ids follows the one it is seen with most.
+    """
+    linked = (
+        utterances.filter(pl.col("person_id").is_not_null() & pl.col("speaker_id").is_not_null())
+        .group_by("speaker_id", "person_id").len()
+    )
+    if linked.is_empty():
+        return utterances
+    canonical = (
+        linked.group_by("person_id", "speaker_id").agg(pl.col("len").sum())
+        .sort(["person_id", "len", "speaker_id"], descending=[False, True, False])
+        .group_by("person_id", maintain_order=True).first()
+        .select("person_id", pl.col("speaker_id").alias("canonical_id"))
+    )
+    mapping = (
+        linked.sort(["speaker_id", "len", "person_id"], descending=[False, True, False])
+        .group_by("speaker_id", maintain_order=True).first()
+        .join(canonical, on="person_id")
+        .select("speaker_id", "canonical_id")
+    )
+    return (
+        utterances.join(mapping, on="speaker_id", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("canonical_id", "speaker_id").alias("speaker_id"))
+        .drop("canonical_id")
+    )
+
+
+def speakers_table(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """One row per named speaker: most used name, person id, roles, labels, counts and first/last dates."""
+    named = utterances.filter(pl.col("speaker_id").is_not_null()).join(
+        events.select("event_id", "date"), on="event_id", how="left")
+    top_name = (
+        named.group_by("speaker_id", "speaker_name").len()
+        .sort(["speaker_id", "len", "speaker_name"], descending=[False, True, False])
+        .group_by("speaker_id", maintain_order=True).first().select("speaker_id", "speaker_name")
+    )
+    top_person = (
+        named.filter(pl.col("person_id").is_not_null()).group_by("speaker_id", "person_id").len()
+        .sort(["speaker_id", "len", "person_id"], descending=[False, True, False])
+        .group_by("speaker_id", maintain_order=True).first().select("speaker_id", "person_id")
+    )
+    stats = named.group_by("speaker_id").agg(
+        pl.col("speaker_role").drop_nulls().unique().sort().alias("roles"),
+        pl.col("speaker_label").unique().sort().alias("labels"),
+        pl.col("event_id").n_unique().cast(pl.Int32).alias("n_events"),
+        pl.len().cast(pl.Int32).alias("n_utterances"),
+        pl.col("n_words").sum().cast(pl.Int32).alias("n_words"),
+        pl.col("date").min().alias("first_date"),
+        pl.col("date").max().alias("last_date"),
+    )
+    return (
+        stats.join(top_name, on="speaker_id").join(top_person, on="speaker_id", how="left")
+        .select("speaker_id", "speaker_name", "person_id", "roles", "labels", "n_events", "n_utterances",
+                "n_words", "first_date", "last_date")
+        .sort("speaker_id")
+    )

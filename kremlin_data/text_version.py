@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kremlin_data.page import Issue, Page, Turn
@@ -13,7 +14,9 @@ from kremlin_data.speakers import match_label, match_split_label
 MONTHS = {m: i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), start=1)}
 _DATE = re.compile(r"^(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$")
-_ANNOUNCE = re.compile(r"^Announcement, (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})$")
+# Announcements may give a span of days ("April 7 − 8, 2013"); the date column takes the first day.
+_ANNOUNCE = re.compile(
+    r"^Announcement, (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2})(?: ?[−–-] ?(?:[A-Z][a-z]+ )?\d{1,2})?, (?P<year>\d{4})$")
 _TIME = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
 _PUB_DATE = re.compile(r"^Publication date: (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
 _PUBLISHED_IN = re.compile(r"^Published in sections?: (?P<sections>.+)$")
@@ -85,6 +88,16 @@ class _Lines:
     nos: list[int]
     texts: list[str]
 
+    def place_into(self, page: Page) -> Callable[[int, str], None]:
+        """A recorder of where line `k` went, kept in ``page.line_places``."""
+        places = page.line_places
+        nos = self.nos
+
+        def place(k: int, what: str) -> None:
+            places.append((nos[k], what))
+
+        return place
+
 
 def parse_page(text: str, source_path: str, first_line: int = 1) -> Page:
     """Parse one text-version page (`Events` ... `Text version`) into a Page.
@@ -118,26 +131,36 @@ def _parse_header(lines: _Lines, page: Page) -> int:
     """Section, title, lead, date or announcement, time, place, photo counter and caption; returns the next index."""
     t = lines.texts
     i = 0
+    place = lines.place_into(page)
     if t[0] == "Events":
         page.section = t[0]
+        place(0, "section")
         i = 1
     else:
         page.issues.append(Issue(lines.nos[0], t[0], "no_section: the page does not start with `Events`"))
     if i < len(t):
         page.title = t[i]
+        place(i, "title")
         i += 1
-    if i < len(t) and not _is_date_line(t[i]):
-        page.lead = t[i]
-        i += 1
+    # The lead may run over a few paragraphs; it ends at the date line.
+    lead_end = next((k for k in range(i, min(i + 5, len(t))) if _is_date_line(t[k])), i + 1)
+    if lead_end > i and i < len(t) and not _is_date_line(t[i]):
+        page.lead = "\n".join(t[i:lead_end])
+        for k in range(i, min(lead_end, len(t))):
+            place(k, "lead")
+        i = lead_end
     if i < len(t) and (m := _ANNOUNCE.match(t[i])):
         page.is_announcement = True
-        page.date = parse_date(m["date"])
+        page.date = parse_date(f"{m['month']} {m['day']}, {m['year']}")
+        place(i, "date")
         i += 1
     elif i < len(t) and (d := parse_date(t[i])):
         page.date = d
+        place(i, "date")
         i += 1
         if i < len(t) and (tm := parse_time(t[i])):
             page.time = tm
+            place(i, "time")
             i += 1
     else:
         page.issues.append(Issue(lines.nos[min(i, len(t) - 1)], t[min(i, len(t) - 1)],
@@ -146,6 +169,7 @@ def _parse_header(lines: _Lines, page: Page) -> int:
     if i < len(t) and looks_like_place(t[i]) and not _PHOTO_COUNTER.match(t[i]) and t[i] not in FOOTER_HEADS \
             and t[i] != PUBLICATION_STATUS and not (i + 1 < len(t) and t[i + 1].startswith(":")):
         page.place = t[i]
+        place(i, "place")
         i += 1
     return i
 
@@ -187,6 +211,7 @@ def _is_tag_line(text: str) -> bool:
 
 def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     t, nos = lines.texts, lines.nos
+    place = lines.place_into(page)
     turn: Turn | None = None
     subheading: str | None = None
     after_omission = False
@@ -195,18 +220,23 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
         s = t[i]
         nxt = t[i + 1] if i + 1 < stop else None
         if _SEPARATOR.match(s):
+            place(i, "separator")
             i += 1
             continue
         if _OMISSION.match(s):
+            place(i, "omission")
             page.n_omissions += 1
             after_omission = True
             i += 1
             continue
         if s == "See also":
+            place(i, "see_also")
             i = _parse_see_also(lines, page, i + 1, stop)
             continue
         if _PHOTO_COUNTER.match(s) and nxt is not None:
             page.photo_captions.append(nxt)
+            place(i, "photo_counter")
+            place(i + 1, "photo_caption")
             i += 2
             continue
         label = match_split_label(s, nxt)
@@ -218,34 +248,52 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             turn = Turn(label=label.label, paragraphs=[label.rest] if label.rest else [], label_note=label.note,
                         subheading=subheading, follows_omission=after_omission, line_no=nos[i])
             page.turns.append(turn)
+            for k in range(i, i + width):
+                place(k, "turn")
             after_omission = False
             i += width
             continue
         if looks_like_caption(s):
             page.photo_captions.append(s)
+            place(i, "photo_caption")
         elif looks_like_subheading(s):
             page.subheadings.append(s)
+            place(i, "subheading")
             subheading = s
         elif turn is None:
             page.narration.append(s)
+            place(i, "narration")
         else:
             turn.paragraphs.append(s)
+            place(i, "turn")
         i += 1
 
 
 def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:
-    """A `See also` box: one or more (title, date) pairs; returns the index after the box."""
+    """A `See also` box: a title and its date, possibly more such pairs; returns the index after the box.
+
+    A box may hold a title without a date (a link to a section); that title is taken alone.
+    """
     t = lines.texts
-    while i + 1 < stop and parse_date(t[i + 1]) is not None:
+    place = lines.place_into(page)
+    first = i
+    while i < stop:
+        dated = i + 1 < stop and parse_date(t[i + 1]) is not None
+        if i > first and not dated:
+            break
         page.see_also.append(t[i])
-        i += 2
-    if i == stop or not page.see_also:
+        place(i, "see_also")
+        if dated:
+            place(i + 1, "see_also")
+        i += 2 if dated else 1
+    if i == first:
         page.issues.append(Issue(lines.nos[i - 1], t[i - 1], "see_also: a `See also` line without a title and date"))
     return i
 
 
 def _parse_footer(lines: _Lines, page: Page, start: int, end: int) -> None:
     t, nos = lines.texts, lines.nos
+    place = lines.place_into(page)
     block: list[str] | None = None
     blocks = {"Geography": page.geography, "Topics": page.topics, "Persons": page.persons}
     for k in range(start, end):
@@ -264,8 +312,13 @@ def _parse_footer(lines: _Lines, page: Page, start: int, end: int) -> None:
             page.site_id = int(m["id"])
             page.url = f"http://en.kremlin.ru/events/president/news/{page.site_id}"
         elif _MORE_TOGGLE.match(s) and block is not None:
-            continue
+            pass
         elif block is not None:
             block.append(s)
         else:
             page.issues.append(Issue(nos[k], s, "footer: a footer line of unknown form"))
+            place(k, "issue")
+            continue
+        place(k, "footer")
+    if end < len(t):
+        place(end, "footer")

@@ -1,0 +1,278 @@
+"""The only writer: input files -> pages (parallel) -> Arrow tables -> Parquet, written atomically."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kremlin_data import speakers as spk
+from kremlin_data.page import Page, PageError
+from kremlin_data.rows import Row, page_rows
+from kremlin_data.schema import EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, to_table
+from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes, split_pages
+from kremlin_data.text_version import parse_page
+
+CHUNK_FILES = 48
+_ISSUE_TEXT_MAX = 300
+# Tables written by the per-page pass, in the order workers return them.
+_PAGE_TABLES = (EVENTS, UTTERANCES, PARSE_ISSUES)
+
+
+def sample_path() -> Path:
+    """The bundled sample (two pages of August 19, 2022; CC BY 4.0, en.kremlin.ru)."""
+    return Path(str(package_files("kremlin_data") / "sample" / "2022-08-19.txt"))
+
+
+@dataclass(slots=True)
+class BuildSummary:
+    """What a build read and wrote."""
+
+    out: Path
+    files: int = 0
+    skipped_files: int = 0
+    failed_files: int = 0
+    pages: int = 0
+    events: int = 0
+    utterances: int = 0
+    speakers: int = 0
+    issues: int = 0
+    seconds: float = 0.0
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """One closing line for the command line."""
+        return (f"{self.files} files ({self.skipped_files} skipped, {self.failed_files} failed), "
+                f"{self.events} events, {self.utterances} utterances, {self.speakers} speakers, "
+                f"{self.issues} parse issues in {self.seconds:.1f} s -> {self.out}")
+
+
+def _issue(path: str, line_no: int | None, text: str, reason: str) -> Row:
+    return {"source_path": path, "line_no": line_no, "text": text[:_ISSUE_TEXT_MAX], "reason": reason}
+
+
+def _pages_of_file(path: Path) -> tuple[list[Page], list[Row]]:
+    """Read one input file into pages, and the issues that belong to the file rather than a page."""
+    name = str(path)
+    data = read_bytes(path)
+    if is_html(path, data):
+        from kremlin_data.html_page import parse_html  # noqa: PLC0415 - the HTML parser loads selectolax
+
+        return [parse_html(data, name)], []
+    decoded = decode_text(data)
+    issues = [_issue(name, line, text, reason) for line, text, reason in decoded.problems]
+    pages = []
+    for chunk in split_pages(decoded.text):
+        if chunk.is_page:
+            pages.append(parse_page("\n".join(chunk.lines), name, chunk.first_line))
+        else:
+            nonempty = [(chunk.first_line + k, s) for k, s in enumerate(chunk.lines) if s.strip()]
+            first, last = nonempty[0][0], nonempty[-1][0]
+            issues.append(_issue(name, first, nonempty[0][1],
+                                 f"outside_page: {len(nonempty)} non-empty line(s), {first}-{last}, stand outside "
+                                 "any `Events` ... `Text version` page"))
+    if not pages:
+        issues.append(_issue(name, None, f"{len(decoded.text)} characters",
+                             "no_page: the file holds no line `Events` that starts a page"))
+    return pages, issues
+
+
+def parse_files(paths: Sequence[str]) -> tuple[pa.Table, pa.Table, pa.Table, int]:
+    """Parse input files into (events, utterances, parse_issues) tables and the count of failed files.
+
+    Runs in a worker process; a file that cannot be read becomes parse_issues rows, never an exception.
+    """
+    events: list[Row] = []
+    utterances: list[Row] = []
+    issues: list[Row] = []
+    failed = 0
+    for name in paths:
+        try:
+            pages, file_issues = _pages_of_file(Path(name))
+        except (InputError, PageError) as exc:
+            issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
+            failed += 1
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build; it is reported
+            issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
+            failed += 1
+            continue
+        issues.extend(file_issues)
+        for page in pages:
+            event, turns = page_rows(page)
+            events.append(event)
+            utterances.extend(turns)
+            issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in page.issues)
+    return to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(issues, PARSE_ISSUES), failed
+
+
+class _AtomicWriters:
+    """One streaming Parquet writer per table into temporary files, renamed into place only on commit."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp: dict[str, Path] = {}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {}
+
+    def write(self, table: Table, data: pa.Table) -> None:
+        if table.name not in self.writers:
+            tmp = self.out / f".{table.name}.parquet.{os.getpid()}.tmp"
+            self.tmp[table.name] = tmp
+            self.writers[table.name] = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+            self.rows[table.name] = 0
+        if data.num_rows:
+            self.writers[table.name].write_table(data)
+            self.rows[table.name] += data.num_rows
+
+    def read_back(self, table: Table) -> pl.DataFrame:
+        """Close one table's writer and read what was written (for the corpus-level steps)."""
+        self.writers.pop(table.name).close()
+        return pl.read_parquet(self.tmp[table.name])
+
+    def replace(self, table: Table, data: pa.Table) -> None:
+        """Write a table whole (corpus-level tables), still through a temporary file."""
+        if table.name in self.writers:
+            self.writers.pop(table.name).close()
+        tmp = self.out / f".{table.name}.parquet.{os.getpid()}.tmp"
+        self.tmp[table.name] = tmp
+        pq.write_table(data.cast(table.schema), tmp, compression="zstd")
+        self.rows[table.name] = data.num_rows
+
+    def commit(self) -> None:
+        for w in self.writers.values():
+            w.close()
+        self.writers.clear()
+        for name, tmp in self.tmp.items():
+            os.replace(tmp, self.out / f"{name}.parquet")
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.close()
+        for tmp in self.tmp.values():
+            tmp.unlink(missing_ok=True)
+
+
+def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def build(
+    inputs: Iterable[str | os.PathLike[str]] | None = None,
+    out: str | os.PathLike[str] = "parquet",
+    *,
+    workers: int | None = None,
+    progress: bool | None = None,
+    log: Callable[[str], None] | None = None,
+) -> BuildSummary:
+    """Build the tables from input files and folders into `out/<table>.parquet`.
+
+    With no inputs, builds the bundled sample. Files that cannot be read become parse_issues rows; the
+    rest still builds. The Parquet files are replaced only when the whole build succeeded.
+    """
+    started = time.perf_counter()
+    say = log or (lambda msg: print(msg, file=sys.stderr))
+    paths, skipped = find_inputs([sample_path()] if inputs is None else list(inputs))
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = BuildSummary(out=out_dir, files=len(paths), skipped_files=len(skipped))
+    writers = _AtomicWriters(out_dir)
+    seen: dict[str, str] = {}
+    try:
+        skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
+                        for p in skipped]
+        writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
+        for events, utterances, issues, failed in _parse_all([str(p) for p in paths], workers, progress):
+            events, utterances, dup_issues = _drop_duplicates(events, utterances, seen)
+            writers.write(EVENTS, events)
+            writers.write(UTTERANCES, utterances)
+            writers.write(PARSE_ISSUES, issues)
+            writers.write(PARSE_ISSUES, dup_issues)
+            summary.failed_files += failed
+        utterances_df = spk.unify_speaker_ids(writers.read_back(UTTERANCES))
+        events_df = writers.read_back(EVENTS)
+        writers.replace(UTTERANCES, utterances_df.to_arrow())
+        writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())
+        for name, table in _corpus_tables(events_df, utterances_df, say).items():
+            writers.replace(TABLES[name], table)
+        writers.commit()
+    except BaseException:
+        writers.abort()
+        raise
+    summary.rows = dict(writers.rows)
+    summary.events = writers.rows.get("events", 0)
+    summary.pages = summary.events
+    summary.utterances = writers.rows.get("utterances", 0)
+    summary.speakers = writers.rows.get("speakers", 0)
+    summary.issues = writers.rows.get("parse_issues", 0)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None]) -> dict[str, Any]:
+    """Tables computed over the whole corpus after the per-page pass (none yet beyond speakers)."""
+    return {}
+
+
+def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> Iterable[tuple[Any, ...]]:
+    """Parse all files, in a process pool when there is more than one chunk; results in input order."""
+    chunks = _chunks(paths, CHUNK_FILES)
+    n_workers = min(workers or os.cpu_count() or 1, len(chunks))
+    show = progress if progress is not None else (len(paths) >= 200 and sys.stderr.isatty())
+    bar = None
+    if show:
+        from tqdm import tqdm  # noqa: PLC0415 - only loaded when a bar is shown
+
+        bar = tqdm(total=len(paths), unit="file", desc="parsing", file=sys.stderr)
+    try:
+        if n_workers <= 1:
+            for chunk in chunks:
+                yield parse_files(chunk)
+                if bar:
+                    bar.update(len(chunk))
+            return
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            for chunk, result in zip(chunks, pool.map(parse_files, chunks), strict=True):
+                yield result
+                if bar:
+                    bar.update(len(chunk))
+    finally:
+        if bar:
+            bar.close()
+
+
+def _drop_duplicates(events: pa.Table, utterances: pa.Table, seen: dict[str, str]
+                     ) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Keep the first copy of each event (the same page may come as a page file and in a day file)."""
+    ids = events.column("event_id").to_pylist()
+    where = [f"{p}:{n}" for p, n in zip(events.column("source_path").to_pylist(),
+                                         events.column("source_line").to_pylist(), strict=True)]
+    keep = []
+    dups: list[Row] = []
+    for eid, at in zip(ids, where, strict=True):
+        if eid in seen:
+            keep.append(False)
+            path, _, line = at.rpartition(":")
+            dups.append(_issue(path, int(line), eid, f"duplicate_event: {eid} was already read from {seen[eid]}; "
+                                                     "this copy is left out"))
+        else:
+            seen[eid] = at
+            keep.append(True)
+    if all(keep):
+        return events, utterances, to_table([], PARSE_ISSUES)
+    # Turns follow their pages in order, so each page's keep flag repeats over its n_utterances rows.
+    counts = events.column("n_utterances").to_pylist()
+    turn_keep = [k for k, n in zip(keep, counts, strict=True) for _ in range(n)]
+    return events.filter(pa.array(keep)), utterances.filter(pa.array(turn_keep, pa.bool_())), to_table(dups, PARSE_ISSUES)
