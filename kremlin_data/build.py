@@ -22,7 +22,7 @@ from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
 from kremlin_data.schema import EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, to_table
 from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes, split_pages
-from kremlin_data.text_version import parse_page
+from kremlin_data.text_version import parse_lines
 
 CHUNK_FILES = 48
 _ISSUE_TEXT_MAX = 300
@@ -75,7 +75,7 @@ def _pages_of_file(path: Path) -> tuple[list[Page], list[Row]]:
     pages = []
     for chunk in split_pages(decoded.text):
         if chunk.is_page:
-            pages.append(parse_page("\n".join(chunk.lines), name, chunk.first_line))
+            pages.append(parse_lines(chunk.lines, name, chunk.first_line))
         else:
             nonempty = [(chunk.first_line + k, s) for k, s in enumerate(chunk.lines) if s.strip()]
             first, last = nonempty[0][0], nonempty[-1][0]

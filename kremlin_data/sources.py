@@ -16,7 +16,8 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 PAGE_START = "Events"
 PAGE_END = "Text version"
 _GLUE = re.compile(r"Text version(?=Events$)")
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " "})
+# Non-breaking and other fixed-width spaces print as spaces; replace() is much faster than translate().
+_SPACES = ("\u00a0", "\u202f", "\u2007", "\t")
 
 
 @dataclass(slots=True)
@@ -115,7 +116,10 @@ def decode_text(data: bytes) -> Decoded:
         line_no = data.count(b"\n", 0, exc.start) + 1
         problems.append((line_no, f"byte offset {exc.start}: {data[exc.start:exc.start + 4]!r}",
                          "bad_utf8: invalid UTF-8, decoded with U+FFFD replacement"))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for space in _SPACES:
+        if space in text:
+            text = text.replace(space, " ")
     return Decoded(text, problems)
 
 

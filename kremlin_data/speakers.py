@@ -120,8 +120,14 @@ def match_label(line: str) -> Label | None:
     >>> match_label("Speaking of the most important thing as regards our parties: despite") is None
     True
     """
+    colon = line.find(":", 0, 200)
+    if colon < 0 or not line[:1].isupper():
+        return None
     m = _LABEL_RE.match(line)
     if not m or not is_label_text(m["label"]):
+        return None
+    # "Question: at what expense?" in a speech is prose; a generic label opens a capitalised sentence.
+    if m["rest"] and m["rest"][:1].islower() and generic_kind(m["label"]):
         return None
     return Label(m["label"].strip(), m["note"], (m["rest"] or "").strip())
 

@@ -33,7 +33,9 @@ _CAPTION_START = re.compile(
     r"Ceremony\b|Presentation of\b|Statements for the press\b|Greetings?\b|Press statements?\b|Vladimir Putin "
     r"(?:at|with|and|during|visited|visiting|meets|met|before|after|in)\b|Direct Line with Vladimir Putin\b|"
     r"News conference\b|Annual news conference\b|Presidential Address\b|Address to\b)")
-_FIRST_SECOND_PERSON = re.compile(r"\b(?:I|we|We|you|You|our|Our|my|My|your|Your|us|me)\b")
+# Captions are verbless noun phrases; narration sentences that open the same way have a verb.
+_NOT_CAPTION = re.compile(r"\b(?:I|we|We|you|You|our|Our|my|My|your|Your|us|me|will|was|were|is|are|has|have|had|"
+                          r"be|been|discussed|took|said|noted|stressed|agreed|expressed|spoke|talked|can|would)\b")
 
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
 PUBLICATION_STATUS = "Publication status"
@@ -78,7 +80,7 @@ def looks_like_subheading(text: str) -> bool:
 def looks_like_caption(text: str) -> bool:
     """An in-body photo caption: a short third-person description (`At the meeting with ...`)."""
     return (len(text) <= 200 and len(text.split()) <= 30 and bool(_CAPTION_START.match(text))
-            and not _FIRST_SECOND_PERSON.search(text) and text.count(",") <= 1)
+            and not _NOT_CAPTION.search(text) and text.count(",") <= 1)
 
 
 @dataclass(slots=True)
@@ -109,21 +111,31 @@ def parse_page(text: str, source_path: str, first_line: int = 1) -> Page:
     >>> (page.date.isoformat(), page.turns[0].label, page.turns[0].paragraphs)
     ('2022-08-19', 'Vladimir Putin', ['Hello.'])
     """
+    return parse_lines(text.split("\n"), source_path, first_line)
+
+
+def parse_lines(raw_lines: list[str], source_path: str, first_line: int = 1) -> Page:
+    """`parse_page` on the page's lines, as `sources.split_pages` gives them."""
     page = Page(source_path=source_path, source_line=first_line,
-                content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                content_sha256=hashlib.sha256("\n".join(raw_lines).encode("utf-8")).hexdigest())
     lines = _Lines([], [])
-    for no, raw in enumerate(text.split("\n"), start=first_line):
-        s = " ".join(raw.replace("\u00a0", " ").split())
+    for no, raw in enumerate(raw_lines, start=first_line):
+        s = " ".join(raw.replace("\u00a0", " ").split()) if "  " in raw or "\u00a0" in raw else raw.strip()
         if s:
             lines.nos.append(no)
             lines.texts.append(s)
+    if lines.texts and lines.texts[-1] == PAGE_END:
+        page.line_places.append((lines.nos.pop(), "footer"))
+        lines.texts.pop()
+    elif lines.texts:
+        page.issues.append(Issue(lines.nos[-1], lines.texts[-1], "truncated: the page has no `Text version` end line"))
     if not lines.texts:
         page.issues.append(Issue(first_line, "", "empty_page: no text between the page markers"))
         return page
     body_start = _parse_header(lines, page)
-    footer_start, end = _find_footer(lines, page, body_start)
+    footer_start = _find_footer(lines, body_start)
     _parse_body(lines, page, body_start, footer_start)
-    _parse_footer(lines, page, footer_start, end)
+    _parse_footer(lines, page, footer_start)
     return page
 
 
@@ -178,14 +190,10 @@ def _is_date_line(text: str) -> bool:
     return parse_date(text) is not None or _ANNOUNCE.match(text) is not None
 
 
-def _find_footer(lines: _Lines, page: Page, body_start: int) -> tuple[int, int]:
-    """Index where the footer starts (tag blocks or publication status) and index of the end marker."""
+def _find_footer(lines: _Lines, body_start: int) -> int:
+    """Index where the footer starts: its tag blocks, or the publication status."""
     t = lines.texts
     end = len(t)
-    if t[-1] == PAGE_END:
-        end = len(t) - 1
-    else:
-        page.issues.append(Issue(lines.nos[-1], t[-1], "truncated: the page has no `Text version` end line"))
     status = next((k for k in range(end - 1, body_start - 1, -1) if t[k] == PUBLICATION_STATUS), None)
     if status is None:
         # A cut-off page: the footer may still have started with a tag block.
@@ -194,7 +202,7 @@ def _find_footer(lines: _Lines, page: Page, body_start: int) -> tuple[int, int]:
                 and not _PUB_DATE.match(t[status - 1]):
             status -= 1
         if status == body_start:
-            return end, end
+            return end
         status -= 1
     start = status
     k = status - 1
@@ -202,7 +210,7 @@ def _find_footer(lines: _Lines, page: Page, body_start: int) -> tuple[int, int]:
         if t[k] in FOOTER_HEADS:
             start = k
         k -= 1
-    return start, end
+    return start
 
 
 def _is_tag_line(text: str) -> bool:
@@ -219,11 +227,12 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     while i < stop:
         s = t[i]
         nxt = t[i + 1] if i + 1 < stop else None
-        if _SEPARATOR.match(s):
+        head = s[0]
+        if head == "*" and _SEPARATOR.match(s):
             place(i, "separator")
             i += 1
             continue
-        if _OMISSION.match(s):
+        if head == "<" and _OMISSION.match(s):
             place(i, "omission")
             page.n_omissions += 1
             after_omission = True
@@ -233,13 +242,13 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             place(i, "see_also")
             i = _parse_see_also(lines, page, i + 1, stop)
             continue
-        if _PHOTO_COUNTER.match(s) and nxt is not None:
+        if head.isdigit() and nxt is not None and _PHOTO_COUNTER.match(s):
             page.photo_captions.append(nxt)
             place(i, "photo_counter")
             place(i + 1, "photo_caption")
             i += 2
             continue
-        label = match_split_label(s, nxt)
+        label = match_split_label(s, nxt) if nxt is not None and nxt[0] == ":" else None
         width = 2
         if label is None:
             label = match_label(s)
@@ -291,12 +300,12 @@ def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:
     return i
 
 
-def _parse_footer(lines: _Lines, page: Page, start: int, end: int) -> None:
+def _parse_footer(lines: _Lines, page: Page, start: int) -> None:
     t, nos = lines.texts, lines.nos
     place = lines.place_into(page)
     block: list[str] | None = None
     blocks = {"Geography": page.geography, "Topics": page.topics, "Persons": page.persons}
-    for k in range(start, end):
+    for k in range(start, len(t)):
         s = t[k]
         if s in blocks:
             block = blocks[s]
@@ -320,5 +329,3 @@ def _parse_footer(lines: _Lines, page: Page, start: int, end: int) -> None:
             place(k, "issue")
             continue
         place(k, "footer")
-    if end < len(t):
-        place(end, "footer")

@@ -1,0 +1,214 @@
+"""Text-version parser: the seed exactly, golden real pages, units per rule, and properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import GOLDEN, TEXT_DIR, need
+from golden_util import check, page_summary
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kremlin_data.build import sample_path
+from kremlin_data.rows import page_rows
+from kremlin_data.sources import decode_text, read_bytes, split_pages
+from kremlin_data.text_version import looks_like_place, parse_date, parse_lines, parse_page, parse_time
+
+
+def pages_of(path: Path) -> list:
+    text = decode_text(read_bytes(path)).text
+    return [parse_lines(c.lines, str(path), c.first_line) for c in split_pages(text) if c.is_page]
+
+
+# ---- the seed, exactly as issue 2 states it -------------------------------------------------------------
+
+def test_seed_event_1() -> None:
+    page = pages_of(sample_path())[0]
+    event, turns = page_rows(page)
+    assert event["title"] == "Meeting with President of Kazakhstan Kassym-Jomart Tokayev"
+    assert event["date"] == dt.date(2022, 8, 19)
+    assert event["time"] == dt.time(16, 15)
+    assert event["started_at"].isoformat() == "2022-08-19T16:15:00+03:00"
+    assert event["place"] == "Sochi"
+    assert event["photo_captions"] == [
+        "With President of Kazakhstan Kassym-Jomart Tokayev. Photo by President of Kazakhstan Press Service"]
+    assert event["subheadings"] == ["Beginning of Russia-Kazakhstan talks"]
+    assert event["geography"] == ["Kazakhstan"]
+    assert event["topics"] == ["Foreign policy"]
+    assert event["persons"] == ["Tokayev Kassym-Jomart"]
+    assert event["published_in"] == ["News", "Transcripts"]
+    assert event["n_omissions"] == 1
+    assert [(u["speaker_name"], u["n_words"]) for u in turns] == [
+        ("Vladimir Putin", 218), ("Kassym-Jomart Tokayev", 341), ("Vladimir Putin", 42),
+        ("Kassym-Jomart Tokayev", 2)]
+    assert turns[0]["speaker_role"] == "President of Russia"
+    assert turns[1]["speaker_role"] == "President of Kazakhstan"
+    assert turns[1]["speaker_label"] == "President of Kazakhstan Kassym-Jomart Tokayev"
+    assert turns[1]["text"].startswith("Thank you, Mr President, first of all")
+    assert all(u["subheading"] == "Beginning of Russia-Kazakhstan talks" for u in turns)
+
+
+def test_seed_event_2() -> None:
+    page = pages_of(sample_path())[1]
+    event, turns = page_rows(page)
+    assert event["title"] == "Meeting with Central Election Commission Chairperson Ella Pamfilova"
+    assert (event["time"], event["place"]) == (dt.time(20, 0), "Sochi")
+    assert event["geography"] == [] and event["topics"] == []
+    assert event["persons"] == ["Pamfilova Ella"]
+    assert event["n_omissions"] == 1
+    names = [u["speaker_name"] for u in turns]
+    assert names == ["Vladimir Putin", "Ella Pamfilova"] * 9
+    assert [u["n_words"] for u in turns[0::2]] == [19, 7, 1, 11, 7, 10, 74, 5, 62]
+    assert [u["n_words"] for u in turns[1::2]] == [592, 38, 75, 260, 48, 269, 115, 93, 50]
+    assert turns[1]["speaker_role"] == "Chairperson of the Central Election Commission"
+    # Prose with a colon stays in Pamfilova's turns.
+    assert "We have a fairly high level of competition: there are five" in turns[7]["text"]
+    assert "Speaking of the most important thing as regards our parties: despite" in turns[11]["text"]
+
+
+def test_seed_speakers(sample_build: Path) -> None:
+    import kremlin_data as kd
+
+    speakers = kd.load_speakers(sample_build)
+    assert sorted(speakers["speaker_name"]) == ["Ella Pamfilova", "Kassym-Jomart Tokayev", "Vladimir Putin"]
+    assert kd.load_utterances(sample_build).height == 22
+
+
+# ---- table-driven units ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("August 19, 2022", dt.date(2022, 8, 19)),
+    ("December 31, 1999", dt.date(1999, 12, 31)),
+    ("February 30, 2020", None),
+    ("Sochi", None),
+    ("August 19 2022", None),
+])
+def test_parse_date(text: str, expected: dt.date | None) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("16:15", dt.time(16, 15)), ("9:05", dt.time(9, 5)),
+                                                ("25:00", None), ("16.15", None)])
+def test_parse_time(text: str, expected: dt.time | None) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sochi", True), ("The Kremlin, Moscow", True), ("Novo-Ogaryovo, Moscow Region", True),
+    ("Beginning of Russia-Kazakhstan talks", False), ("President of Russia Vladimir Putin: Hello.", False),
+    ("3 of 6", True),  # a counter is checked before the place rule
+])
+def test_looks_like_place(text: str, expected: bool) -> None:
+    assert looks_like_place(text) is expected
+
+
+def _page(body: str, footer: str = "Publication status\nText version") -> str:
+    return f"Events\nA title\nA lead.\nAugust 19, 2022\n16:15\nSochi\n{body}\n{footer}"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # inline label, continuation paragraph
+    ("Vladimir Putin: Hello.\nSecond paragraph.", [("Vladimir Putin", None, ["Hello.", "Second paragraph."])]),
+    # the colon opens the next line
+    ("President of Kazakhstan Kassym-Jomart Tokayev\n: Thank you.",
+     [("President of Kazakhstan Kassym-Jomart Tokayev", None, ["Thank you."])]),
+    # a note between name and colon
+    ("President of Finland Sauli Niinisto (retranslated): Thank you.",
+     [("President of Finland Sauli Niinisto", "retranslated", ["Thank you."])]),
+    ("Question (retranslated): Why?", [("Question", "retranslated", ["Why?"])]),
+    # prose with a colon is not a label
+    ("Vladimir Putin: Look.\nMy question is: why?\nOne more thing: yes.",
+     [("Vladimir Putin", None, ["Look.", "My question is: why?", "One more thing: yes."])]),
+    ("Vladimir Putin: A.\nSecond: b.", [("Vladimir Putin", None, ["A.", "Second: b."])]),
+    ("Vladimir Putin: A.\nQuestion: at what expense?", [("Vladimir Putin", None, ["A.", "Question: at what expense?"])]),
+])
+def test_turns(body: str, expected: list) -> None:
+    page = parse_page(_page(body), "t.txt")
+    assert [(t.label, t.label_note, t.paragraphs) for t in page.turns] == expected
+
+
+def test_non_text_lines_are_never_utterance_text() -> None:
+    body = ("2 of 5\nA caption of a photo.\nBeginning of talks\nVladimir Putin: One.\n<…>\nAnton Ivanov: Two.\n"
+            "See also\nSome other page\nAugust 1, 2022\n* * *\nRest of the answer.\n<...>")
+    page = parse_page(_page(body, "Topics\nForeign policy\nEconomy\n1 more\nPublication status\n"
+                                  "Published in section: News\nPublication date: August 19, 2022, 16:15\n"
+                                  "Direct link: en.kremlin.ru/d/68991\nText version"), "t.txt")
+    assert page.photo_captions == ["A caption of a photo."]
+    assert page.subheadings == ["Beginning of talks"]
+    assert page.see_also == ["Some other page"]
+    assert page.n_omissions == 2
+    assert [(t.label, t.paragraphs, t.follows_omission, t.subheading) for t in page.turns] == [
+        ("Vladimir Putin", ["One."], False, "Beginning of talks"),
+        ("Anton Ivanov", ["Two.", "Rest of the answer."], True, "Beginning of talks")]
+    assert page.topics == ["Foreign policy", "Economy"]
+    assert page.published_in == ["News"]
+    assert page.site_id == 68991
+    assert page.published_at == dt.datetime(2022, 8, 19, 16, 15)
+
+
+def test_announcement_and_day_span() -> None:
+    page = parse_page("Events\nPutin will meet X\nLead.\nAnnouncement, April 7 − 8, 2013\nBody text.\n"
+                      "Publication status\nText version", "a.txt")
+    assert page.is_announcement and page.date == dt.date(2013, 4, 7) and page.time is None
+    assert page.narration == ["Body text."] and page.turns == []
+
+
+def test_cut_off_page_is_reported() -> None:
+    page = parse_page("Events\nTitle\nLead.\nAugust 19, 2022\nVladimir Putin: Hello, we", "cut.txt", first_line=40)
+    assert [t.paragraphs for t in page.turns] == [["Hello, we"]]
+    assert page.issues[0].reason.startswith("truncated") and page.issues[0].line_no == 44
+
+
+# ---- properties ------------------------------------------------------------------------------------------
+
+_LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(["Events", "Text version", "Topics", "Persons", "Publication status", "<…>", "* * *",
+                     "See also", "3 of 6", "Vladimir Putin: Yes.", ": Thank you.", "August 19, 2022", "16:15",
+                     "Question: Why?", "Text versionEvents"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, max_size=40))
+def test_every_line_is_placed_once(lines: list[str]) -> None:
+    """The parser never raises, and each non-empty line of a page lands in exactly one place."""
+    text = "\n".join(lines)
+    for chunk in split_pages(text):
+        if not chunk.is_page:
+            continue
+        page = parse_lines(chunk.lines, "h.txt", chunk.first_line)
+        nonempty = [chunk.first_line + k for k, s in enumerate(chunk.lines) if " ".join(s.split())]
+        assert sorted(n for n, _ in page.line_places) == nonempty
+
+
+# ---- golden real pages -----------------------------------------------------------------------------------
+
+GOLDEN_PAGES = {
+    "direct_line_2019": "pages/60795.txt",
+    "news_conference_many_journalists": "pages/62366.txt",
+    "interview_itar_tass": "pages/17723.txt",
+    "interview_ard_split_labels": "pages/17808.txt",
+    "press_statements_with_questions": "pages/51551.txt",
+    "press_statements_retranslated": "pages/54267.txt",
+    "speech_address_in_body_captions": "pages/56957.txt",
+    "valdai_club": "pages/55882.txt",
+    "lead_of_two_paragraphs": "pages/62982.txt",
+    "see_also_and_tag_toggle": "pages/17164.txt",
+    "question_retranslated": "pages/17113.txt",
+    "phone_call_readout_no_turns": "other/27401.txt",
+    "announcement": "other/17109.txt",
+    "announcement_day_span": "other/17550.txt",
+    "news_conference_turkey": "pages/47126.txt",
+    "eastern_economic_forum": "pages/58537.txt",
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("quirk", sorted(GOLDEN_PAGES))
+def test_golden_page(quirk: str, update_golden: bool) -> None:
+    path = need(TEXT_DIR / GOLDEN_PAGES[quirk])
+    (page,) = pages_of(path)
+    check(page_summary(page), GOLDEN / "text" / f"{quirk}.expected.json", update_golden)
