@@ -269,3 +269,19 @@ def columns_to_table(cols: Mapping[str, Sequence[Any]], table: Table) -> pa.Tabl
 def empty_table(table: Table) -> pa.Table:
     """A typed table with no rows."""
     return table.schema.empty_table()
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary, in Markdown, generated from the table definitions."""
+    out = []
+    for table in TABLES.values():
+        key = ", ".join(table.primary_key) or "none"
+        out.append(f"### `{table.name}`\n\n{table.description} Primary key: {key}.\n")
+        out.append("| column | type | unit | description |\n|---|---|---|---|")
+        for c in table.columns:
+            f = table.field(c)
+            required = "" if f.nullable else " (never null)"
+            desc = f.description.replace("|", "\\|")
+            out.append(f"| `{c}` | `{f.type}`{required} | {f.unit or ''} | {desc} |")
+        out.append("")
+    return "\n".join(out)
