@@ -221,8 +221,10 @@ def build(
 
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None]) -> dict[str, Any]:
-    """Tables computed over the whole corpus after the per-page pass (none yet beyond speakers)."""
-    return {}
+    """Tables computed over the whole corpus after the per-page pass: tags and topics."""
+    from kremlin_data.topics import topic_tables  # noqa: PLC0415 - scikit-learn loads only for this step
+
+    return topic_tables(events, utterances, log=say)
 
 
 def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> Iterable[tuple[Any, ...]]:

@@ -1,0 +1,108 @@
+"""build(): tables written, bad input reported by file and line while the rest builds, atomic writes."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+import kremlin_data as kd
+from kremlin_data import build as build_module
+from kremlin_data.build import build, sample_path
+from kremlin_data.cli import main
+from kremlin_data.schema import TABLES
+
+SEED = sample_path().read_bytes()
+QUIET = {"progress": False, "log": lambda _msg: None}
+
+
+def test_sample_build_writes_every_table_with_its_schema(sample_build: Path) -> None:
+    for name, table in TABLES.items():
+        file = sample_build / f"{name}.parquet"
+        assert file.is_file(), name
+        assert [(f.name, f.type) for f in pq.read_schema(file)] == [(f.name, f.type) for f in table.schema]
+        described = {f.name: (f.metadata or {}).get(b"description") for f in pq.read_schema(file)}
+        assert all(described.values()), f"{name}: a column lacks its description"
+    assert kd.load_events(sample_build).height == 2
+
+
+def test_bad_inputs_are_reported_and_the_rest_builds(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a_good.txt").write_bytes(SEED)
+    (inputs / "b_empty.txt").write_bytes(b"")
+    (inputs / "c_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (inputs / "d_no_page.txt").write_text("Just some notes.\nNo page here.\n")
+    (inputs / "e_bad_utf8.txt").write_bytes(SEED.replace(b"Sochi", b"So\xffchi", 1))
+    cut = SEED.decode().split("Text versionEvents")[1].replace("Meeting with", "Cut-off meeting with", 1)
+    (inputs / "f_cut_off.txt").write_text("Events" + cut[: len(cut) // 2])
+    (inputs / "g_bad.txt.gz").write_bytes(gzip.compress(SEED)[:50])
+    (inputs / "h_notes.md").write_text("not an input")
+    out = tmp_path / "out"
+    summary = build([inputs], out, **QUIET)
+    issues = kd.load_parse_issues(out)
+    reasons = {(Path(p).name, r.split(":")[0]) for p, r in zip(issues["source_path"], issues["reason"], strict=True)}
+    assert {("b_empty.txt", "empty"), ("c_binary.txt", "binary"), ("d_no_page.txt", "outside_page"),
+            ("d_no_page.txt", "no_page"), ("e_bad_utf8.txt", "bad_utf8"), ("f_cut_off.txt", "truncated"),
+            ("g_bad.txt.gz", "bad_gzip"), ("h_notes.md", "skipped")} <= reasons
+    bad_utf8 = issues.filter(pl.col("reason").str.starts_with("bad_utf8"))
+    assert bad_utf8["line_no"].to_list() == [3] and "byte offset" in bad_utf8["text"][0]
+    # The good file builds; e_bad_utf8 is the same two pages, so its copies are reported as duplicates.
+    assert summary.failed_files == 3
+    events = kd.load_events(out)
+    assert events.height == 3  # the sample's two pages and the cut-off page
+    assert issues.filter(pl.col("reason").str.starts_with("duplicate_event")).height == 1
+
+
+def test_interrupted_build_leaves_last_good_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(None, tmp_path, **QUIET)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")}
+
+    def boom(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module.spk, "speakers_table", boom)
+    with pytest.raises(KeyboardInterrupt):
+        build(None, tmp_path, **QUIET)
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")} == before
+    assert not list(tmp_path.glob(".*tmp")), "temporary files are cleaned up"
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    build(None, tmp_path / "a", **QUIET)
+    build(None, tmp_path / "b", **QUIET)
+    for name in TABLES:
+        assert (tmp_path / "a" / f"{name}.parquet").read_bytes() == (tmp_path / "b" / f"{name}.parquet").read_bytes()
+
+
+def test_parallel_build_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for k in range(4):
+        (inputs / f"{k}.txt").write_bytes(SEED.replace(b"Sochi", f"Sochi {k}".encode()).replace(
+            b"Meeting with", f"Meeting {k} with".encode()))
+    monkeypatch.setattr(build_module, "CHUNK_FILES", 1)
+    build([inputs], tmp_path / "serial", workers=1, **QUIET)
+    build([inputs], tmp_path / "parallel", workers=2, **QUIET)
+    for name in ("events", "utterances", "speakers"):
+        assert kd.load(name, tmp_path / "serial").equals(kd.load(name, tmp_path / "parallel"))
+    assert kd.load_events(tmp_path / "parallel").height == 8
+
+
+def test_cli_build_strict_and_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--out", str(tmp_path), "--quiet"]) == 0
+    assert "2 events, 22 utterances, 3 speakers, 0 parse issues" in capsys.readouterr().out
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no page\n")
+    assert main(["build", str(bad), "--out", str(tmp_path / "b"), "--strict", "--quiet"]) == 1
+    assert main(["info", str(tmp_path)]) == 0
+    assert "utterances: 22 rows" in capsys.readouterr().out
+    assert main(["info", str(tmp_path / "nothing")]) == 1
+
+
+def test_missing_table_error_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="events.parquet not found: run `kremlin-data build`"):
+        kd.load_events(tmp_path)
