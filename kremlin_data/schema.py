@@ -58,9 +58,9 @@ _FIELDS: list[Field] = [
     Field("title", STR, "Page title."),
     Field("lead", STR, "The lead paragraph under the title."),
     Field("date", pa.date32(), "Date of the event as printed under the lead (announcements: the announced date)."),
-    Field("time", pa.time32("s"), "Local time of day (Moscow time as published) printed under the date, if any.",
+    Field("time", pa.time32("ms"), "Local time of day (Moscow time as published) printed under the date, if any.",
           unit="Europe/Moscow"),
-    Field("started_at", pa.timestamp("s", tz=MOSCOW), "date + time as a zoned timestamp; null when no time is "
+    Field("started_at", pa.timestamp("ms", tz=MOSCOW), "date + time as a zoned timestamp; null when no time is "
           "printed."),
     Field("place", STR, "Place line under the date and time (`Sochi`, `The Kremlin, Moscow`)."),
     Field("is_announcement", pa.bool_(), "True for announcement pages (`Announcement, <date>` instead of date and "
@@ -80,7 +80,7 @@ _FIELDS: list[Field] = [
     Field("person_ids", pa.list_(pa.int64()), "Site person-catalogue ids of the Persons tags "
           "(`/catalog/persons/<n>`), HTML only."),
     Field("published_in", LIST_STR, "Sections the page is published in (`News`, `Transcripts`, ...)."),
-    Field("published_at", pa.timestamp("s", tz=MOSCOW), "Publication date and time from the footer."),
+    Field("published_at", pa.timestamp("ms", tz=MOSCOW), "Publication date and time from the footer."),
     Field("n_utterances", pa.int32(), "Speaker turns on the page.", unit="turns", nullable=False),
     Field("n_words", pa.int32(), "Words: `len(text.split())` of the turn text; for events, summed over the turns.",
           unit="words", nullable=False),
@@ -147,6 +147,43 @@ _FIELDS += [
     Field("topic", STR, "A site topic name (as in the Topics tags) predicted for the turn.", nullable=False),
     Field("probability", pa.float64(), "Classifier probability that the site would tag this turn's text with the "
           "topic, rounded to 6 decimals; rows below 0.3 are left out.", unit="probability", nullable=False),
+]
+
+_FIELDS += [
+    # claims (kremlin_data/claims.py)
+    Field("claim_id", STR, "Stable claim key: `<utterance_id>.c<n>`, n from 1 in text order within the turn.",
+          nullable=False),
+    Field("char_start", pa.int32(), "Start (0-based, in characters) of `surface` in the turn's `text`.",
+          unit="characters", nullable=False),
+    Field("char_end", pa.int32(), "End (exclusive) of `surface` in the turn's `text`: "
+          "`text[char_start:char_end] == surface`.", unit="characters", nullable=False),
+    Field("surface", STR, "The number as written, with its currency sign, scale word and unit, without the bound "
+          "word or the counted noun (`US$17 billion`, `34.4 percent`, `70,500`, `three-day`, `500\u2013600`).",
+          nullable=False),
+    Field("sentence", STR, "The sentence of the turn that holds the number.", nullable=False),
+    Field("value", pa.float64(), "The number with its scale applied (`US$17 billion` -> 17000000000, "
+          "`one and a half times` -> 1.5, `a third` -> 0.333…); for a range its low end; for a date the day of the "
+          "month; null for vague amounts (`hundreds of`). Unit: see `unit`."),
+    Field("value_high", pa.float64(), "High end of a range (`500\u2013600`, `5 to 7 percent`, `two or three times`), "
+          "scale applied; null when the number is not a range."),
+    Field("claims.kind", STR, "What the number is: `percent`, `percentage_point`, `money`, `count`, `measure` "
+          "(tonnes, km, hectares, barrels, cubic metres, degrees, watts…), `multiple` (`1.5 times`, `threefold`, "
+          "`doubled`, `twice`), `fraction` (`a third`, `two-thirds`, `half of`), `year`, `date` (`August 19`), "
+          "`duration` (`30 years`, `five months`, `three-day`), `ordinal` (`30th`, `first`), `vague` (`dozens of`, "
+          "`hundreds of`, value null).", nullable=False),
+    Field("unit", STR, "ISO 4217 code for money (`USD`, `RUB`, `EUR`, `CNY`…; `$` and `dollars` are USD); the "
+          "normalised singular unit for measures (`tonne`, `kilometre`, `cubic metre`) and durations (`year`, "
+          "`day`); the counted noun in the singular for counts and vague amounts (`party`, `candidate`, `person`), "
+          "null when no noun follows; `percent` and `percentage point`; the month name for dates."),
+    Field("bound", STR, "How the number is qualified: `=` exact or unqualified; `~` about, around, approximately, "
+          "roughly, some; `>` over, more than, above; `>=` at least, no less than, or more; `<` less than, under, "
+          "below; `<=` up to, no more than; `<~` almost, nearly, close to.", nullable=False),
+    Field("change", STR, "`up` or `down` when the sentence says the quantity grew or fell (increased, grew, rose, "
+          "went up, doubled; decreased, fell, dropped, declined, halved) next to the number; null otherwise. Only "
+          "for percent, percentage_point, money, count, measure and multiple."),
+    Field("change_type", STR, "`by` when the number is the size of the change (`increased by 34.4 percent`, "
+          "`grew 5 percent`, `a 5 percent increase`), `to` when it is the level reached (`fell to 3 percent`); null "
+          "when there is no change or it cannot tell (`from 5 percent`)."),
 ]
 
 # A name qualified as `<table>.<column>` defines a column whose meaning differs in that one table.
@@ -224,8 +261,15 @@ UTTERANCE_SITE_TOPICS = Table(
     ("utterance_id", "topic"),
 )
 
+CLAIMS = Table(
+    "claims", "One row per number stated in a speaker turn: value with scale applied, kind, unit, bound and change.",
+    ("claim_id", "utterance_id", "event_id", "speaker_id", "speaker_name", "date", "char_start", "char_end",
+     "surface", "sentence", "value", "value_high", "kind", "unit", "bound", "change", "change_type"),
+    ("claim_id",),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES, EVENT_TAGS, TOPICS,
-                                                 UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS)}
+                                                 UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS)}
 
 
 class SchemaError(ValueError):

@@ -1,0 +1,623 @@
+"""Turns utterance text into numeric claims: every stated quantity, typed, with unit, bound and change."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One number mention in a text; see the `claims` table in schema.py for the meaning of each field."""
+
+    char_start: int
+    char_end: int
+    surface: str
+    sentence: str
+    value: float | None
+    value_high: float | None
+    kind: str
+    unit: str | None
+    bound: str
+    change: str | None
+    change_type: str | None
+
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUE: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
+_WORD_VALUE.update({w: float(20 + 10 * i) for i, w in enumerate(_TENS)})
+_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
+          "mln": 1e6, "dozen": 12.0}
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                  "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINAL = {w: float(i + 1) for i, w in enumerate(_ORDINAL_WORDS)}
+_ORDINAL.update({"thirtieth": 30.0, "fortieth": 40.0, "fiftieth": 50.0, "hundredth": 100.0})
+_FRACTION = {"half": 2.0, "halves": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0,
+             "fifth": 5.0, "fifths": 5.0, "tenth": 10.0, "tenths": 10.0}
+_MULTIPLE_WORDS = {"twice": (2.0, None), "doubled": (2.0, "up"), "doubling": (2.0, "up"), "tripled": (3.0, "up"),
+                   "quadrupled": (4.0, "up"), "halved": (0.5, "down")}
+_VAGUE = ("tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions")
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+_CARD = "|".join(sorted(_WORD_VALUE.keys() | {"hundred", "thousand", "million", "billion", "trillion", "dozen"},
+                        key=len, reverse=True))
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of `words` shaped as a trie, so the scanner rejects non-numbers at the first letter."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+_STARTERS = [*_WORD_VALUE, *_ORDINAL, *_MULTIPLE_WORDS, *_VAGUE, "half", "a hundred", "a thousand", "a million",
+             "a billion", "a trillion", "a dozen", "a third", "a quarter", "a half", "half a"]
+# Python's re scans fastest when every match starts with one character class: the scanner skips other
+# characters in C. Digits and the character before a number word form that class.
+_SCAN = re.compile(
+    r"[0-9]|[\s(“\"'‘«/–—-](?=[a-zA-Z])(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS])
+    + r")(?:fold)?(?![A-Za-z])")
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
+_RANGE = re.compile(rf"(?:\s*[–—]\s*|-(?=\d)|\s+(?:to|or|and)\s+|-\s+(?:or|to)\s+)(?P<hi>\d{{1,3}}(?:,\d{{3}})+"
+                    rf"(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_CARD})(?:[ -](?:{_CARD}))*)(?!\w|-\d|\.\d)", re.I)
+_SCALE_RE = re.compile(r"\s+(?:hundred|thousand|million|billion|trillion|bn|mln)\b", re.I)
+_MEASURES = {
+    "tonne": "tonnes?|tons?", "kilometre": "kilometres?|kilometers?|km", "metre": "metres?|meters?",
+    "hectare": "hectares?|ha", "barrel": "barrels?", "litre": "litres?|liters?", "kilogram": "kilogram(?:me)?s?|kg",
+    "gram": "grams?", "degree": "degrees?", "kilowatt-hour": "kilowatt[- ]hours?|kWh",
+    "megawatt-hour": "megawatt[- ]hours?|MWh", "gigawatt-hour": "gigawatt[- ]hours?|GWh",
+    "terawatt-hour": "terawatt[- ]hours?|TWh", "megawatt": "megawatts?|MW", "gigawatt": "gigawatts?|GW",
+    "kilowatt": "kilowatts?|kW", "kilovolt": "kilovolts?|kV", "mile": "miles?", "millimetre": "millimetres?|mm",
+    "centimetre": "centimetres?|cm", "bcm": "bcm",
+}
+_MEASURE_RE = re.compile(
+    r"[\s-]+(?P<sq>square\s+|cubic\s+)?(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items())
+    + r")\b", re.I)
+_CURRENCY_WORDS = {"us dollar": "USD", "dollar": "USD", "rouble": "RUB", "ruble": "RUB", "euro": "EUR",
+                   "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "tenge": "KZT", "hryvnia": "UAH",
+                   "pounds sterling": "GBP", "swiss franc": "CHF", "yen": "JPY"}
+_UNIT_RE = re.compile(
+    r"(?P<pct>\s*%|[\s-]*(?:percent|per\s+cent)\b)|(?P<pp>\s+percentage\s+points?\b)|(?P<times>\s+times\b)"
+    r"|(?P<fold>-?fold\b)|(?P<cur>\s+(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia|Swiss\s+franc)s?\b"
+    r"|\s+(?:yuan|renminbi|tenge|yen|pounds\s+sterling)\b)"
+    r"|(?P<dur>[\s-]+(?:year|month|week|day|hour|minute|decade)s?\b|[\s-]+centur(?:y|ies)\b)"
+    r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r")\b)"
+    r"|(?P<frac>[\s-]+(?:halves|thirds?|quarters?|fifths?|tenths?)\b)", re.I)
+_CUR_PREFIX = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "¥": "CNY", "USD": "USD", "EUR": "EUR",
+               "RUB": "RUB", "CNY": "CNY"}
+_BOUNDS = [("~", "about|around|approximately|roughly|some|an estimated|or so"),
+           ("<~", "almost|nearly|close to|just under|just shy of|not quite"),
+           (">=", "at least|no less than|not less than|no fewer than|not fewer than|a minimum of"),
+           ("<=", "up to|no more than|not more than|a maximum of|as many as"
+                  "|as much as"),
+           (">", "just over|well over|over|more than|above|exceeding|in excess of|upwards of|beyond"),
+           ("<", "less than|fewer than|under|below")]
+
+
+def _rev(phrases: str) -> str:
+    """Alternatives for matching left context backwards: words and their order reversed (`more than` -> `naht erom`).
+
+    Python's re only matches forwards, and searching a slice for a pattern anchored at its end tries every start;
+    matching the reversed slice from its start is one attempt.
+    """
+    return "|".join(r"\s+".join(re.escape(w[::-1]) for w in reversed(ph.split())) for ph in phrases.split("|"))
+
+
+# Left context, matched on the reversed text before the number: currency sign, `minus`, bound, preposition.
+_LEFT = re.compile(
+    r"(?P<cur>\$su\b|\$|€|£|₽|¥|\s?(?:dsu|rue|bur|ync)\b)?(?P<minus>\s+sunim\b)?"
+    r"(?:\s+(?P<bound>" + "|".join(_rev(alts) for _, alts in _BOUNDS) + r")\b)?"
+    r"(?:\s+(?P<prep>" + _rev("by|to|from|between|of") + r")\b)?")
+_BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
+_AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
+_IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Paragraph|Clause|Section|Chapter|"
+                    "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Page|page|Room|Building|Platform")
+                    + r")\b|№)")
+_WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
+_VAGUE_RE = re.compile(r"(?:\s+of\s+(?:tens|dozens|hundreds|thousands|millions|billions))*(?=\s+of\s)", re.I)
+_VAGUE_OF = re.compile(r"\s+of\s+(?:the\s+)?([a-zA-Z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?")
+_CHANGE = re.compile(
+    r"\b(?:(?P<up>increas(?:e|es|ed|ing)|gr(?:ew|own|ow|ows|owing|owth)|r(?:ose|isen|ises|ising)|went\s+up|gone\s+up"
+    r"|go\s+up|goes\s+up|up(?=\s+(?:by|from)\b)|added|gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|soar(?:ed|s)?)"
+    r"|(?P<down>decreas(?:e|es|ed|ing)|fell|fall(?:en|s|ing)?|drop(?:ped|s)?|declin(?:e|es|ed|ing)|"
+    r"down(?=\s+(?:by|from)\b)|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped))\b")
+_CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump)|(?P<down>decrease|decline|drop|fall|"
+                           r"reduction))\b", re.I)
+_OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
+_AFTER_BOUND = re.compile(r"\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b", re.I)
+_SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*(?=\s+[^\sa-z0-9])|\n)\s*")
+
+# Words after a number that are not a counted noun; a count then has no unit.
+_STOP = frozenset("""a an the of to in on at by for from with and or but nor than as that which who whom whose this
+these those it its is are was were be been being has have had do does did will would shall should can could may might
+must not no so such per each every all both either neither also only just even still already yet more most less least
+out up down over under about into onto upon after before since until while when where why how what if then there here
+their our your my his her them us we you they he she i me him thus percent times plus minus year years month months
+week weeks day days hour hours ago old one another other others ones""".split())
+_NOT_NOUN_S = frozenset("is was has does as us its his this thus plus less across always perhaps towards whereas "
+                        "besides unless yes news series species".split())
+_MODIFIERS = frozenset("more other additional further extra new major main key large big small single".split())
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "staff": "staff",
+              "personnel": "personnel", "feet": "foot", "media": "media"}
+_ADJ_END = ("al", "ive", "ous", "ful", "ic", "ant", "ent", "ed", "est", "ble", "ary", "ing", "ern")
+# After "one", these mean "one" is a pronoun or part of an idiom, not a quantity.
+_ONE_NOT = frozenset("of who that which another after by or and can could should must may might would will shall "
+                     "has had is was needs cannot gets sees feels knows thinks way hand side".split())
+_ONE_BEFORE = re.compile(r"\s+(?:" + _rev("the|this|that|no|any|every|each|which|another|a|some|someone|at|one|"
+                                               "on the|only the") + r")\b")
+_ORDINAL_NOT_AFTER = re.compile(r"(?:\s+of\s+all\b|\s+and\s+foremost\b|[,.:;!?]|\s+and\s+second)", re.I)
+_AT = re.compile(r"\s+ta\b")
+_HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
+_HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")
+_QUANTITY_KINDS = frozenset({"percent", "percentage_point", "money", "count", "measure", "multiple"})
+
+
+def _singular(word: str) -> str:
+    """The singular of an English plural noun, by the regular rules plus a few irregular nouns."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _is_plural(word: str) -> bool:
+    return word in _IRREGULAR or (word.endswith("s") and not word.endswith(("ss", "us", "is"))
+                                  and word not in _NOT_NOUN_S and len(word) > 2)
+
+
+def _counted_noun(text: str, pos: int, singular: bool) -> str | None:
+    """The head noun counted by the number ending at `pos` (singular form), or None if none follows."""
+    m = _WORD_AFTER.match(text, pos)
+    if not m:
+        return None
+    words = [w for w in m.groups() if w]
+    for i, w in enumerate(words):
+        if w in _STOP:
+            return None
+        if singular:
+            nxt = words[i + 1] if i + 1 < len(words) else None
+            if (w in _MODIFIERS or w.endswith(_ADJ_END)) and nxt and nxt not in _STOP:
+                continue
+            return w
+        if _is_plural(w):
+            return _singular(w)
+    return None
+
+
+def _words_value(surface: str) -> float | None:
+    """The value of a run of number words ("twenty-five thousand", "one and a half"); None if ill-formed."""
+    tokens = re.split(r"[\s-]+", surface.lower())
+    total = current = 0.0
+    half = False
+    seen = False
+    for i, tok in enumerate(tokens):
+        if tok == "and":
+            if tokens[i + 1:i + 3] == ["a", "half"]:
+                half = True
+                break
+            continue
+        if tok == "a" and i == 0:
+            current = 1.0
+        elif tok in _WORD_VALUE:
+            current += _WORD_VALUE[tok]
+        elif tok == "hundred":
+            current = max(current, 1.0) * 100
+        elif tok in _SCALE:
+            total += max(current, 1.0) * _SCALE[tok]
+            current = 0.0
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    return total + current + (0.5 if half else 0.0)
+
+
+def _word_run(text: str, start: int) -> tuple[int, float] | None:
+    """End and value of the number-word run at `start`, cut before an `and` that does not follow a scale."""
+    m = _WORDSEQ.match(text, start)
+    if not m:
+        return None
+    run = m.group()
+    for and_m in re.finditer(r"\s+and\s+", run):
+        before = run[:and_m.start()].rsplit(None, 1)[-1].lower()
+        if run[and_m.end():].lower().startswith("a half"):
+            break
+        if before not in _SCALE:
+            run = run[:and_m.start()]
+            break
+    value = _words_value(run)
+    return (start + len(run), value) if value is not None else None
+
+
+class _Sentences:
+    """Sentence spans and change words of one text, found per paragraph on first use."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: dict[int, list[int]] = {}
+        self.changes: dict[int, list[tuple[int, int, str]]] = {}
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """Start and end of the sentence holding `pos` (sentences never cross a newline)."""
+        text = self.text
+        p0 = text.rfind("\n", 0, pos) + 1
+        p1 = text.find("\n", pos)
+        p1 = len(text) if p1 < 0 else p1
+        starts = self.starts.get(p0)
+        if starts is None:
+            starts = self.starts[p0] = [p0, *(m.end() for m in _SENTENCE_END.finditer(text, p0, p1))]
+        i = bisect.bisect_right(starts, pos) - 1
+        end = starts[i + 1] if i + 1 < len(starts) else p1
+        while end > starts[i] and text[end - 1].isspace():
+            end -= 1
+        return starts[i], end
+
+    def change_words(self, sent_start: int, sent_end: int) -> list[tuple[int, int, str]]:
+        """Growth and fall words of one sentence: (start, end, `up` or `down`)."""
+        found = self.changes.get(sent_start)
+        if found is None:
+            lowered = self.text[sent_start:sent_end].lower()
+            found = self.changes[sent_start] = [(sent_start + m.start(), sent_start + m.end(),
+                                                 "up" if m.group("up") else "down") for m in _CHANGE.finditer(lowered)]
+        return found
+
+
+def _change(text: str, words: list[tuple[int, int, str]], left: int, right: int) -> tuple[str | None, bool]:
+    """up/down if a growth or fall word stands in the 90 characters before the number or right after it.
+
+    The flag says the word stands right next to the number ("grew 5 percent", "a 5 percent increase").
+    """
+    after = _CHANGE_AFTER.match(text, right)
+    if after:
+        return ("up" if after.group("up") else "down"), True
+    for start, end, direction in reversed(words):
+        if end <= left and start >= left - 90:
+            return direction, end >= left - 14
+    return None, False
+
+
+_MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS)) + r")\b")
+_SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
+_LINK_BEFORE = re.compile(r"\s+(?:to|and|or)\s+(?:\w+\s+)?\Z")
+_HYPHEN_WORD = re.compile(r"-[a-z]")
+_SCAN_WORD = re.compile(r"(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
+_CUR_AFTER = re.compile(r"\s+of\s+(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s\b|\s+of\s+(?:yuan|tenge|yen)\b",
+                        re.I)
+
+
+def _currency(word: str) -> str:
+    word = re.sub(r"\s+", " ", word.strip().lower())
+    return _CURRENCY_WORDS.get(word, _CURRENCY_WORDS.get(word[:-1], "USD"))
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A claim being assembled, before its sentence and change are known."""
+
+    start: int
+    end: int
+    value: float | None
+    kind: str
+    value_high: float | None = None
+    unit: str | None = None
+    bound: str = "="
+    change: str | None = None
+    prep: str | None = None
+    left: int = 0
+
+
+def _reject_digits(text: str, start: int, end: int) -> bool:
+    """True for digits that are part of a name, code, time or date (COVID-19, G20, 16:15, 19/08, No. 44)."""
+    prev = text[start - 1] if start else " "
+    if prev.isalpha() or (prev in "-/:." and start > 1 and text[start - 2].isalnum()):
+        return True
+    nxt = text[end:end + 2]
+    if nxt[:1] in ("/", ":") and nxt[1:2].isdigit():
+        return True
+    if nxt[:1] == "." and nxt[1:2].isdigit():
+        return True
+    if nxt[:1] == "-" and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and re.match(r"-\d+-\d", text[end:]))):
+        return True
+    return bool(_IDENT.match(text[max(0, start - 14):start][::-1]))
+
+
+def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft | None:
+    """Range, scale and unit after the number; decides kind and unit. None when not a claim."""
+    assert d.value is not None
+    if d.prep != "from":
+        r = _RANGE.match(text, d.end)
+        if r:
+            hi_text = r.group("hi")
+            hi = float(hi_text.replace(",", "")) if hi_text[0].isdigit() else _words_value(hi_text)
+            if hi is not None and hi > d.value and (r.group().strip() not in ("and",) or d.prep == "between"):
+                d.value_high = hi
+                d.end = r.end()
+    s = _SCALE_RE.match(text, d.end)
+    if s:
+        scale = _SCALE[s.group().strip().lower()]
+        d.value *= scale
+        if d.value_high is not None:
+            d.value_high *= scale
+        d.end = s.end()
+    u = _UNIT_RE.match(text, d.end)
+    group = u.lastgroup if u else None
+    if u and group == "pct":
+        d.kind, d.unit, d.end = "percent", "percent", u.end()
+    elif u and group == "pp":
+        d.kind, d.unit, d.end = "percentage_point", "percentage point", u.end()
+    elif u and group in ("times", "fold"):
+        d.kind, d.end = "multiple", u.end()
+    elif u and group == "cur":
+        d.kind, d.unit, d.end = "money", _currency(u.group()), u.end()
+    elif u and group == "dur":
+        unit = u.group().strip(" -").lower()
+        d.kind, d.unit, d.end = "duration", "century" if unit.startswith("centur") else unit.rstrip("s"), u.end()
+    elif u and group == "month":
+        if not is_digits or d.value > 31 or d.value != int(d.value):
+            return None
+        d.kind, d.unit, d.end = "date", u.group().strip(), u.end()
+    elif u and group == "frac":
+        if not words_number or d.value_high is not None:
+            return None
+        den = _FRACTION[u.group().strip(" -").lower()]
+        d.kind, d.value, d.end = "fraction", d.value / den, u.end()
+    else:
+        me = _MEASURE_RE.match(text, d.end)
+        if me:
+            name = next(k for k, v in me.groupdict().items() if v and k != "sq").replace("_", "-")
+            if name == "bcm":
+                d.value *= 1e9
+                if d.value_high is not None:
+                    d.value_high *= 1e9
+                name = "cubic metre"
+            elif me.group("sq"):
+                name = me.group("sq").strip().lower() + " " + name
+            d.kind, d.unit, d.end = "measure", name, me.end()
+        else:
+            d.kind = "count"
+    return d
+
+
+def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]:
+    """The claim starting at `start` (a digit or a number word ending at `word_end`) and where to scan on."""
+    # Left-context patterns are lower-case and run on the reversed, lower-cased 40 characters before the number.
+    raw_rev = text[max(0, start - 40):start][::-1]
+    rev = raw_rev.lower()
+    left_m = _LEFT.match(rev)
+    assert left_m is not None
+    prep = left_m.group("prep")
+    d = _Draft(start, start, None, "count", prep=prep[::-1].lower() if prep else None, left=start - left_m.end())
+    bound = left_m.group("bound")
+    if bound:
+        phrase = " ".join(bound[::-1].lower().split())
+        if phrase == "up to" and _AFTER_GO.match(rev, left_m.end()):
+            d.prep = "to"
+        else:
+            d.bound = _BOUND_SIGN[phrase]
+    cur = raw_rev[:left_m.end("cur")][::-1].strip() if left_m.group("cur") else None
+    if text[start].isdigit():
+        dm = _DIGITS.match(text, start)
+        assert dm is not None
+        d.end = dm.end()
+        if _reject_digits(text, start, d.end):
+            return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+        digits = dm.group()
+        d.value = float(digits.replace(",", ""))
+        after = text[d.end:d.end + 3]
+        if after[:2] in ("st", "nd", "rd", "th") and not after[2:3].isalpha():
+            d.kind, d.end = "ordinal", d.end + 2
+            return d, d.end
+        if after[:1] == "s" and not after[1:2].isalpha() and len(digits) == 4:
+            d.kind, d.end = "year", d.end + 1
+            return d, d.end
+        if after[:1].isalpha():
+            return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+        month = _MONTH_BEFORE.match(raw_rev)
+        if month and d.value <= 31 and "." not in digits:
+            d.kind, d.unit = "date", month.group(1)[::-1]
+            return d, d.end
+        draft = _tail(text, d, True, False)
+        if draft is None:
+            return None, d.end
+        d = draft
+        if (d.kind == "count" and "," not in digits and "." not in digits and len(digits) == 4
+                and 1800 <= d.value <= 2100 and not cur and d.end == dm.end() or d.kind == "count" and d.value_high
+                and 1800 <= d.value <= 2100 and len(digits) == 4):
+            d.kind = "year"
+            return d, d.end
+    else:
+        word = text[start:word_end]
+        low = word.lower()
+        if low in _ORDINAL:
+            if _ORDINAL_NOT_AFTER.match(text, word_end) or (low == "first" and _AT.match(rev)):
+                return None, word_end
+            d.kind, d.value, d.end = "ordinal", _ORDINAL[low], word_end
+            return d, word_end
+        if low in _MULTIPLE_WORDS:
+            d.value, d.change = _MULTIPLE_WORDS[low]
+            d.kind, d.end = "multiple", word_end
+            return d, word_end
+        if low in _VAGUE:
+            v = _VAGUE_RE.match(text, word_end)
+            if not v:
+                return None, word_end
+            d.kind, d.value, d.end = "vague", None, v.end()
+            if _CUR_AFTER.match(text, d.end):
+                d.unit = _currency(_CUR_AFTER.match(text, d.end).group().split(None, 1)[1])  # type: ignore[union-attr]
+            else:
+                of = _VAGUE_OF.match(text, d.end)
+                if of and _is_plural(of.group(1)) and of.group(1) not in _STOP:
+                    d.unit = _singular(of.group(1))
+            return d, d.end
+        if low.endswith("fold"):
+            base = _words_value(low[:-4])
+            if base is None:
+                return None, word_end
+            d.kind, d.value, d.end = "multiple", base, word_end
+            return d, word_end
+        if low in ("half", "half a", "a half", "a third", "a quarter"):
+            if low == "half a":
+                s = _SCALE_RE.match(text, word_end)
+                if not s:
+                    return None, word_end
+                d.value, d.end = 0.5 * _SCALE[s.group().strip().lower()], s.end()
+                return _tail_after_words(text, d, cur)
+            if low == "half" and (not _HALF_OK_AFTER.match(text, word_end)
+                                  or _HALF_NOT_BEFORE.match(rev)):
+                return None, word_end
+            d.kind, d.value, d.end = "fraction", 1.0 / _FRACTION[low.rsplit(None, 1)[-1]], word_end
+            return d, word_end
+        run = _word_run(text, start)
+        if run is None:
+            return None, word_end
+        d.end, d.value = run
+        if low == "one" and d.end == word_end:
+            nxt = text[d.end:d.end + 1]
+            if nxt in ("’", "'") or _ONE_BEFORE.match(rev):
+                return None, d.end
+            if nxt == "-" and not _RANGE.match(text, d.end) and not _UNIT_RE.match(text, d.end):
+                return None, d.end
+        return _tail_after_words(text, d, cur)
+    return _finish(text, d, cur, digits_end=True)
+
+
+def _tail_after_words(text: str, d: _Draft, cur: str | None) -> tuple[_Draft | None, int]:
+    number_end = d.end
+    draft = _tail(text, d, False, True)
+    if draft is None:
+        return None, number_end
+    return _finish(text, draft, cur, digits_end=False)
+
+
+def _finish(text: str, d: _Draft, cur: str | None, digits_end: bool) -> tuple[_Draft | None, int]:
+    """Currency prefix, counted noun and trailing bound; rejects bare `one` and compound adjectives."""
+    assert d.value is not None
+    if cur:
+        d.start -= len(cur)
+        d.kind, d.unit = "money", _CUR_PREFIX[cur]
+    if d.kind == "count":
+        if _HYPHEN_WORD.match(text, d.end):
+            return None, d.end
+        if text.startswith(("-", "–"), d.end) and not digits_end:
+            return None, d.end
+        d.unit = _counted_noun(text, d.end, d.value == 1 and d.value_high is None)
+        if d.value == 1 and d.value_high is None and text[d.start].isalpha():
+            nxt = _WORD_AFTER.match(text, d.end)
+            if d.unit is None or (nxt and nxt.group(1) in _ONE_NOT):
+                return None, d.end
+    after = _AFTER_BOUND.match(text, d.end)
+    if after and d.bound == "=":
+        d.bound = ">=" if after.group("ge") else "<=" if after.group("le") else "~"
+    return d, d.end
+
+
+def extract_claims(text: str) -> list[Claim]:
+    """Every number mention in `text`, in text order, with its kind, value, unit, bound and change.
+
+    >>> [(c.surface, c.value, c.kind, c.bound, c.change) for c in extract_claims("It grew by almost 9 percent.")]
+    [('9 percent', 9.0, 'percent', '<~', 'up')]
+    """
+    drafts: list[_Draft] = []
+    pos = 0
+    first = _SCAN_WORD.match(text)
+    if first:
+        draft, pos = _claim_at(text, 0, first.end())
+        if draft is not None:
+            drafts.append(draft)
+    n = len(text)
+    while pos < n:
+        m = _SCAN.search(text, pos)
+        if m is None:
+            break
+        if text[m.start()].isdigit():
+            draft, pos = _claim_at(text, m.start(), m.end())
+        else:
+            draft, pos = _claim_at(text, m.start() + 1, m.end())
+        if draft is not None:
+            drafts.append(draft)
+    if not drafts:
+        return []
+    return _resolve(text, drafts)
+
+
+def _resolve(text: str, drafts: list[_Draft]) -> list[Claim]:
+    """Units carried over ranges written apart, sentences, change and change type."""
+    sentences = _Sentences(text)
+    out: list[Claim] = []
+    for i, d in enumerate(drafts):
+        nxt = drafts[i + 1] if i + 1 < len(drafts) else None
+        if (d.kind == "count" and d.unit is None and nxt is not None and nxt.kind not in ("count", "ordinal", "year")
+                and _LINK_BEFORE.match(text[d.end:nxt.start])):
+            d.kind, d.unit = nxt.kind, nxt.unit
+        s_start, s_end = sentences.around(d.start)
+        change = change_type = None
+        if d.kind in _QUANTITY_KINDS:
+            change, adjacent = _change(text, sentences.change_words(s_start, s_end), d.left, d.end)
+            change = d.change or change
+            if change:
+                prev = out[-1] if out else None
+                if d.prep in ("by", "of") or d.change:
+                    change_type = "by"
+                elif d.prep == "to":
+                    change_type = "to"
+                elif prev is not None and prev.change == change and prev.char_end >= s_start and _OR_LINK.search(
+                        text, prev.char_end, d.left if d.left > prev.char_end else d.start):
+                    change_type = prev.change_type
+                elif d.prep is None and adjacent:
+                    change_type = "by"
+        out.append(Claim(d.start, d.end, text[d.start:d.end], text[s_start:s_end], d.value, d.value_high, d.kind,
+                         d.unit, d.bound, change, change_type))
+    return out
+
+
+def claim_rows(utterance: Mapping[str, Any], date: dt.date | None) -> list[dict[str, Any]]:
+    """Rows of the `claims` table for one row of the `utterances` table; `date` is the event's date.
+
+    >>> rows = claim_rows({"utterance_id": "e.u1", "event_id": "e", "speaker_id": None, "speaker_name": None,
+    ...                    "text": "Over 70,500 candidates."}, None)
+    >>> [(r["claim_id"], r["value"], r["unit"], r["bound"]) for r in rows]
+    [('e.u1.c1', 70500.0, 'candidate', '>')]
+    """
+    uid = utterance["utterance_id"]
+    return [{
+        "claim_id": f"{uid}.c{n}",
+        "utterance_id": uid,
+        "event_id": utterance["event_id"],
+        "speaker_id": utterance["speaker_id"],
+        "speaker_name": utterance["speaker_name"],
+        "date": date,
+        "char_start": c.char_start,
+        "char_end": c.char_end,
+        "surface": c.surface,
+        "sentence": c.sentence,
+        "value": c.value,
+        "value_high": c.value_high,
+        "kind": c.kind,
+        "unit": c.unit,
+        "bound": c.bound,
+        "change": c.change,
+        "change_type": c.change_type,
+    } for n, c in enumerate(extract_claims(utterance["text"]), start=1)]
