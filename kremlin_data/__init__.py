@@ -8,11 +8,16 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from kremlin_data.load import load, scan
+
+if TYPE_CHECKING:
+    from kremlin_data.build import BuildSummary
 
 try:
     __version__ = version("kremlin-data")
@@ -57,14 +62,59 @@ def scan_speakers(path: _Path = None) -> pl.LazyFrame:
     return scan("speakers", path)
 
 
+def load_claims(path: _Path = None) -> pl.DataFrame:
+    """Numeric claims, one row per figure stated in a turn."""
+    return load("claims", path)
+
+
+def scan_claims(path: _Path = None) -> pl.LazyFrame:
+    """Numeric claims, lazily."""
+    return scan("claims", path)
+
+
+def load_event_tags(path: _Path = None) -> pl.DataFrame:
+    """The site's tags (topic, geography, person), one row per tag of a page."""
+    return load("event_tags", path)
+
+
+def load_topics(path: _Path = None) -> pl.DataFrame:
+    """Learned topics, one row per topic with its top terms."""
+    return load("topics", path)
+
+
+def load_utterance_topics(path: _Path = None) -> pl.DataFrame:
+    """The top learned topics of each turn."""
+    return load("utterance_topics", path)
+
+
+def load_utterance_site_topics(path: _Path = None) -> pl.DataFrame:
+    """The site's topic names assigned to each turn by the classifier, with probabilities."""
+    return load("utterance_site_topics", path)
+
+
+def build(inputs: Iterable[str | os.PathLike[str]] | None = None, out: str | os.PathLike[str] = "parquet",
+          **options: Any) -> BuildSummary:
+    """Build the tables from input files and folders (no inputs: the bundled sample); see `build.build`."""
+    from kremlin_data.build import build as _build
+
+    return _build(inputs, out, **options)
+
+
 __all__ = [
     "__version__",
+    "build",
     "load",
+    "load_claims",
+    "load_event_tags",
     "load_events",
     "load_parse_issues",
     "load_speakers",
+    "load_topics",
+    "load_utterance_site_topics",
+    "load_utterance_topics",
     "load_utterances",
     "scan",
+    "scan_claims",
     "scan_events",
     "scan_speakers",
     "scan_utterances",

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files as package_files
@@ -20,14 +20,13 @@ import pyarrow.parquet as pq
 from kremlin_data import speakers as spk
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
-from kremlin_data.schema import EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, to_table
+from kremlin_data.claims import claim_rows
+from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, to_table
 from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes, split_pages
 from kremlin_data.text_version import parse_lines
 
 CHUNK_FILES = 48
 _ISSUE_TEXT_MAX = 300
-# Tables written by the per-page pass, in the order workers return them.
-_PAGE_TABLES = (EVENTS, UTTERANCES, PARSE_ISSUES)
 
 
 def sample_path() -> Path:
@@ -88,13 +87,27 @@ def _pages_of_file(path: Path) -> tuple[list[Page], list[Row]]:
     return pages, issues
 
 
-def parse_files(paths: Sequence[str]) -> tuple[pa.Table, pa.Table, pa.Table, int]:
-    """Parse input files into (events, utterances, parse_issues) tables and the count of failed files.
+@dataclass(slots=True)
+class ParsedChunk:
+    """What a worker returns for a chunk of files: the per-page tables, claims per event, failed files."""
+
+    events: pa.Table
+    utterances: pa.Table
+    claims: pa.Table
+    issues: pa.Table
+    claims_per_event: list[int]
+    failed: int
+
+
+def parse_files(paths: Sequence[str]) -> ParsedChunk:
+    """Parse input files into events, utterances, claims and parse_issues tables.
 
     Runs in a worker process; a file that cannot be read becomes parse_issues rows, never an exception.
     """
     events: list[Row] = []
     utterances: list[Row] = []
+    claims: list[Row] = []
+    claims_per_event: list[int] = []
     issues: list[Row] = []
     failed = 0
     for name in paths:
@@ -113,8 +126,13 @@ def parse_files(paths: Sequence[str]) -> tuple[pa.Table, pa.Table, pa.Table, int
             event, turns = page_rows(page)
             events.append(event)
             utterances.extend(turns)
+            n_claims = len(claims)
+            for turn in turns:
+                claims.extend(claim_rows(turn, event["date"]))
+            claims_per_event.append(len(claims) - n_claims)
             issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in page.issues)
-    return to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(issues, PARSE_ISSUES), failed
+    return ParsedChunk(to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(claims, CLAIMS),
+                       to_table(issues, PARSE_ISSUES), claims_per_event, failed)
 
 
 class _AtomicWriters:
@@ -193,16 +211,18 @@ def build(
         skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
                         for p in skipped]
         writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
-        for events, utterances, issues, failed in _parse_all([str(p) for p in paths], workers, progress):
-            events, utterances, dup_issues = _drop_duplicates(events, utterances, seen)
-            writers.write(EVENTS, events)
-            writers.write(UTTERANCES, utterances)
-            writers.write(PARSE_ISSUES, issues)
+        for chunk in _parse_all([str(p) for p in paths], workers, progress):
+            dup_issues = _drop_duplicates(chunk, seen)
+            writers.write(EVENTS, chunk.events)
+            writers.write(UTTERANCES, chunk.utterances)
+            writers.write(CLAIMS, chunk.claims)
+            writers.write(PARSE_ISSUES, chunk.issues)
             writers.write(PARSE_ISSUES, dup_issues)
-            summary.failed_files += failed
+            summary.failed_files += chunk.failed
         utterances_df = spk.unify_speaker_ids(writers.read_back(UTTERANCES))
         events_df = writers.read_back(EVENTS)
         writers.replace(UTTERANCES, utterances_df.to_arrow())
+        writers.replace(CLAIMS, _unified_claims(writers.read_back(CLAIMS), utterances_df).to_arrow())
         writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())
         for name, table in _corpus_tables(events_df, utterances_df, say).items():
             writers.replace(TABLES[name], table)
@@ -227,7 +247,7 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
     return topic_tables(events, utterances, log=say)
 
 
-def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> Iterable[tuple[Any, ...]]:
+def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> Iterator[ParsedChunk]:
     """Parse all files, in a process pool when there is more than one chunk; results in input order."""
     chunks = _chunks(paths, CHUNK_FILES)
     n_workers = min(workers or os.cpu_count() or 1, len(chunks))
@@ -255,9 +275,19 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> 
             bar.close()
 
 
-def _drop_duplicates(events: pa.Table, utterances: pa.Table, seen: dict[str, str]
-                     ) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """Keep the first copy of each event (the same page may come as a page file and in a day file)."""
+def _unified_claims(claims: pl.DataFrame, utterances: pl.DataFrame) -> pl.DataFrame:
+    """Claims carry their turn's speaker_id as unified over the corpus."""
+    ids = utterances.select("utterance_id", pl.col("speaker_id").alias("unified"))
+    return (claims.join(ids, on="utterance_id", how="left", maintain_order="left")
+            .with_columns(pl.col("unified").alias("speaker_id")).drop("unified"))
+
+
+def _drop_duplicates(chunk: ParsedChunk, seen: dict[str, str]) -> pa.Table:
+    """Keep the first copy of each event (the same page may come as a page file and in a day file).
+
+    Filters the chunk's tables in place and returns the parse_issues rows naming the copies left out.
+    """
+    events = chunk.events
     ids = events.column("event_id").to_pylist()
     where = [f"{p}:{n}" for p, n in zip(events.column("source_path").to_pylist(),
                                          events.column("source_line").to_pylist(), strict=True)]
@@ -273,8 +303,14 @@ def _drop_duplicates(events: pa.Table, utterances: pa.Table, seen: dict[str, str
             seen[eid] = at
             keep.append(True)
     if all(keep):
-        return events, utterances, to_table([], PARSE_ISSUES)
-    # Turns follow their pages in order, so each page's keep flag repeats over its n_utterances rows.
-    counts = events.column("n_utterances").to_pylist()
-    turn_keep = [k for k, n in zip(keep, counts, strict=True) for _ in range(n)]
-    return events.filter(pa.array(keep)), utterances.filter(pa.array(turn_keep, pa.bool_())), to_table(dups, PARSE_ISSUES)
+        return to_table([], PARSE_ISSUES)
+    # Turns and claims follow their pages in order, so each page's keep flag repeats over its rows.
+    turns = events.column("n_utterances").to_pylist()
+    chunk.utterances = chunk.utterances.filter(pa.array(_repeat(keep, turns), pa.bool_()))
+    chunk.claims = chunk.claims.filter(pa.array(_repeat(keep, chunk.claims_per_event), pa.bool_()))
+    chunk.events = events.filter(pa.array(keep))
+    return to_table(dups, PARSE_ISSUES)
+
+
+def _repeat(flags: list[bool], counts: list[int]) -> list[bool]:
+    return [f for f, n in zip(flags, counts, strict=True) for _ in range(n)]
