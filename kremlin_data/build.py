@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kremlin_data import speakers as spk
+from kremlin_data.claims import claim_rows
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
-from kremlin_data.claims import claim_rows
 from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, to_table
 from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes, split_pages
 from kremlin_data.text_version import parse_lines
@@ -66,7 +66,7 @@ def _pages_of_file(path: Path) -> tuple[list[Page], list[Row]]:
     name = str(path)
     data = read_bytes(path)
     if is_html(path, data):
-        from kremlin_data.html_page import parse_html  # noqa: PLC0415 - the HTML parser loads selectolax
+        from kremlin_data.html_page import parse_html  # imported here: only HTML input needs selectolax
 
         return [parse_html(data, name)], []
     decoded = decode_text(data)
@@ -117,7 +117,7 @@ def parse_files(paths: Sequence[str]) -> ParsedChunk:
             issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
             failed += 1
             continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build; it is reported
+        except Exception as exc:  # one bad file must not stop the build; it is reported by name
             issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
             failed += 1
             continue
@@ -173,7 +173,7 @@ class _AtomicWriters:
             w.close()
         self.writers.clear()
         for name, tmp in self.tmp.items():
-            os.replace(tmp, self.out / f"{name}.parquet")
+            tmp.replace(self.out / f"{name}.parquet")
 
     def abort(self) -> None:
         for w in self.writers.values():
@@ -242,7 +242,7 @@ def build(
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None]) -> dict[str, Any]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics."""
-    from kremlin_data.topics import topic_tables  # noqa: PLC0415 - scikit-learn loads only for this step
+    from kremlin_data.topics import topic_tables  # imported here: scikit-learn loads only for this step
 
     return topic_tables(events, utterances, log=say)
 
@@ -254,7 +254,7 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> 
     show = progress if progress is not None else (len(paths) >= 200 and sys.stderr.isatty())
     bar = None
     if show:
-        from tqdm import tqdm  # noqa: PLC0415 - only loaded when a bar is shown
+        from tqdm import tqdm  # imported here: only long builds show a bar
 
         bar = tqdm(total=len(paths), unit="file", desc="parsing", file=sys.stderr)
     try:

@@ -22,8 +22,10 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 def table_path(table: str, path: str | os.PathLike[str] | None = None) -> Path:
     """Where `table` lives in the build folder; a clear error when it is not there.
 
-    >>> table_path("events", "parquet").name
-    'events.parquet'
+    >>> table_path("speeches", "parquet")
+    Traceback (most recent call last):
+    ValueError: unknown table 'speeches'; tables are events, utterances, speakers, parse_issues, claims, \
+event_tags, topics, utterance_topics, utterance_site_topics
     """
     if table not in TABLE_NAMES:
         raise ValueError(f"unknown table {table!r}; tables are {', '.join(TABLE_NAMES)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -47,7 +48,7 @@ class InputError(ValueError):
         self.message = message
 
 
-def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Path]]:
     """Expand files and folders (recursively) into input files, sorted; also return files that were skipped.
 
     A file named directly is always an input; inside folders only `.txt`, `.html` (and `.gz` of them) count.
@@ -94,12 +95,12 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode_text(data: bytes) -> Decoded:
-    """UTF-8 (with or without BOM) to text with LF line ends and plain spaces.
+    r"""UTF-8 (with or without BOM) to text with LF line ends and plain spaces.
 
     Undecodable bytes become U+FFFD and are reported with their byte offset and line.
 
-    >>> decode_text(b"\\xef\\xbb\\xbfa\\xc2\\xa0b\\r\\n").text
-    'a b\\n'
+    >>> decode_text(b"\xef\xbb\xbfa\xc2\xa0b\r\n").text
+    'a b\n'
     """
     if not data.strip():
         raise InputError("empty", "the file is empty or holds only white space")
@@ -124,11 +125,11 @@ def decode_text(data: bytes) -> Decoded:
 
 
 def split_pages(text: str) -> Iterator[TextChunk]:
-    """Split a text file into pages (`Events` ... `Text version`) and the runs of lines outside pages.
+    r"""Split a text file into pages (`Events` ... `Text version`) and the runs of lines outside pages.
 
     A glued `Text versionEvents` line ends one page and starts the next on the same line number.
 
-    >>> [(c.first_line, c.is_page) for c in split_pages("Events\\nT\\nText versionEvents\\nU\\nText version\\n")]
+    >>> [(c.first_line, c.is_page) for c in split_pages("Events\nT\nText versionEvents\nU\nText version\n")]
     [(1, True), (3, True)]
     """
     current: list[str] = []

@@ -102,12 +102,12 @@ class _Lines:
 
 
 def parse_page(text: str, source_path: str, first_line: int = 1) -> Page:
-    """Parse one text-version page (`Events` ... `Text version`) into a Page.
+    r"""Parse one text-version page (`Events` ... `Text version`) into a Page.
 
     Every non-empty line ends up in exactly one place: a header or footer field, a caption, a sub-heading,
     a `See also` box, narration, a turn, or ``page.issues``.
 
-    >>> page = parse_page("Events\\nTitle\\nLead.\\nAugust 19, 2022\\nVladimir Putin: Hello.\\nText version", "x")
+    >>> page = parse_page("Events\nTitle\nLead.\nAugust 19, 2022\nVladimir Putin: Hello.\nText version", "x")
     >>> (page.date.isoformat(), page.turns[0].label, page.turns[0].paragraphs)
     ('2022-08-19', 'Vladimir Putin', ['Hello.'])
     """
