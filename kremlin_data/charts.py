@@ -14,8 +14,10 @@ from kremlin_data.schema import TABLES, empty_table
 
 PRESIDENT_ROLE = "President of Russia"
 OTHERS = "Others"
-NOT_FIGURES = ("year", "date", "ordinal", "vague")
-"""Claim kinds that are not amounts: left out of repeated-figure counts."""
+NOT_QUANTITIES = ("year", "date", "ordinal")
+"""Claim kinds that name a point in time or a position, not a quantity: left out of claim rates."""
+NOT_FIGURES = (*NOT_QUANTITIES, "vague")
+"""Claim kinds without a definite amount: left out of repeated-figure counts."""
 _HEAT = alt.Scale(scheme="blues")
 _CATEGORIES = alt.Scale(scheme="tableau10")
 _PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d")
@@ -47,14 +49,24 @@ def too_small(frame: pl.DataFrame, min_rows: int, what: str) -> str | None:
     """A sentence saying why no chart is drawn when `frame` has fewer than `min_rows` rows, else None.
 
     >>> too_small(pl.DataFrame({"a": [1]}), 3, "months")
-    'Not enough data for this chart: 1 months (at least 3 needed). Build the whole archive to see it.'
+    'Not enough data for this chart (months: 1, at least 3 needed). Build the whole archive to see it.'
     >>> too_small(pl.DataFrame({"a": [1, 2, 3]}), 3, "months") is None
     True
     """
     if frame.height >= min_rows:
         return None
-    return (f"Not enough data for this chart: {frame.height} {what} (at least {min_rows} needed). "
+    return (f"Not enough data for this chart ({what}: {frame.height}, at least {min_rows} needed). "
             "Build the whole archive to see it.")
+
+
+def chart_or_reason(frame: pl.DataFrame, min_rows: int, what: str,
+                    draw: Callable[[pl.DataFrame], alt.TopLevelMixin]) -> alt.TopLevelMixin | None:
+    """For notebooks: `draw(frame)`, or print why not (see `too_small`) and return None, which shows nothing."""
+    why = too_small(frame, min_rows, what)
+    if why:
+        print(why)  # the sentence a notebook shows in place of the chart
+        return None
+    return draw(frame)
 
 
 def _speaker() -> pl.Expr:
@@ -293,17 +305,19 @@ def _periods(frame: pl.DataFrame, every: str) -> pl.DataFrame:
 
 
 def claims_per_1000_words(claims: pl.DataFrame, events: pl.DataFrame, every: str = "1y",
-                          by: str | None = None) -> pl.DataFrame:
-    """Claims per 1,000 words spoken, per period, optionally split by a claims column such as `kind`.
+                          by: str | None = None, min_words: int = 10_000) -> pl.DataFrame:
+    """Quantity claims per 1,000 words spoken, per period, optionally split by a claims column such as `kind`.
 
-    `every` is a polars interval (`1y`, `1mo`). Words are the events' turn words in the period.
-    Columns: period (date), [by], n_claims, n_words, per_1000.
+    Years, dates and ordinals (`NOT_QUANTITIES`) are not counted. `every` is a polars interval (`1y`, `1mo`).
+    Words are the events' turn words in the period; periods with fewer than `min_words` are left out (a rate over
+    one short page says nothing). Columns: period (date), [by], n_claims, n_words, per_1000.
     """
     dated = events.select("event_id", "date")
-    words = _periods(events.filter(pl.col("n_words") > 0), every).group_by("period").agg(
-        n_words=pl.col("n_words").sum())
+    words = (_periods(events.filter(pl.col("n_words") > 0), every).group_by("period")
+             .agg(n_words=pl.col("n_words").sum()).filter(pl.col("n_words") >= min_words))
     keys = ["period"] if by is None else ["period", by]
-    counted = (_periods(claims.select(pl.exclude("date")).join(dated, on="event_id"), every)
+    quantities = claims.filter(~pl.col("kind").is_in(NOT_QUANTITIES)).select(pl.exclude("date"))
+    counted = (_periods(quantities.join(dated, on="event_id"), every)
                .group_by(keys).agg(n_claims=pl.len().cast(pl.Int32)))
     return (counted.join(words, on="period")
             .with_columns(per_1000=pl.col("n_claims") * 1000 / pl.col("n_words").clip(lower_bound=1))
@@ -337,7 +351,8 @@ def claims_per_speaker(claims: pl.DataFrame, utterances: pl.DataFrame, min_words
     words = (utterances.filter(pl.col("speaker_id").is_not_null()).group_by("speaker_id")
              .agg(speaker=pl.col("speaker_name").mode().sort().first(), n_words=pl.col("n_words").sum())
              .filter(pl.col("n_words") >= min_words))
-    counted = claims.filter(pl.col("speaker_id").is_not_null()).group_by("speaker_id").agg(
+    counted = claims.filter(pl.col("speaker_id").is_not_null(), ~pl.col("kind").is_in(NOT_QUANTITIES)).group_by(
+        "speaker_id").agg(
         n_claims=pl.len().cast(pl.Int32))
     return (words.join(counted, on="speaker_id", how="left").with_columns(pl.col("n_claims").fill_null(0))
             .with_columns(per_1000=pl.col("n_claims") * 1000 / pl.col("n_words"))
@@ -473,15 +488,18 @@ def repeated_chart(repeated: pl.DataFrame) -> alt.Chart:
 # ---------------------------------------------------------------- 03 topics
 
 
-def site_topic_share_by_year(event_tags: pl.DataFrame, events: pl.DataFrame, n: int = 15) -> pl.DataFrame:
+def site_topic_share_by_year(event_tags: pl.DataFrame, events: pl.DataFrame, n: int = 15,
+                             min_events: int = 10) -> pl.DataFrame:
     """Share of each year's tagged events carrying each of the `n` most used site Topics tags.
 
-    Columns: year, tag, n_events, share (0-1), year_events.
+    Years with fewer than `min_events` tagged events are left out. Columns: year, tag, n_events, share (0-1),
+    year_events.
     """
     tagged = (event_tags.filter(pl.col("tag_type") == "topic")
               .join(events.select("event_id", "date"), on="event_id")
               .filter(pl.col("date").is_not_null()).with_columns(year=pl.col("date").dt.year()))
-    year_events = tagged.group_by("year").agg(year_events=pl.col("event_id").n_unique().cast(pl.Int32))
+    year_events = (tagged.group_by("year").agg(year_events=pl.col("event_id").n_unique().cast(pl.Int32))
+                   .filter(pl.col("year_events") >= min_events))
     top = (tagged.group_by("tag").agg(n=pl.col("event_id").n_unique()).sort(["n", "tag"], descending=[True, False])
            .head(n).select("tag"))
     return (tagged.join(top, on="tag").group_by("year", "tag")
@@ -523,16 +541,17 @@ def _topic_words(utterance_topics: pl.DataFrame, topics: pl.DataFrame, utterance
 
 
 def learned_topic_share_by_year(utterance_topics: pl.DataFrame, topics: pl.DataFrame, utterances: pl.DataFrame,
-                                events: pl.DataFrame) -> pl.DataFrame:
+                                events: pl.DataFrame, min_words: int = 10_000) -> pl.DataFrame:
     """Share of each year's words that falls on each learned topic (turn words split by topic weight).
 
-    Columns: year, label, words, share (0-1).
+    Years with fewer than `min_words` words are left out. Columns: year, label, words, share (0-1).
     """
     spread = _topic_words(utterance_topics, topics, utterances).join(events.select("event_id", "date"),
                                                                       on="event_id")
     return (spread.filter(pl.col("date").is_not_null()).with_columns(year=pl.col("date").dt.year())
             .group_by("year", "label").agg(pl.col("words").sum())
-            .with_columns(share=pl.col("words") / pl.col("words").sum().over("year")).sort("year", "label"))
+            .with_columns(share=pl.col("words") / pl.col("words").sum().over("year"))
+            .filter(pl.col("words").sum().over("year") >= min_words).sort("year", "label"))
 
 
 def learned_topics_chart(shares: pl.DataFrame) -> alt.Chart:
