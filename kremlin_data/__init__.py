@@ -8,21 +8,14 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from kremlin_data._version import __version__
+
+# Bound after the submodule import, so `kd.build` is the function, not the module `kremlin_data.build`.
+from kremlin_data.build import BuildSummary, build
 from kremlin_data.load import load, scan
-
-if TYPE_CHECKING:
-    from kremlin_data.build import BuildSummary
-
-try:
-    __version__ = version("kremlin-data")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
 
 _Path = str | os.PathLike[str] | None
 
@@ -92,15 +85,8 @@ def load_utterance_site_topics(path: _Path = None) -> pl.DataFrame:
     return load("utterance_site_topics", path)
 
 
-def build(inputs: Iterable[str | os.PathLike[str]] | None = None, out: str | os.PathLike[str] = "parquet",
-          **options: Any) -> BuildSummary:
-    """Build the tables from input files and folders (no inputs: the bundled sample); see `build.build`."""
-    from kremlin_data.build import build as _build
-
-    return _build(inputs, out, **options)
-
-
 __all__ = [
+    "BuildSummary",
     "__version__",
     "build",
     "load",

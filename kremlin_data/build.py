@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from dataclasses import dataclass, field
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -21,7 +22,7 @@ from kremlin_data import speakers as spk
 from kremlin_data.claims import claim_rows
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
-from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, to_table
+from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, empty_table, to_table
 from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes, split_pages
 from kremlin_data.text_version import parse_lines
 
@@ -49,6 +50,7 @@ class BuildSummary:
     issues: int = 0
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
         """One closing line for the command line."""
@@ -99,14 +101,14 @@ class ParsedChunk:
     failed: int
 
 
-def parse_files(paths: Sequence[str]) -> ParsedChunk:
+def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
     """Parse input files into events, utterances, claims and parse_issues tables.
 
     Runs in a worker process; a file that cannot be read becomes parse_issues rows, never an exception.
     """
     events: list[Row] = []
     utterances: list[Row] = []
-    claims: list[Row] = []
+    claim_list: list[Row] = []
     claims_per_event: list[int] = []
     issues: list[Row] = []
     failed = 0
@@ -126,12 +128,13 @@ def parse_files(paths: Sequence[str]) -> ParsedChunk:
             event, turns = page_rows(page)
             events.append(event)
             utterances.extend(turns)
-            n_claims = len(claims)
-            for turn in turns:
-                claims.extend(claim_rows(turn, event["date"]))
-            claims_per_event.append(len(claims) - n_claims)
+            n_claims = len(claim_list)
+            if claims:
+                for turn in turns:
+                    claim_list.extend(claim_rows(turn, event["date"]))
+            claims_per_event.append(len(claim_list) - n_claims)
             issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in page.issues)
-    return ParsedChunk(to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(claims, CLAIMS),
+    return ParsedChunk(to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(claim_list, CLAIMS),
                        to_table(issues, PARSE_ISSUES), claims_per_event, failed)
 
 
@@ -193,11 +196,14 @@ def build(
     workers: int | None = None,
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
+    claims: bool = True,
+    topics: bool = True,
 ) -> BuildSummary:
     """Build the tables from input files and folders into `out/<table>.parquet`.
 
     With no inputs, builds the bundled sample. Files that cannot be read become parse_issues rows; the
     rest still builds. The Parquet files are replaced only when the whole build succeeded.
+    `claims=False` / `topics=False` skip those steps and write their tables empty (typed).
     """
     started = time.perf_counter()
     say = log or (lambda msg: print(msg, file=sys.stderr))
@@ -211,7 +217,7 @@ def build(
         skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
                         for p in skipped]
         writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
-        for chunk in _parse_all([str(p) for p in paths], workers, progress):
+        for chunk in _parse_all([str(p) for p in paths], workers, progress, claims):
             dup_issues = _drop_duplicates(chunk, seen)
             writers.write(EVENTS, chunk.events)
             writers.write(UTTERANCES, chunk.utterances)
@@ -219,13 +225,16 @@ def build(
             writers.write(PARSE_ISSUES, chunk.issues)
             writers.write(PARSE_ISSUES, dup_issues)
             summary.failed_files += chunk.failed
+        summary.timings["parse"] = time.perf_counter() - started
         utterances_df = spk.unify_speaker_ids(writers.read_back(UTTERANCES))
         events_df = writers.read_back(EVENTS)
         writers.replace(UTTERANCES, utterances_df.to_arrow())
         writers.replace(CLAIMS, _unified_claims(writers.read_back(CLAIMS), utterances_df).to_arrow())
         writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())
-        for name, table in _corpus_tables(events_df, utterances_df, say).items():
+        summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
+        for name, table in _corpus_tables(events_df, utterances_df, say, topics).items():
             writers.replace(TABLES[name], table)
+        summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
         writers.commit()
     except BaseException:
         writers.abort()
@@ -240,16 +249,23 @@ def build(
     return summary
 
 
-def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None]) -> dict[str, Any]:
+def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool
+                   ) -> dict[str, pa.Table]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics."""
-    from kremlin_data.topics import topic_tables  # imported here: scikit-learn loads only for this step
+    from kremlin_data import topics as tp  # imported here: scikit-learn loads only for this step
 
-    return topic_tables(events, utterances, log=say)
+    if topics:
+        return tp.topic_tables(events, utterances, log=say)
+    say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics are empty")
+    tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
+    return {"event_tags": tp.event_tags(events), **tables}
 
 
-def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> Iterator[ParsedChunk]:
+def _parse_all(paths: list[str], workers: int | None, progress: bool | None, claims: bool
+               ) -> Iterator[ParsedChunk]:
     """Parse all files, in a process pool when there is more than one chunk; results in input order."""
     chunks = _chunks(paths, CHUNK_FILES)
+    parse = partial(parse_files, claims=claims)
     n_workers = min(workers or os.cpu_count() or 1, len(chunks))
     show = progress if progress is not None else (len(paths) >= 200 and sys.stderr.isatty())
     bar = None
@@ -260,13 +276,13 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None) -> 
     try:
         if n_workers <= 1:
             for chunk in chunks:
-                yield parse_files(chunk)
+                yield parse(chunk)
                 if bar:
                     bar.update(len(chunk))
             return
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-            for chunk, result in zip(chunks, pool.map(parse_files, chunks), strict=True):
+            for chunk, result in zip(chunks, pool.map(parse, chunks), strict=True):
                 yield result
                 if bar:
                     bar.update(len(chunk))

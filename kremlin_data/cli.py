@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from kremlin_data import __version__
+from kremlin_data._version import __version__
 from kremlin_data.build import build
 from kremlin_data.load import TABLE_NAMES, data_dir
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     summary = build(args.inputs or None, args.out, workers=args.workers,
-                    progress=False if args.quiet else None)
+                    progress=False if args.quiet else None, claims=not args.no_claims, topics=not args.no_topics)
     print(summary)
     if args.strict and summary.issues:
         print(f"--strict: {summary.issues} parse issue(s); see {Path(args.out) / 'parse_issues.parquet'}",
@@ -45,6 +45,14 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_charts(args: argparse.Namespace) -> int:
+    from kremlin_data.charts import export_charts  # altair and vl-convert load only for this command
+
+    written = export_charts(args.data, args.out)
+    print(f"{len(written)} charts written to {args.out}: {', '.join(p.name for p in written)}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per action."""
     parser = argparse.ArgumentParser(prog="kremlin-data", description=__doc__)
@@ -57,12 +65,19 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     b.add_argument("--strict", action="store_true", help="exit 1 when any input line or file was not placed")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--no-claims", action="store_true", help="skip numeric claims (the claims table is empty)")
+    b.add_argument("--no-topics", action="store_true", help="skip learned and site topics (tables empty)")
     b.set_defaults(func=_cmd_build)
 
     i = sub.add_parser("info", help="row counts (and schemas) of a build folder")
     i.add_argument("dir", nargs="?", default=None, help="build folder (default: $KREMLIN_DATA_DIR or parquet)")
     i.add_argument("--schema", action="store_true", help="also print each column with its description")
     i.set_defaults(func=_cmd_info)
+
+    c = sub.add_parser("charts", help="export the key charts of a build folder as PNG files")
+    c.add_argument("--data", default=None, help="build folder (default: $KREMLIN_DATA_DIR or parquet)")
+    c.add_argument("--out", default="docs/charts", help="output folder (default: docs/charts)")
+    c.set_defaults(func=_cmd_charts)
     return parser
 
 

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kremlin_data import __version__
+from kremlin_data._version import __version__
 from kremlin_data.page import Page
 from kremlin_data.schema import MOSCOW
 from kremlin_data.speakers import (
