@@ -146,7 +146,7 @@ _FIELDS += [
     Field("rank", pa.int8(), "Rank of the topic within the turn, 1 = heaviest; the top 3 are kept.", nullable=False),
     Field("topic", STR, "A site topic name (as in the Topics tags) predicted for the turn.", nullable=False),
     Field("probability", pa.float64(), "Classifier probability that the site would tag this turn's text with the "
-          "topic, rounded to 6 decimals; rows below 0.3 are left out.", unit="probability", nullable=False),
+          "topic, rounded to 6 decimals; rows below 0.5 are left out.", unit="probability", nullable=False),
 ]
 
 _FIELDS += [
@@ -256,7 +256,7 @@ UTTERANCE_TOPICS = Table(
 )
 UTTERANCE_SITE_TOPICS = Table(
     "utterance_site_topics", "Site topics predicted for each turn by a classifier trained on the tagged pages, "
-    "one row per (turn, topic) with probability at least 0.3.",
+    "one row per (turn, topic) with probability at least 0.5.",
     ("utterance_id", "topic", "probability"),
     ("utterance_id", "topic"),
 )
