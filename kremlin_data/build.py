@@ -280,7 +280,10 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None, cla
                 if bar:
                     bar.update(len(chunk))
             return
-        ctx = multiprocessing.get_context("spawn")
+        # fork starts workers without re-importing anything and works from scripts without a __main__ guard;
+        # workers use only pyarrow and pure Python, never polars' thread pool, so forking is safe here.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
             for chunk, result in zip(chunks, pool.map(parse, chunks), strict=True):
                 yield result
