@@ -226,8 +226,8 @@ def build(
             writers.write(PARSE_ISSUES, dup_issues)
             summary.failed_files += chunk.failed
         summary.timings["parse"] = time.perf_counter() - started
-        utterances_df = spk.unify_speaker_ids(writers.read_back(UTTERANCES))
         events_df = writers.read_back(EVENTS)
+        utterances_df = spk.unify_speaker_ids(spk.refine_names(writers.read_back(UTTERANCES), events_df))
         writers.replace(UTTERANCES, utterances_df.to_arrow())
         writers.replace(CLAIMS, _unified_claims(writers.read_back(CLAIMS), utterances_df).to_arrow())
         writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())

@@ -62,6 +62,7 @@ _LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})
 _SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
+_NAME_PREFIXES = ("al-", "el-", "bin-", "ibn-", "ad-", "as-", "ash-")
 _ABBREV_OK = frozenset({"Sr.", "Jr.", "Dr.", "Mr.", "Ms.", "Mrs.", "St."})
 
 
@@ -99,7 +100,7 @@ def is_label_text(label: str) -> bool:
     if len(tokens) == 1:
         word = tokens[0]
         return bool(_CAMEL.match(word)) or (word.isalpha() and word.lower() not in NOT_NAMES and word[1:].islower())
-    if not tokens[-1][:1].isupper():
+    if not tokens[-1][:1].isupper() and not tokens[-1].startswith(_NAME_PREFIXES):
         return False
     for tok in tokens:
         if tok[:1].isupper() or tok[:1].isdigit():
@@ -107,7 +108,7 @@ def is_label_text(label: str) -> bool:
                 return False
             if any(c in tok for c in ",;!?\"“”«»"):
                 return False
-        elif tok not in CONNECTORS and not tok.startswith(("al-", "el-", "bin-", "ibn-")):
+        elif tok not in CONNECTORS and not tok.startswith(_NAME_PREFIXES):
             return False
     return True
 
@@ -180,10 +181,13 @@ def split_label(label: str, known_names: Iterable[str] = ()) -> tuple[str | None
         role = label[: len(label) - len(best)].strip()
         return best, role or None
     tokens = label.split()
-    if all(t.lower() not in ROLE_WORDS and t not in CONNECTORS for t in tokens) and len(tokens) <= 4:
+    if len(tokens) <= 4 and all(t.lower() not in ROLE_WORDS and (t not in CONNECTORS or t.lower() in PARTICLES)
+                                for t in tokens):
         return label, None
     start = max(len(tokens) - 2, 0)
-    while start > 0 and (tokens[start - 1].lower() in PARTICLES or _INITIAL.match(tokens[start - 1])):
+    # A name particle or an initial takes the word before it into the name ("Mohammad bin Salman Al Saud").
+    while start > 0 and (tokens[start].lower() in PARTICLES or tokens[start - 1].lower() in PARTICLES
+                         or _INITIAL.match(tokens[start - 1])):
         start -= 1
     while start < len(tokens) - 1 and (tokens[start].lower() in ROLE_WORDS or tokens[start] in CONNECTORS):
         start += 1
@@ -274,4 +278,36 @@ def speakers_table(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFra
         .select("speaker_id", "speaker_name", "person_id", "roles", "labels", "n_events", "n_utterances",
                 "n_words", "first_date", "last_date")
         .sort("speaker_id")
+    )
+
+
+def refine_names(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """Re-split long labels with the evidence of the whole corpus, where the page alone had too little.
+
+    A label such as `President of Turkey Recep Tayyip Erdogan` on a page without the short form gets the
+    general rule's two-word name; when another page prints `Recep Tayyip Erdogan:` as a bare label, or a
+    Persons tag `Erdogan Recep Tayyip`, the longer name is taken.
+    """
+    named = utterances.filter(pl.col("speaker_role").is_not_null())
+    if named.is_empty():
+        return utterances
+    known = short_label_names(utterances.get_column("speaker_label").unique().to_list())
+    known |= set(persons_to_names(events.get_column("persons").explode().drop_nulls().unique().to_list()))
+    fixes = []
+    for label, name in named.select("speaker_label", "speaker_name").unique().iter_rows():
+        new_name, new_role = split_label(label, known)
+        if new_name and len(new_name) > len(name or ""):
+            fixes.append((label, new_name, new_role, speaker_id(new_name)))
+    if not fixes:
+        return utterances
+    fix = pl.DataFrame(fixes, schema=["speaker_label", "new_name", "new_role", "new_id"], orient="row")
+    return (
+        utterances.join(fix, on="speaker_label", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("new_name", "speaker_name").alias("speaker_name"),
+            pl.when(pl.col("new_name").is_not_null()).then(pl.col("new_role")).otherwise(pl.col("speaker_role"))
+            .alias("speaker_role"),
+            pl.coalesce("new_id", "speaker_id").alias("speaker_id"),
+        )
+        .drop("new_name", "new_role", "new_id")
     )
