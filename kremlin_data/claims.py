@@ -90,7 +90,7 @@ _MEASURES = {
     "centimetre": "centimetres?|cm", "bcm": "bcm",
 }
 _MEASURE_RE = re.compile(
-    r"[\s-]+(?P<sq>square\s+|cubic\s+)?(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items())
+    r"[\s-]+(?:linear\s+)?(?P<sq>square\s+|cubic\s+)?(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items())
     + r")\b", re.I)
 _CURRENCY_WORDS = {"us dollar": "USD", "dollar": "USD", "rouble": "RUB", "ruble": "RUB", "euro": "EUR",
                    "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "tenge": "KZT", "hryvnia": "UAH",
@@ -105,11 +105,11 @@ _UNIT_RE = re.compile(
 _CUR_PREFIX = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "¥": "CNY", "USD": "USD", "EUR": "EUR",
                "RUB": "RUB", "CNY": "CNY"}
 _BOUNDS = [("~", "about|around|approximately|roughly|some|an estimated|or so"),
-           ("<~", "almost|nearly|close to|just under|just shy of|not quite"),
+           ("<~", "almost|nearly|close to|just under|just shy of|not quite|practically"),
            (">=", "at least|no less than|not less than|no fewer than|not fewer than|a minimum of"),
-           ("<=", "up to|no more than|not more than|a maximum of|as many as"
-                  "|as much as"),
-           (">", "just over|well over|over|more than|above|exceeding|in excess of|upwards of|beyond"),
+           ("<=", "up to|no more than|not more than|a maximum of"),
+           ("=", "as many as|as much as|exactly"),
+           (">", "just over|well over|over|more than|above|exceeding|exceeds|exceeded|in excess of|upwards of|beyond"),
            ("<", "less than|fewer than|under|below")]
 
 
@@ -126,22 +126,28 @@ def _rev(phrases: str) -> str:
 _LEFT = re.compile(
     r"(?P<cur>\$su\b|\$|€|£|₽|¥|\s?(?:dsu|rue|bur|ync)\b)?(?P<minus>\s+sunim\b)?"
     r"(?:\s+(?P<bound>" + "|".join(_rev(alts) for _, alts in _BOUNDS) + r")\b)?"
-    r"(?:\s+(?P<prep>" + _rev("by|to|from|between|of") + r")\b)?")
+    r"(?:\s+(?P<prep>" + _rev("by|to|from|between|of|as low as|as high as") + r")\b)?")
 _BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
 _AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
 _IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Paragraph|Clause|Section|Chapter|"
                     "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Page|page|Room|Building|Platform")
                     + r")\b|№)")
+_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
+_DETERMINERS = frozenset("the our their these those its his her this my your".split())
 _WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
 _VAGUE_RE = re.compile(r"(?:\s+of\s+(?:tens|dozens|hundreds|thousands|millions|billions))*(?=\s+of\s)", re.I)
 _VAGUE_OF = re.compile(r"\s+of\s+(?:the\s+)?([a-zA-Z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?")
 _CHANGE = re.compile(
-    r"\b(?:(?P<up>increas(?:e|es|ed|ing)|gr(?:ew|own|ow|ows|owing|owth)|r(?:ose|isen|ises|ising)|went\s+up|gone\s+up"
-    r"|go\s+up|goes\s+up|up(?=\s+(?:by|from)\b)|added|gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?|soar(?:ed|s)?)"
+    r"\b(?:(?P<up>increas(?:e|es|ed|ing)|gr(?:ew|own|ow|ows|owing|owth)|r(?:ose|isen|ise|ises|ising)|went\s+up"
+    r"|gone\s+up|go\s+up|goes\s+up|up(?=\s+(?:by\b|from\b|\d))|added|gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?"
+    r"|soar(?:ed|s)?|boost(?:ed|s|ing)?|rais(?:e|ed|es|ing))"
     r"|(?P<down>decreas(?:e|es|ed|ing)|fell|fall(?:en|s|ing)?|drop(?:ped|s)?|declin(?:e|es|ed|ing)|"
-    r"down(?=\s+(?:by|from)\b)|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped))\b")
-_CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump)|(?P<down>decrease|decline|drop|fall|"
-                           r"reduction))\b", re.I)
+    r"down(?=\s+(?:by\b|from\b|\d))|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped"
+    r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lowered))\b")
+_CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)(?=\s+than\s+(?:in\s+)?"
+                           r"(?:the\s+)?(?:previous|last|a\s+year|\d{4})))|(?P<down>decrease|decline|drop|fall|reduction"
+                           r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
+                           re.I)
 _OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 _AFTER_BOUND = re.compile(r"\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b", re.I)
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*(?=\s+[^\sa-z0-9])|\n)\s*")
@@ -149,16 +155,15 @@ _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*(?=\s+[^\sa-z0-9])|\n)\s
 # Words after a number that are not a counted noun; a count then has no unit.
 _STOP = frozenset("""a an the of to in on at by for from with and or but nor than as that which who whom whose this
 these those it its is are was were be been being has have had do does did will would shall should can could may might
-must not no so such per each every all both either neither also only just even still already yet more most less least
+must not no so such per each every all both either neither also only just even still already yet most less least
 out up down over under about into onto upon after before since until while when where why how what if then there here
 their our your my his her them us we you they he she i me him thus percent times plus minus year years month months
-week weeks day days hour hours ago old one another other others ones""".split())
+week weeks day days hour hours ago old one another other others ones among amongst via across around within without
+including like except""".split())
 _NOT_NOUN_S = frozenset("is was has does as us its his this thus plus less across always perhaps towards whereas "
-                        "besides unless yes news series species".split())
-_MODIFIERS = frozenset("more other additional further extra new major main key large big small single".split())
+                        "besides unless yes news series species gas bus".split())
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "staff": "staff",
               "personnel": "personnel", "feet": "foot", "media": "media"}
-_ADJ_END = ("al", "ive", "ous", "ful", "ic", "ant", "ent", "ed", "est", "ble", "ary", "ing", "ern")
 # After "one", these mean "one" is a pronoun or part of an idiom, not a quantity.
 _ONE_NOT = frozenset("of who that which another after by or and can could should must may might would will shall "
                      "has had is was needs cannot gets sees feels knows thinks way hand side".split())
@@ -188,22 +193,40 @@ def _is_plural(word: str) -> bool:
 
 
 def _counted_noun(text: str, pos: int, singular: bool) -> str | None:
-    """The head noun counted by the number ending at `pos` (singular form), or None if none follows."""
-    m = _WORD_AFTER.match(text, pos)
+    """The head noun counted by the number ending at `pos` (singular form), or None if none follows.
+
+    Capitalised words and adjectives before the noun are skipped ("17,000 Russian students", "four power plants");
+    `of` and a determiner may come first ("44 of our largest companies"). For plurals the head is the last of
+    consecutive plural words ("sports facilities" would be "facility"); for `one`, the last word of the run.
+    """
+    m = _WORDS_AFTER.match(text, pos)
     if not m:
         return None
-    words = [w for w in m.groups() if w]
-    for i, w in enumerate(words):
-        if w in _STOP:
-            return None
+    words = m.group().split()
+    if words[0] == "of":
         if singular:
-            nxt = words[i + 1] if i + 1 < len(words) else None
-            if (w in _MODIFIERS or w.endswith(_ADJ_END)) and nxt and nxt not in _STOP:
-                continue
-            return w
-        if _is_plural(w):
-            return _singular(w)
-    return None
+            return None
+        words = words[2:] if len(words) > 1 and words[1] in _DETERMINERS else words[1:]
+    head = None
+    singular_words = 0
+    for w in words:
+        bare = w.rstrip("’'")
+        if bare[:1].isupper() or "’s" in w or "'s" in w:
+            if head:
+                break
+            continue
+        if bare in _STOP or bare.endswith("ly"):
+            break
+        if singular:
+            head = bare
+            singular_words += 1
+            if singular_words == 3:
+                break
+        elif _is_plural(bare):
+            head = _singular(bare)
+        elif head:
+            break
+    return head
 
 
 def _words_value(surface: str) -> float | None:
@@ -285,21 +308,25 @@ class _Sentences:
         return found
 
 
-def _change(text: str, words: list[tuple[int, int, str]], left: int, right: int) -> tuple[str | None, bool]:
-    """up/down if a growth or fall word stands in the 90 characters before the number or right after it.
-
-    The flag says the word stands right next to the number ("grew 5 percent", "a 5 percent increase").
-    """
+def _change(text: str, words: list[tuple[int, int, str]], left: int, right: int) -> str | None:
+    """up/down if a growth or fall word stands in the 90 characters before the number or right after it."""
     after = _CHANGE_AFTER.match(text, right)
     if after:
-        return ("up" if after.group("up") else "down"), True
+        return "up" if after.group("up") else "down"
     for start, end, direction in reversed(words):
         if end <= left and start >= left - 90:
-            return direction, end >= left - 14
-    return None, False
+            return direction
+    return None
 
 
 _MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS)) + r")\b")
+_GLUED_UNITS = {"km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre", "kg": "kilogram",
+                "ha": "hectare", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt"}
+_GLUED = re.compile(r"(?:" + "|".join(_GLUED_UNITS) + r")(?![A-Za-z])")
+# A capitalised word before a small number, mid-sentence, makes it part of a name (Nord Stream 2, Terminal 3).
+_NAME_BEFORE = re.compile(r" [a-z]*[A-Z](?= [^\s.!?:;…\"“”])")
+# Reversed text before a word that starts a sentence (or a quote, or the text): a capital there is no name.
+_SENTENCE_START = re.compile(r"\s*[\"“‘'(«]?\s*(?:[.!?:;…–—-]|\Z)")
 _SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
 _LINK_BEFORE = re.compile(r"\s+(?:to|and|or)\s+(?:\w+\s+)?\Z")
 _HYPHEN_WORD = re.compile(r"-[a-z]")
@@ -327,6 +354,7 @@ class _Draft:
     change: str | None = None
     prep: str | None = None
     left: int = 0
+    minus: int = 0
 
 
 def _reject_digits(text: str, start: int, end: int) -> bool:
@@ -409,7 +437,9 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
     left_m = _LEFT.match(rev)
     assert left_m is not None
     prep = left_m.group("prep")
-    d = _Draft(start, start, None, "count", prep=prep[::-1].lower() if prep else None, left=start - left_m.end())
+    prep = " ".join(prep[::-1].split()) if prep else None
+    d = _Draft(start, start, None, "count", prep="to" if prep in ("as low as", "as high as") else prep,
+               left=start - left_m.end())
     bound = left_m.group("bound")
     if bound:
         phrase = " ".join(bound[::-1].lower().split())
@@ -418,6 +448,8 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         else:
             d.bound = _BOUND_SIGN[phrase]
     cur = raw_rev[:left_m.end("cur")][::-1].strip() if left_m.group("cur") else None
+    if left_m.group("minus") and not cur:
+        d.minus = len(left_m.group("minus"))
     if text[start].isdigit():
         dm = _DIGITS.match(text, start)
         assert dm is not None
@@ -434,7 +466,11 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
             d.kind, d.end = "year", d.end + 1
             return d, d.end
         if after[:1].isalpha():
-            return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+            glued = _GLUED.match(text, d.end)
+            if not glued:
+                return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+            d.kind, d.unit, d.end = "measure", _GLUED_UNITS[glued.group()], glued.end()
+            return _finish(text, d, cur, digits_end=True)
         month = _MONTH_BEFORE.match(raw_rev)
         if month and d.value <= 31 and "." not in digits:
             d.kind, d.unit = "date", month.group(1)[::-1]
@@ -443,6 +479,8 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         if draft is None:
             return None, d.end
         d = draft
+        if d.kind == "count" and not cur and len(digits) <= 3 and digits.isdigit() and _NAME_BEFORE.match(raw_rev):
+            return None, d.end
         if (d.kind == "count" and "," not in digits and "." not in digits and len(digits) == 4
                 and 1800 <= d.value <= 2100 and not cur and d.end == dm.end() or d.kind == "count" and d.value_high
                 and 1800 <= d.value <= 2100 and len(digits) == 4):
@@ -490,12 +528,17 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
                 return None, word_end
             d.kind, d.value, d.end = "fraction", 1.0 / _FRACTION[low.rsplit(None, 1)[-1]], word_end
             return d, word_end
+        if word[0].isupper() and not _SENTENCE_START.match(raw_rev):
+            return None, word_end
         run = _word_run(text, start)
         if run is None:
             return None, word_end
         d.end, d.value = run
         if low == "one" and d.end == word_end:
             nxt = text[d.end:d.end + 1]
+            if rev.startswith(" rebmun"):
+                d.kind, d.start = "ordinal", start - len("number ")
+                return d, d.end
             if nxt in ("’", "'") or _ONE_BEFORE.match(rev):
                 return None, d.end
             if nxt == "-" and not _RANGE.match(text, d.end) and not _UNIT_RE.match(text, d.end):
@@ -518,6 +561,9 @@ def _finish(text: str, d: _Draft, cur: str | None, digits_end: bool) -> tuple[_D
     if cur:
         d.start -= len(cur)
         d.kind, d.unit = "money", _CUR_PREFIX[cur]
+    if d.minus:
+        d.start -= d.minus
+        d.value = -d.value
     if d.kind == "count":
         if _HYPHEN_WORD.match(text, d.end):
             return None, d.end
@@ -575,18 +621,18 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[Claim]:
         s_start, s_end = sentences.around(d.start)
         change = change_type = None
         if d.kind in _QUANTITY_KINDS:
-            change, adjacent = _change(text, sentences.change_words(s_start, s_end), d.left, d.end)
+            change = _change(text, sentences.change_words(s_start, s_end), d.left, d.end)
             change = d.change or change
             if change:
                 prev = out[-1] if out else None
-                if d.prep in ("by", "of") or d.change:
-                    change_type = "by"
-                elif d.prep == "to":
+                if d.prep == "to":
                     change_type = "to"
+                elif d.prep == "from":
+                    change_type = None
                 elif prev is not None and prev.change == change and prev.char_end >= s_start and _OR_LINK.search(
                         text, prev.char_end, d.left if d.left > prev.char_end else d.start):
                     change_type = prev.change_type
-                elif d.prep is None and adjacent:
+                else:
                     change_type = "by"
         out.append(Claim(d.start, d.end, text[d.start:d.end], text[s_start:s_end], d.value, d.value_high, d.kind,
                          d.unit, d.bound, change, change_type))

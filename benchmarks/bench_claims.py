@@ -1,0 +1,272 @@
+"""Scores numeric-claim extraction on the hand-labelled golden pages (ours and quantulum3) and times it on the corpus.
+
+Run from the repository root, with ../shared/data beside it:
+
+    python benchmarks/bench_claims.py            # quality, ours and quantulum3 (if installed), then speed
+    python benchmarks/bench_claims.py --errors   # also list our misses and false hits
+    python benchmarks/bench_claims.py --no-speed
+
+A match is a predicted and a labelled number of the same kind whose spans overlap and whose values are equal;
+precision and recall count matches. "value" is the share of span-overlapping pairs whose values are equal;
+unit, bound and change (change + change_type) accuracy are taken on the matches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden" / "claims"
+DATA = REPO.parent / "shared" / "data" / "kremlin_en"
+SCORED_KINDS = ("percent", "money", "count", "measure")
+
+Mention = dict[str, Any]
+Paragraph = tuple[str, str, list[Mention]]
+
+
+def load_golden(data: Path = DATA) -> list[Paragraph]:
+    """(page:line key, paragraph text, labelled mentions) for each golden paragraph whose page is in `data`."""
+    items: list[Paragraph] = []
+    for path in sorted(GOLDEN.glob("*.expected.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        source = data / doc["source"]
+        if not source.exists():
+            continue
+        lines = source.read_text(encoding="utf-8").split("\n")
+        for para in doc["paragraphs"]:
+            line = lines[para["line"] - 1]
+            if not line.startswith(para["start"]):
+                raise ValueError(f"{path.name}: line {para['line']} no longer starts with {para['start']!r}")
+            items.append((f"{doc['page_id']}:{para['line']}", line[para["text_start"]:], para["claims"]))
+    return items
+
+
+def ours(text: str) -> list[Mention]:
+    """Our extractor's mentions as golden-style dicts."""
+    from kremlin_data.claims import extract_claims
+
+    return [{"char_start": c.char_start, "char_end": c.char_end, "surface": c.surface, "value": c.value,
+             "value_high": c.value_high, "kind": c.kind, "unit": c.unit, "bound": c.bound, "change": c.change,
+             "change_type": c.change_type} for c in extract_claims(text)]
+
+
+def _quantulum_classifier() -> str | None:
+    """Path of a unit classifier quantulum3 can load: its own, or one retrained once into the temp folder.
+
+    quantulum3 0.10 ships a classifier pickled with an older scikit-learn that newer ones cannot load; retraining
+    it from quantulum3's bundled training data needs the `stemming` package.
+    """
+    from quantulum3 import classifier, parser
+
+    try:
+        parser.parse("It weighs 5 pounds.")
+    except Exception:  # the bundled pickle fails with ModuleNotFoundError, AttributeError... by scikit-learn version
+        path = Path(tempfile.gettempdir()) / "kremlin_data_quantulum3_clf.joblib"
+        if not path.exists():
+            classifier.train_classifier(store=True, output_path=str(path), n_jobs=1)
+        return str(path)
+    return None
+
+
+_Q_CURRENCY = {"united states dollar": "USD", "euro": "EUR", "russian ruble": "RUB", "renminbi": "CNY"}
+
+
+def quantulum(text: str, classifier_path: str | None = None) -> list[Mention]:
+    """quantulum3's quantities mapped onto our kinds: percentage, currency, dimensionless (count), other units."""
+    from quantulum3 import parser
+
+    out = []
+    for q in parser.parse(text, classifier_path=classifier_path):
+        entity, name = q.unit.entity.name, q.unit.name
+        if name == "percentage":
+            kind, unit = "percent", "percent"
+        elif entity == "currency":
+            kind, unit = "money", getattr(q.unit, "currency_code", None) or _Q_CURRENCY.get(name, name)
+        elif entity == "dimensionless":
+            kind, unit = ("multiple", None) if name == "count" and "time" in q.surface else ("count", None)
+        elif entity == "time":
+            kind, unit = "duration", name
+        else:
+            kind, unit = "measure", name
+        out.append({"char_start": q.span[0], "char_end": q.span[1], "surface": q.surface, "value": q.value,
+                    "value_high": None, "kind": kind, "unit": unit, "bound": "=", "change": None,
+                    "change_type": None})
+    return out
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9))
+
+
+@dataclass
+class Score:
+    """Counts for one kind."""
+
+    gold: int = 0
+    pred: int = 0
+    matched: int = 0
+    overlapping: int = 0
+    unit: int = 0
+    bound: int = 0
+    change: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_hits: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        """Matches over predictions (1 when nothing was predicted)."""
+        return self.matched / self.pred if self.pred else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Matches over labelled mentions (1 when none are labelled)."""
+        return self.matched / self.gold if self.gold else 1.0
+
+    def share(self, n: int) -> float:
+        """n over the matches."""
+        return n / self.matched if self.matched else 1.0
+
+
+def score(items: Iterable[Paragraph], predict: Callable[[str], list[Mention]],
+          kinds: tuple[str, ...] = SCORED_KINDS) -> dict[str, Score]:
+    """Per-kind scores of `predict` on the golden paragraphs, plus `all` (the kinds pooled)."""
+    scores = {k: Score() for k in (*kinds, "all")}
+    for key, text, gold in items:
+        predicted = predict(text)
+        for kind in kinds:
+            s = scores[kind]
+            g_kind = [g for g in gold if g["kind"] == kind]
+            p_kind = [p for p in predicted if p["kind"] == kind]
+            s.gold += len(g_kind)
+            s.pred += len(p_kind)
+            used: set[int] = set()
+            for p in p_kind:
+                hit = None
+                for i, g in enumerate(g_kind):
+                    if i in used or p["char_start"] >= g["char_end"] or g["char_start"] >= p["char_end"]:
+                        continue
+                    s.overlapping += 1
+                    if _same(p["value"], g["value"]) and _same(p["value_high"], g["value_high"]):
+                        hit = i
+                    break
+                if hit is None:
+                    s.false_hits.append(f"{key} {p['surface']!r} {p['value']} {p['unit']}")
+                    continue
+                used.add(hit)
+                g = g_kind[hit]
+                s.matched += 1
+                s.unit += p["unit"] == g["unit"]
+                s.bound += p["bound"] == g["bound"]
+                s.change += (p["change"], p["change_type"]) == (g["change"], g["change_type"])
+                if p["unit"] != g["unit"] or p["bound"] != g["bound"] or p["change"] != g["change"] or \
+                        p["change_type"] != g["change_type"]:
+                    s.false_hits.append(f"{key} {p['surface']!r} fields: unit {p['unit']}/{g['unit']} bound "
+                                        f"{p['bound']}/{g['bound']} change {p['change']},{p['change_type']}/"
+                                        f"{g['change']},{g['change_type']}")
+            s.misses += [f"{key} {g['surface']!r} {g['value']} {g['unit']}" for i, g in enumerate(g_kind)
+                         if i not in used]
+    pooled = scores["all"]
+    for kind in kinds:
+        s = scores[kind]
+        for name in ("gold", "pred", "matched", "overlapping", "unit", "bound", "change"):
+            setattr(pooled, name, getattr(pooled, name) + getattr(s, name))
+    return scores
+
+
+def print_scores(name: str, scores: dict[str, Score]) -> None:
+    """One table per system."""
+    print(f"\n{name}")
+    print(f"{'kind':<10}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'value':>7}{'unit':>7}{'bound':>7}{'change':>8}")
+    for kind, s in scores.items():
+        value = s.matched / s.overlapping if s.overlapping else 1.0
+        print(f"{kind:<10}{s.gold:>6}{s.pred:>6}{s.precision:>7.3f}{s.recall:>7.3f}{value:>7.3f}"
+              f"{s.share(s.unit):>7.3f}{s.share(s.bound):>7.3f}{s.share(s.change):>8.3f}")
+
+
+def speed(repeats: int = 3) -> None:
+    """Throughput of extract_claims on the corpus, beside the text parser's on the same pages."""
+    from kremlin_data.claims import extract_claims
+    from kremlin_data.sources import split_pages
+    from kremlin_data.text_version import parse_page
+
+    pages = [p.read_text(encoding="utf-8") for p in sorted((DATA / "text" / "pages").glob("*.txt"))]
+    page_mb = sum(len(p.encode()) for p in pages) / 1e6
+
+    def parse_all() -> list[str]:
+        turns = []
+        for text in pages:
+            for chunk in split_pages(text):
+                if chunk.is_page:
+                    page = parse_page("\n".join(chunk.lines), "bench", chunk.first_line)
+                    turns += ["\n".join(t.paragraphs) for t in page.turns]
+        return turns
+
+    best_parse = best_claims = best_pages = math.inf
+    turns: list[str] = []
+    n_claims = 0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        turns = parse_all()
+        best_parse = min(best_parse, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        n_claims = sum(len(extract_claims(t)) for t in turns)
+        best_claims = min(best_claims, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for text in pages:
+            extract_claims(text)
+        best_pages = min(best_pages, time.perf_counter() - t0)
+    turn_mb = sum(len(t.encode()) for t in turns) / 1e6
+    print(f"\nspeed (best of {repeats}) on {len(pages)} pages, {page_mb:.1f} MB; {len(turns)} turns, {turn_mb:.1f} MB")
+    print(f"  text parser (split_pages + parse_page): {best_parse:.2f} s, {page_mb / best_parse:.1f} MB/s")
+    print(f"  extract_claims on turn text: {best_claims:.2f} s, {turn_mb / best_claims:.1f} MB/s, {n_claims} claims; "
+          f"adds {100 * best_claims / best_parse:.0f}% to the parser's time")
+    print(f"  extract_claims on whole page text: {best_pages:.2f} s, {page_mb / best_pages:.1f} MB/s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures."""
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("--errors", action="store_true", help="list our misses and false hits")
+    args.add_argument("--no-speed", action="store_true", help="skip the corpus timing")
+    opts = args.parse_args(argv)
+    warnings.simplefilter("ignore")  # quantulum3 and scikit-learn version warnings would bury the tables
+    items = load_golden()
+    if not items:
+        print(f"no golden pages found under {DATA}", file=sys.stderr)
+        return 1
+    n_gold = sum(len(g) for _, _, g in items)
+    print(f"golden: {len(list(GOLDEN.glob('*.expected.json')))} pages, {len(items)} paragraphs, {n_gold} labelled "
+          f"mentions ({sum(1 for _, _, g in items for m in g if m['kind'] in SCORED_KINDS)} percent/money/count/"
+          "measure)")
+    ours_scores = score(items, ours)
+    print_scores("kremlin_data.claims", ours_scores)
+    if opts.errors:
+        for kind in SCORED_KINDS:
+            for line in ours_scores[kind].misses:
+                print(f"  miss  {kind:<8} {line}")
+            for line in ours_scores[kind].false_hits:
+                print(f"  wrong {kind:<8} {line}")
+    try:
+        import quantulum3  # noqa: F401
+    except ImportError:
+        print("\nquantulum3 not installed (pip install 'kremlin-data[benchmark]'); skipped")
+    else:
+        path = _quantulum_classifier()
+        print_scores("quantulum3", score(items, lambda text: quantulum(text, path)))
+    if not opts.no_speed:
+        speed()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
