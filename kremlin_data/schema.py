@@ -68,7 +68,8 @@ _FIELDS: list[Field] = [
     Field("photo_captions", LIST_STR, "Captions of the page's photos (slider caption and in-body photo captions); "
           "never utterance text."),
     Field("subheadings", LIST_STR, "Sub-headings of the body, in page order, including video titles."),
-    Field("see_also", LIST_STR, "Titles of the `See also` boxes placed in the body (never utterance text)."),
+    Field("see_also", LIST_STR, "Titles of the `See also` and `Additional` link boxes placed in the body (never "
+          "utterance text)."),
     Field("narration", LIST_STR, "Body paragraphs no speaker says: the whole body of a page without turns, or "
           "the paragraphs before the first turn."),
     Field("geography", LIST_STR, "Geography tags of the page footer."),

@@ -60,6 +60,7 @@ ROLE_WORDS = frozenset(
 
 _LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?\s*:(?:\s+(?P<rest>.*)|$)")
 _SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?$")
+_SPLIT_TAIL_RE = re.compile(r"^(?:\((?P<note>[^()]{1,60})\))?\s*:(?P<rest>.*)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
 _NAME_PREFIXES = ("al-", "el-", "bin-", "ibn-", "ad-", "as-", "ash-")
@@ -134,13 +135,22 @@ def match_label(line: str) -> Label | None:
 
 
 def match_split_label(line: str, next_line: str | None) -> Label | None:
-    """A label whose colon opens the next line (`Name` / `: text`), as the site prints linked names."""
-    if next_line is None or not next_line.startswith(":"):
+    """A label whose colon opens the next line, as the site prints linked names.
+
+    The next line is `: text` or, with a note, `(retranslated): text`.
+
+    >>> match_split_label("President of Turkey Recep Tayyip Erdogan", "(retranslated): First, thank you.")
+    Label(label='President of Turkey Recep Tayyip Erdogan', note='retranslated', rest='First, thank you.')
+    """
+    if next_line is None:
+        return None
+    tail = _SPLIT_TAIL_RE.match(next_line)
+    if tail is None:
         return None
     m = _SPLIT_LABEL_RE.match(line)
-    if not m or not is_label_text(m["label"]):
+    if not m or not is_label_text(m["label"]) or (m["note"] and tail["note"]):
         return None
-    return Label(m["label"].strip(), m["note"], next_line[1:].strip())
+    return Label(m["label"].strip(), m["note"] or tail["note"], tail["rest"].strip())
 
 
 def fix_joined_name(label: str) -> str:

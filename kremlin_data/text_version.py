@@ -38,6 +38,8 @@ _NOT_CAPTION = re.compile(r"\b(?:I|we|We|you|You|our|Our|my|My|your|Your|us|me|w
                           r"be|been|discussed|took|said|noted|stressed|agreed|expressed|spoke|talked|can|would)\b")
 
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
+# Boxes of links to other pages placed in the body: a heading, then titles each with a date (or day span).
+BOX_HEADS = ("See also", "Additional")
 PUBLICATION_STATUS = "Publication status"
 PAGE_END = "Text version"
 
@@ -186,6 +188,11 @@ def _parse_header(lines: _Lines, page: Page) -> int:
     return i
 
 
+def _is_box_date(text: str) -> bool:
+    """A date under a box title: `August 1, 2022` or a span `March 26 − 27, 2013`."""
+    return parse_date(text) is not None or _ANNOUNCE.match(f"Announcement, {text}") is not None
+
+
 def _is_date_line(text: str) -> bool:
     return parse_date(text) is not None or _ANNOUNCE.match(text) is not None
 
@@ -238,7 +245,7 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             after_omission = True
             i += 1
             continue
-        if s == "See also":
+        if s in BOX_HEADS:
             place(i, "see_also")
             i = _parse_see_also(lines, page, i + 1, stop)
             continue
@@ -248,7 +255,7 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             place(i + 1, "photo_caption")
             i += 2
             continue
-        label = match_split_label(s, nxt) if nxt is not None and nxt[0] == ":" else None
+        label = match_split_label(s, nxt) if nxt is not None and nxt[0] in ":(" else None
         width = 2
         if label is None:
             label = match_label(s)
@@ -279,7 +286,7 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
 
 
 def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:
-    """A `See also` box: a title and its date, possibly more such pairs; returns the index after the box.
+    """A `See also` or `Additional` box: titles with their dates; returns the index after the box.
 
     A box may hold a title without a date (a link to a section); that title is taken alone.
     """
@@ -287,7 +294,7 @@ def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:
     place = lines.place_into(page)
     first = i
     while i < stop:
-        dated = i + 1 < stop and parse_date(t[i + 1]) is not None
+        dated = i + 1 < stop and _is_box_date(t[i + 1])
         if i > first and not dated:
             break
         page.see_also.append(t[i])
@@ -296,7 +303,7 @@ def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:
             place(i + 1, "see_also")
         i += 2 if dated else 1
     if i == first:
-        page.issues.append(Issue(lines.nos[i - 1], t[i - 1], "see_also: a `See also` line without a title and date"))
+        page.issues.append(Issue(lines.nos[i - 1], t[i - 1], f"see_also: a `{t[i - 1]}` box heading without a title"))
     return i
 
 
