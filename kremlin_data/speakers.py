@@ -40,7 +40,8 @@ PARTICLES = frozenset("van von der den de du da dos del della al el bin ibn la l
 # Capitalised words that start prose, not a label, when they are the whole label ("Second: ...").
 NOT_NAMES = frozenset(
     """first second third fourth fifth firstly secondly thirdly finally lastly example note now so well yes no
-    look again therefore however moreover also here there this that these those today tomorrow yesterday
+    look again therefore however moreover also here there this that these those today tomorrow yesterday next then
+    thus besides furthermore meanwhile
     russia france germany china ukraine europe america moscow kremlin why what who where when how please
     ps result results conclusion summary""".split()
 )
