@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -17,6 +18,7 @@ from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
 from threadpoolctl import threadpool_limits
 
 from kremlin_data.schema import (
@@ -24,7 +26,6 @@ from kremlin_data.schema import (
     TOPICS,
     UTTERANCE_SITE_TOPICS,
     UTTERANCE_TOPICS,
-    Table,
     columns_to_table,
     empty_table,
 )
@@ -41,7 +42,7 @@ MIN_FIT_WORDS = 25
 """Documents shorter than this (greetings, one-line replies) are left out of fitting, but still get topics."""
 NMF_FEATURES = 10_000
 """Vocabulary of the topic model: the most frequent words and two-word phrases (the rest slows NMF down)."""
-NMF_ITERATIONS = 100
+NMF_ITERATIONS = 60
 TOP_TERMS = 10
 TOPICS_PER_TURN = 3
 DECIMALS = 6
@@ -116,12 +117,14 @@ def topic_tables(events: pl.DataFrame, utterances: pl.DataFrame, *,
     >>> {k: v.num_rows for k, v in topic_tables(ev, ut).items()}
     {'event_tags': 1, 'topics': 0, 'utterance_topics': 0, 'utterance_site_topics': 0}
     """
-    topics, utterance_topics = learned_topics(utterances, log=log)
+    turns = _turns(utterances)
+    tags = event_tags(events)
+    topics, utterance_topics = _learned_topics(turns, log)
     return {
-        "event_tags": event_tags(events),
+        "event_tags": tags,
         "topics": topics,
         "utterance_topics": utterance_topics,
-        "utterance_site_topics": site_topics(events, utterances, log=log),
+        "utterance_site_topics": _site_topics(events, tags, turns, log),
     }
 
 
@@ -169,15 +172,36 @@ def event_tags(events: pl.DataFrame) -> pa.Table:
         if seen.get(key) is None:
             seen[key] = tag_id
     ordered = sorted(seen.items(), key=lambda kv: kv[0])
-    return _table(EVENT_TAGS, {
+    return columns_to_table({
         "event_id": [k[0] for k, _ in ordered],
         "tag_type": [k[1] for k, _ in ordered],
         "tag": [k[2] for k, _ in ordered],
         "tag_id": [v for _, v in ordered],
-    })
+    }, EVENT_TAGS)
 
 
-# --------------------------------------------------------------------------------------------- learned topics
+# --------------------------------------------------------------------------------------------- documents
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+_STOP = frozenset(STOP_WORDS)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of a text without stop words and boilerplate.
+
+    >>> tokens("Thank you, Mr President. Small- and medium-sized businesses need 20 loans.")
+    ['small', 'medium-sized', 'businesses', 'loans']
+    """
+    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+
+
+def _with_bigrams(words: list[str]) -> list[str]:
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def _words(words: list[str]) -> list[str]:
+    return words
+
 
 @dataclass(frozen=True, slots=True)
 class Documents:
@@ -226,11 +250,36 @@ def split_turns(texts: Sequence[str], min_words: int = DOC_WORDS) -> Documents:
     return Documents(out, np.asarray(words, dtype=np.int64), np.asarray(owner, dtype=np.int64))
 
 
-def _vectorizer(ngrams: int, max_features: int | None) -> TfidfVectorizer:
-    return TfidfVectorizer(lowercase=True, stop_words=STOP_WORDS, token_pattern=TOKEN_PATTERN,
-                           ngram_range=(1, ngrams), min_df=3, max_df=0.5, max_features=max_features,
-                           sublinear_tf=True, dtype=np.float64)
+@dataclass(frozen=True, slots=True)
+class _Turns:
+    """The turns cut into documents and tokenised once, for both models."""
 
+    ids: list[str]
+    event_ids: list[str]
+    n_words: np.ndarray[Any, np.dtype[np.int64]]
+    docs: Documents
+    doc_tokens: list[list[str]]
+    tokens: list[list[str]]
+
+
+def _turns(utterances: pl.DataFrame) -> _Turns:
+    texts = utterances["text"].to_list()
+    docs = split_turns(texts)
+    doc_tokens = [tokens(t) for t in docs.texts]
+    turn_tokens: list[list[str]] = [[] for _ in texts]
+    for o, toks in zip(docs.owner.tolist(), doc_tokens, strict=True):
+        turn_tokens[o].extend(toks)
+    n_words = np.asarray([len((t or "").split()) for t in texts], dtype=np.int64)
+    return _Turns(utterances["utterance_id"].to_list(), utterances["event_id"].to_list(), n_words, docs,
+                  doc_tokens, turn_tokens)
+
+
+def _vectorizer(analyzer: Callable[[list[str]], list[str]], max_features: int | None) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=analyzer, min_df=3, max_df=0.5, max_features=max_features, sublinear_tf=True,
+                           dtype=np.float64)
+
+
+# --------------------------------------------------------------------------------------------- learned topics
 
 def topic_label(terms: Sequence[str], weights: Sequence[float], n: int = 3) -> str:
     """A label from the top terms: the first `n` that do not repeat a word of a term already taken.
@@ -263,31 +312,34 @@ def learned_topics(utterances: pl.DataFrame, *, log: Callable[[str], None] = _no
     Returns:
         (topics, utterance_topics) as Arrow tables; both empty when the corpus is too small.
     """
-    ids = utterances["utterance_id"].to_list()
-    docs = split_turns(utterances["text"].to_list())
+    return _learned_topics(_turns(utterances), log)
+
+
+def _learned_topics(turns: _Turns, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
+    docs = turns.docs
     fit_rows = np.flatnonzero(docs.n_words >= MIN_FIT_WORDS)
-    n_topics = min(N_TOPICS, len(fit_rows) // DOCS_PER_TOPIC)
+    rest_rows = np.flatnonzero(docs.n_words < MIN_FIT_WORDS)
     if len(fit_rows) < MIN_DOCUMENTS:
         log(f"topics: skipped, {len(fit_rows)} turn documents of {MIN_FIT_WORDS}+ words (need {MIN_DOCUMENTS}); "
             "topics and utterance_topics are empty")
         return empty_table(TOPICS), empty_table(UTTERANCE_TOPICS)
-    vec = _vectorizer(ngrams=2, max_features=NMF_FEATURES)
-    rest_rows = np.flatnonzero(docs.n_words < MIN_FIT_WORDS)
+    n_topics = min(N_TOPICS, len(fit_rows) // DOCS_PER_TOPIC)
+    vec = _vectorizer(_with_bigrams, NMF_FEATURES)
     w = np.zeros((len(docs.texts), n_topics))
     with _one_thread():
-        x_fit = vec.fit_transform([docs.texts[i] for i in fit_rows])
+        x_fit = vec.fit_transform([turns.doc_tokens[i] for i in fit_rows])
         # A fixed number of iterations (tol=0): where a tolerance test stops must not hinge on the last bit.
         model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
                     max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
         w[fit_rows] = model.fit_transform(x_fit)
         if len(rest_rows):
-            w[rest_rows] = model.transform(vec.transform([docs.texts[i] for i in rest_rows]))
+            w[rest_rows] = model.transform(vec.transform([turns.doc_tokens[i] for i in rest_rows]))
     # Feature names are sorted, so stable sorts on weight break ties by term.
     terms = vec.get_feature_names_out()
     h = np.round(model.components_, DECIMALS)
     # Turn weight = word-weighted sum of its documents' weights; then shares of the turn's total.
     owner = sparse.csr_matrix((docs.n_words.astype(np.float64), (docs.owner, np.arange(len(docs.owner)))),
-                              shape=(len(ids), len(docs.owner)))
+                              shape=(len(turns.ids), len(docs.owner)))
     turn_w = np.asarray(owner @ w)
     # Topics numbered by their total weight over the turns, largest first.
     order = np.argsort(-np.round(turn_w.sum(axis=0), DECIMALS), kind="stable")
@@ -299,13 +351,12 @@ def learned_topics(utterances: pl.DataFrame, *, log: Callable[[str], None] = _no
     keep = best_share > 0
     ranks = np.broadcast_to(np.arange(1, best.shape[1] + 1), best.shape)
     utt_cols = {
-        "utterance_id": [ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
+        "utterance_id": [turns.ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
         "topic_id": (best[keep] + 1).tolist(),
         "weight": best_share[keep].tolist(),
         "rank": ranks[keep].tolist(),
     }
     n_first = np.bincount(best[:, 0], minlength=n_topics) if len(rows) else np.zeros(n_topics, dtype=np.int64)
-
     topic_cols: dict[str, list[Any]] = {c: [] for c in TOPICS.columns}
     for topic_id, k in enumerate(order, start=1):
         top = np.argsort(-h[k], kind="stable")[:TOP_TERMS]
@@ -316,23 +367,47 @@ def learned_topics(utterances: pl.DataFrame, *, log: Callable[[str], None] = _no
         topic_cols["top_terms"].append(top_terms)
         topic_cols["term_weights"].append(weights)
         topic_cols["n_utterances"].append(int(n_first[topic_id - 1]))
-    return _table(TOPICS, topic_cols), _table(UTTERANCE_TOPICS, utt_cols)
+    return columns_to_table(topic_cols, TOPICS), columns_to_table(utt_cols, UTTERANCE_TOPICS)
 
 
 # --------------------------------------------------------------------------------------------- site topics
 
-def _page_texts(events: pl.DataFrame, utterances: pl.DataFrame) -> pl.DataFrame:
-    """event_id, site topics (normalised, sorted, unique) and page text = narration + turn text."""
-    turns = (utterances.group_by("event_id", maintain_order=True)
-             .agg(pl.col("text").str.join("\n").alias("turn_text")))
-    return (events.select("event_id", "topics", "narration")
-            .join(turns, on="event_id", how="left", maintain_order="left")
-            .with_columns(
-                pl.col("topics").list.eval(pl.element().str.replace_all(r"\s+", " ").str.strip_chars())
-                .list.unique().list.sort(),
-                pl.concat_str(pl.col("narration").list.join("\n"), pl.col("turn_text").fill_null(""),
-                              separator="\n").alias("text"))
-            .select("event_id", "topics", "text"))
+@dataclass(frozen=True, slots=True)
+class _Pages:
+    """Pages that carry site topics: their ids, tokens (narration + turns) and topic sets."""
+
+    event_ids: list[str]
+    tokens: list[list[str]]
+    labels: list[frozenset[str]]
+    narration_tokens: list[list[str]]
+
+
+def _tagged_pages(events: pl.DataFrame, tags: pa.Table, turns: _Turns) -> _Pages:
+    labels: dict[str, set[str]] = {}
+    for event_id, tag_type, tag in zip(*(tags.column(c).to_pylist() for c in ("event_id", "tag_type", "tag")),
+                                       strict=True):
+        if tag_type == "topic":
+            labels.setdefault(event_id, set()).add(tag)
+    by_event: dict[str, list[str]] = {}
+    for event_id, toks in zip(turns.event_ids, turns.tokens, strict=True):
+        by_event.setdefault(event_id, []).extend(toks)
+    pages = _Pages([], [], [], [])
+    for event_id, narration in events.select("event_id", "narration").iter_rows():
+        if event_id not in labels:
+            continue
+        nar = tokens("\n".join(narration or []))
+        toks = nar + by_event.get(event_id, [])
+        if toks:
+            pages.event_ids.append(event_id)
+            pages.tokens.append(toks)
+            pages.labels.append(frozenset(labels[event_id]))
+            pages.narration_tokens.append(nar)
+    return pages
+
+
+def _learnable(labels: Sequence[frozenset[str]]) -> list[str]:
+    counts = Counter(t for ls in labels for t in ls)
+    return sorted(t for t, n in counts.items() if n >= SITE_MIN_PAGES)
 
 
 @dataclass(slots=True)
@@ -340,60 +415,123 @@ class SiteTopicModel:
     """A TF-IDF vocabulary and one logistic regression per site topic."""
 
     vectorizer: TfidfVectorizer
-    classifier: list[LogisticRegression]
+    classifiers: list[LogisticRegression]
     topics: list[str]
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """Probability of each topic (columns, in `topics` order) for each text (rows)."""
-        x = self.vectorizer.transform(texts)
+    def predict_proba(self, docs: Sequence[list[str]]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Probability of each topic (columns, in `topics` order) for each tokenised text (rows)."""
+        if not docs:
+            return np.zeros((0, len(self.topics)))
         with _one_thread():
-            return np.column_stack([c.predict_proba(x)[:, 1] for c in self.classifier])
+            x = self.vectorizer.transform(docs)
+            return np.column_stack([c.predict_proba(x)[:, 1] for c in self.classifiers])
 
 
-def fit_site_topics(texts: Sequence[str], labels: Sequence[Sequence[str]], topics: Sequence[str]) -> SiteTopicModel:
-    """Fit the site-topic classifier on page texts and their site topics: one logistic regression per topic.
+def fit_site_topics(docs: Sequence[list[str]], labels: Sequence[frozenset[str]], topics: Sequence[str]
+                    ) -> SiteTopicModel:
+    """Fit the site-topic classifier on tokenised page texts and their site topics: one logistic regression each.
 
     Whole pages train better than pages cut into turn-sized pieces (held-out F1), and faster. Classes are
     weighted to balance, so that rare topics are not drowned by Foreign policy.
     """
-    label_sets = [set(ls) for ls in labels]
-    vec = _vectorizer(ngrams=1, max_features=None)
+    vec = _vectorizer(_words, None)
     with _one_thread():
-        x = vec.fit_transform(texts)
+        x = vec.fit_transform(docs)
         classifiers = []
         for topic in topics:
-            y = np.fromiter((topic in ls for ls in label_sets), dtype=bool, count=len(label_sets))
+            y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))
             clf = LogisticRegression(C=SITE_C, class_weight="balanced", solver="liblinear", random_state=0,
                                      max_iter=1000)
             classifiers.append(clf.fit(x, y))
     return SiteTopicModel(vec, classifiers, list(topics))
 
 
-def _site_training(events: pl.DataFrame, utterances: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    """Training pages (those with site topics and some text) and the topics with enough pages to learn."""
-    pages = _page_texts(events, utterances).filter(pl.col("topics").list.len() > 0,
-                                                   pl.col("text").str.len_chars() > 0)
-    counts = Counter(t for ts in pages["topics"].to_list() for t in ts)
-    topics = sorted(t for t, n in counts.items() if n >= SITE_MIN_PAGES)
-    return pages, topics
-
-
 def site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, log: Callable[[str], None] = _no_log) -> pa.Table:
     """The site's own topics assigned to each turn by a classifier trained on the tagged pages."""
-    pages, topics = _site_training(events, utterances)
-    if pages.height < MIN_TRAIN_PAGES or len(topics) < 2:
-        log(f"utterance_site_topics: skipped, {pages.height} pages carry Topics tags (need {MIN_TRAIN_PAGES}) "
-            f"and {len(topics)} topics have {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
+    return _site_topics(events, event_tags(events), _turns(utterances), log)
+
+
+def _site_topics(events: pl.DataFrame, tags: pa.Table, turns: _Turns, log: Callable[[str], None]) -> pa.Table:
+    pages = _tagged_pages(events, tags, turns)
+    topics = _learnable(pages.labels)
+    if len(pages.event_ids) < MIN_TRAIN_PAGES or len(topics) < 2:
+        log(f"utterance_site_topics: skipped, {len(pages.event_ids)} pages with Topics tags and text "
+            f"(need {MIN_TRAIN_PAGES}), {len(topics)} topics on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
         return empty_table(UTTERANCE_SITE_TOPICS)
-    model = fit_site_topics(pages["text"].to_list(), pages["topics"].to_list(), topics)
-    turns = utterances.filter(pl.col("text").str.split(" ").list.len() >= SITE_MIN_WORDS)
-    proba = np.round(model.predict_proba(turns["text"].to_list()), DECIMALS)
-    rows, cols = np.nonzero(proba >= SITE_THRESHOLD)
-    ids = turns["utterance_id"].to_list()
-    out = sorted((ids[r], topics[c], float(proba[r, c])) for r, c in zip(rows, cols, strict=True))
-    return _table(UTTERANCE_SITE_TOPICS, {"utterance_id": [o[0] for o in out], "topic": [o[1] for o in out],
-                                          "probability": [o[2] for o in out]})
+    model = fit_site_topics(pages.tokens, pages.labels, topics)
+    rows = np.flatnonzero(turns.n_words >= SITE_MIN_WORDS)
+    proba = np.round(model.predict_proba([turns.tokens[r] for r in rows]), DECIMALS)
+    # Within a turn, most probable topic first; ties by name (topics are sorted).
+    order = np.argsort(-proba, axis=1, kind="stable")
+    sorted_p = np.take_along_axis(proba, order, axis=1)
+    keep = sorted_p >= SITE_THRESHOLD
+    return columns_to_table({
+        "utterance_id": [turns.ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
+        "topic": [topics[c] for c in order[keep]],
+        "probability": sorted_p[keep].tolist(),
+    }, UTTERANCE_SITE_TOPICS)
 
 
-def _table(table: Table, cols: dict[str, list[Any]]) -> pa.Table:
-    return columns_to_table(cols, table)
+@dataclass(frozen=True, slots=True)
+class SiteTopicScores:
+    """Held-out page-level F1 of the site-topic classifier."""
+
+    micro_f1: float
+    macro_f1: float
+    micro_f1_transcripts: float
+    macro_f1_transcripts: float
+    n_pages: int
+    n_transcripts: int
+    topics: list[str]
+    per_topic_f1: dict[str, float]
+
+
+def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, folds: int = EVAL_FOLDS,
+                         min_pages: int = 50) -> SiteTopicScores:
+    """Score the site-topic classifier on pages held out by page (k-fold), at page level.
+
+    Each held-out page is predicted as the turns are in `utterance_site_topics`: every turn of
+    `SITE_MIN_WORDS`+ words, and the narration as one more document, get probabilities; the page's
+    probability is their word-weighted mean; the page gets the topics at `SITE_THRESHOLD` or more, and its
+    most probable topic in any case (every tagged page has one). F1 is counted over the topics carried by
+    `min_pages`+ pages; "transcripts" are the pages with turns.
+    """
+    turns = _turns(utterances)
+    pages = _tagged_pages(events, event_tags(events), turns)
+    topics = _learnable(pages.labels)
+    scored = [i for i, t in enumerate(topics) if sum(t in ls for ls in pages.labels) >= min_pages]
+    n = len(pages.event_ids)
+    fold = np.random.default_rng(0).permutation(np.arange(n) % folds)
+    page_of = {e: i for i, e in enumerate(pages.event_ids)}
+    doc_page = [page_of.get(e, -1) for e in turns.event_ids]
+    truth = np.array([[t in ls for t in topics] for ls in pages.labels])
+    proba = np.zeros(truth.shape)
+    for f in range(folds):
+        train = np.flatnonzero(fold != f)
+        model = fit_site_topics([pages.tokens[i] for i in train], [pages.labels[i] for i in train], topics)
+        test = set(np.flatnonzero(fold == f).tolist())
+        docs = [(p, toks, len(toks)) for p, toks in
+                ((i, pages.narration_tokens[i]) for i in sorted(test)) if toks]
+        docs += [(doc_page[r], turns.tokens[r], int(turns.n_words[r])) for r in range(len(turns.ids))
+                 if doc_page[r] in test and turns.n_words[r] >= SITE_MIN_WORDS]
+        p = model.predict_proba([d[1] for d in docs])
+        owner = np.array([d[0] for d in docs], dtype=np.int64)
+        weight = np.array([d[2] for d in docs], dtype=np.float64)
+        num = np.zeros(truth.shape)
+        den = np.zeros(n)
+        np.add.at(num, owner, p * weight[:, None])
+        np.add.at(den, owner, weight)
+        done = den > 0
+        proba[done] = num[done] / den[done, None]
+    predicted = proba >= SITE_THRESHOLD
+    predicted[np.arange(n), proba.argmax(axis=1)] = True
+    has_turns = np.zeros(n, dtype=bool)
+    has_turns[[p for p in doc_page if p >= 0]] = True
+    y, yhat = truth[:, scored], predicted[:, scored]
+    per_topic = f1_score(y, yhat, average=None, zero_division=0.0)
+    return SiteTopicScores(
+        micro_f1=float(f1_score(y, yhat, average="micro")), macro_f1=float(f1_score(y, yhat, average="macro")),
+        micro_f1_transcripts=float(f1_score(y[has_turns], yhat[has_turns], average="micro")),
+        macro_f1_transcripts=float(f1_score(y[has_turns], yhat[has_turns], average="macro", zero_division=0.0)),
+        n_pages=n, n_transcripts=int(has_turns.sum()), topics=[topics[i] for i in scored],
+        per_topic_f1={topics[i]: round(float(v), 3) for i, v in zip(scored, per_topic, strict=True)})

@@ -1,0 +1,253 @@
+"""Tests for kremlin_data.topics: site tags, learned topics, site topics per turn."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kremlin_data import topics as tp
+from kremlin_data.schema import TABLES
+
+TOPIC_TABLES = ("event_tags", "topics", "utterance_topics", "utterance_site_topics")
+
+# Four invented subjects, each with its own words; a turn mixes words of one subject with filler.
+THEMES = {
+    "Energy": "gas oil pipeline refinery barrels tanker drilling offshore electricity turbine coal grid",
+    "Sport": "football hockey stadium athletes olympic medal champion coach tournament goalkeeper skiing team",
+    "Healthcare": "hospital doctors patients vaccine clinic nurses surgery ambulance medicine treatment disease",
+    "Education": "school teachers pupils university students exams textbooks classroom lessons campus diploma",
+}
+FILLER = "thank you mr president colleagues we will the of and to in that this is about".split()
+
+
+def _synthetic(n_events: int = 120, turns_per_event: int = 4, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Events tagged with one subject each, whose turns talk about that subject."""
+    rng = np.random.default_rng(seed)
+    names = sorted(THEMES)
+    events: list[dict[str, Any]] = []
+    utterances: list[dict[str, Any]] = []
+    for e in range(n_events):
+        theme = names[e % len(names)]
+        words = THEMES[theme].split()
+        event_id = f"kremlin-en-{1000 + e}"
+        events.append({"event_id": event_id, "topics": [theme], "topic_ids": [names.index(theme) + 1],
+                       "geography": [], "geography_codes": [], "persons": [], "person_ids": [],
+                       "narration": [" ".join(rng.choice(words, 30))]})
+        for s in range(turns_per_event):
+            paras = [" ".join([*rng.choice(words, 40), *rng.choice(FILLER, 20)]) for _ in range(2)]
+            utterances.append({"utterance_id": f"{event_id}.u{s + 1}", "event_id": event_id,
+                               "text": "\n".join(paras)})
+        utterances.append({"utterance_id": f"{event_id}.u{turns_per_event + 1}", "event_id": event_id,
+                           "text": "Thank you."})
+    schema = {"geography": pl.List(pl.String), "geography_codes": pl.List(pl.String),
+              "persons": pl.List(pl.String), "person_ids": pl.List(pl.Int64), "topic_ids": pl.List(pl.Int64)}
+    return pl.DataFrame(events, schema_overrides=schema), pl.DataFrame(utterances)
+
+
+def _events(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    base = {"topics": [], "topic_ids": [], "geography": [], "geography_codes": [], "persons": [], "person_ids": [],
+            "narration": []}
+    schema = {"topics": pl.List(pl.String), "topic_ids": pl.List(pl.Int64), "geography": pl.List(pl.String),
+              "geography_codes": pl.List(pl.String), "persons": pl.List(pl.String),
+              "person_ids": pl.List(pl.Int64), "narration": pl.List(pl.String)}
+    if not rows:
+        return pl.DataFrame(schema={"event_id": pl.String, **schema})
+    return pl.DataFrame([{**base, **r} for r in rows], schema_overrides=schema)
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def synthetic_tables() -> tuple[pl.DataFrame, pl.DataFrame, dict[str, pa.Table]]:
+    events, utterances = _synthetic()
+    return events, utterances, tp.topic_tables(events, utterances)
+
+
+# --------------------------------------------------------------------------------------------- event_tags
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Support for\u00a0business", "Support for business"),
+    (" Regions ", "Regions"),
+    ("Russia\u2013European Union", "Russia-European Union"),
+    ("Foreign Policy", "foreign policy"),
+])
+def test_tag_key_ignores_spacing_dashes_and_case(a: str, b: str) -> None:
+    assert tp.tag_key(a) == tp.tag_key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Energy", "Energy efficiency"), ("CIS", "CSTO")])
+def test_tag_key_keeps_different_tags_apart(a: str, b: str) -> None:
+    assert tp.tag_key(a) != tp.tag_key(b)
+
+
+def test_event_tags_one_row_per_tag_with_one_spelling() -> None:
+    events = _events([
+        {"event_id": "e1", "topics": ["Support for\u00a0business", "Energy "], "topic_ids": [5, 83],
+         "geography": ["Belarus"], "geography_codes": ["BY"], "persons": ["Lukashenko Alexander"],
+         "person_ids": [119]},
+        {"event_id": "e2", "topics": ["Support for business", "Energy", "Energy"], "topic_ids": [5, 83, 83]},
+        {"event_id": "e3", "topics": ["Support for  business"], "topic_ids": []},
+    ])
+    tags = pl.from_arrow(tp.event_tags(events))
+    assert isinstance(tags, pl.DataFrame)
+    assert tags.rows() == [
+        ("e1", "geography", "Belarus", "BY"),
+        ("e1", "person", "Lukashenko Alexander", "119"),
+        ("e1", "topic", "Energy", "83"),
+        ("e1", "topic", "Support for business", "5"),
+        ("e2", "topic", "Energy", "83"),
+        ("e2", "topic", "Support for business", "5"),
+        ("e3", "topic", "Support for business", None),
+    ]
+
+
+def test_event_tags_without_aligned_ids_have_null_ids() -> None:
+    events = _events([{"event_id": "e1", "topics": ["Energy", "Sport"], "topic_ids": [83]}])
+    assert tp.event_tags(events).column("tag_id").to_pylist() == [None, None]
+
+
+def test_event_tags_count_equals_the_tags_on_the_pages(synthetic_tables: Any) -> None:
+    events, _, tables = synthetic_tables
+    on_pages = sum(len(set(ts)) for col in ("topics", "geography", "persons") for ts in events[col].to_list())
+    assert tables["event_tags"].num_rows == on_pages
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+@pytest.mark.parametrize(("texts", "min_words", "docs", "owner"), [
+    (["a b c\nd e\nf", "x y"], 2, ["a b c", "d e\nf", "x y"], [0, 0, 1]),
+    (["a\nb\nc"], 2, ["a\nb\nc"], [0]),
+    (["", "a b"], 2, ["a b"], [1]),
+    (["one two three four"], 2, ["one two three four"], [0]),
+])
+def test_split_turns(texts: list[str], min_words: int, docs: list[str], owner: list[int]) -> None:
+    d = tp.split_turns(texts, min_words=min_words)
+    assert d.texts == docs
+    assert d.owner.tolist() == owner
+    assert sum(d.n_words.tolist()) == sum(len(t.split()) for t in texts)
+
+
+@pytest.mark.parametrize(("terms", "weights", "label"), [
+    (["united", "states", "united states", "trump"], [1, 0.98, 0.95, 0.2], "united states, trump"),
+    (["children", "families", "families children", "child"], [1, 0.5, 0.2, 0.3], "children, families, child"),
+    (["power", "nuclear", "plant", "nuclear power", "power plant", "energy"], [1, 0.7, 0.6, 0.5, 0.4, 0.3],
+     "nuclear power, plant, energy"),
+])
+def test_topic_label(terms: list[str], weights: list[float], label: str) -> None:
+    assert tp.topic_label(terms, weights) == label
+
+
+def test_boilerplate_is_not_a_token() -> None:
+    assert tp.tokens("Thank you very much, Mr President, colleagues, ladies and gentlemen.") == []
+
+
+# --------------------------------------------------------------------------------------------- whole step
+
+def test_tables_are_typed_as_the_schema(synthetic_tables: Any) -> None:
+    _, _, tables = synthetic_tables
+    assert set(tables) == set(TOPIC_TABLES)
+    for name, table in tables.items():
+        assert table.schema.equals(TABLES[name].schema, check_metadata=True), name
+
+
+def test_synthetic_corpus_gives_topics_made_of_one_subject_each(synthetic_tables: Any) -> None:
+    _, _, tables = synthetic_tables
+    topics = pl.from_arrow(tables["topics"])
+    assert isinstance(topics, pl.DataFrame)
+    assert 2 <= topics.height <= tp.N_TOPICS
+    assert topics["topic_id"].to_list() == list(range(1, topics.height + 1))
+    vocab = {t: set(ws.split()) for t, ws in THEMES.items()}
+    covered = set()
+    for terms in topics["top_terms"].to_list():
+        words = {w for term in terms[:5] for w in term.split()}
+        homes = [t for t, v in vocab.items() if words <= v]
+        assert len(homes) == 1, terms
+        covered.add(homes[0])
+    assert covered == set(THEMES)
+
+
+def test_each_turn_gets_at_most_three_ranked_topics(synthetic_tables: Any) -> None:
+    _, utterances, tables = synthetic_tables
+    ut = pl.from_arrow(tables["utterance_topics"])
+    assert isinstance(ut, pl.DataFrame)
+    per_turn = ut.group_by("utterance_id").agg(pl.len(), pl.col("rank").sort(), pl.col("weight"), "topic_id")
+    assert per_turn["len"].max() == tp.TOPICS_PER_TURN
+    for ranks, weights in per_turn.select("rank", "weight").iter_rows():
+        assert ranks == list(range(1, len(ranks) + 1))
+        assert all(0 < w <= 1 for w in weights)
+    assert not ut["utterance_id"].str.ends_with(".u5").any(), "a turn of only boilerplate got a topic"
+    topics = pl.from_arrow(tables["topics"])
+    assert isinstance(topics, pl.DataFrame)
+    assert topics["n_utterances"].sum() == ut.filter(pl.col("rank") == 1).height
+    assert ut["utterance_id"].n_unique() == utterances.height - utterances["text"].eq("Thank you.").sum()
+
+
+def test_site_topics_name_each_turns_subject(synthetic_tables: Any) -> None:
+    events, utterances, tables = synthetic_tables
+    site = pl.from_arrow(tables["utterance_site_topics"])
+    assert isinstance(site, pl.DataFrame)
+    assert site["probability"].min() >= tp.SITE_THRESHOLD
+    subject = utterances.join(events.select("event_id", pl.col("topics").list.first().alias("subject")),
+                              on="event_id")
+    best = (site.sort("probability", descending=True).group_by("utterance_id").first()
+            .join(subject, on="utterance_id"))
+    assert best.height == utterances.height - utterances["text"].eq("Thank you.").sum()
+    assert (best["topic"] == best["subject"]).all()
+
+
+def test_held_out_scores_on_a_separable_corpus() -> None:
+    events, utterances = _synthetic()
+    scores = tp.evaluate_site_topics(events, utterances, min_pages=20)
+    assert scores.n_pages == events.height
+    assert sorted(scores.topics) == sorted(THEMES)
+    assert scores.micro_f1 > 0.95
+    assert scores.macro_f1 > 0.95
+
+
+def test_two_runs_give_byte_identical_parquet() -> None:
+    events, utterances = _synthetic(seed=1)
+    first = tp.topic_tables(events, utterances)
+    second = tp.topic_tables(events, utterances)
+    for name in TOPIC_TABLES:
+        assert first[name].num_rows > 0, name
+        assert _parquet_bytes(first[name]) == _parquet_bytes(second[name]), name
+
+
+def test_small_corpus_gives_empty_typed_tables_and_says_why() -> None:
+    events, utterances = _synthetic(n_events=8, turns_per_event=2)
+    messages: list[str] = []
+    tables = tp.topic_tables(events, utterances, log=messages.append)
+    assert tables["event_tags"].num_rows == 8
+    for name in ("topics", "utterance_topics", "utterance_site_topics"):
+        assert tables[name].num_rows == 0
+        assert tables[name].schema.equals(TABLES[name].schema, check_metadata=True)
+    assert len(messages) == 2
+    assert messages[0].startswith("topics: skipped")
+    assert messages[1].startswith("utterance_site_topics: skipped")
+
+
+def test_no_input_at_all() -> None:
+    utterances = pl.DataFrame(schema={"utterance_id": pl.String, "event_id": pl.String, "text": pl.String})
+    tables = tp.topic_tables(_events([]), utterances)
+    assert all(t.num_rows == 0 for t in tables.values())
+
+
+def test_bundled_sample_build_has_empty_topic_tables(sample_build: Path) -> None:
+    import kremlin_data as kd
+
+    assert kd.load_event_tags(sample_build).height > 0
+    for name in ("topics", "utterance_topics", "utterance_site_topics"):
+        df = kd.load(name, sample_build)
+        assert df.height == 0
+        assert df.columns == list(TABLES[name].columns)
