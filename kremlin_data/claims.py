@@ -149,7 +149,7 @@ _CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more
                            r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
                            re.I)
 _OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
-_AFTER_BOUND = re.compile(r"\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b", re.I)
+_AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*(?=\s+[^\sa-z0-9])|\n)\s*")
 
 # Words after a number that are not a counted noun; a count then has no unit.
@@ -473,7 +473,7 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
             return _finish(text, d, cur, digits_end=True)
         month = _MONTH_BEFORE.match(raw_rev)
         if month and d.value <= 31 and "." not in digits:
-            d.kind, d.unit = "date", month.group(1)[::-1]
+            d.kind, d.unit, d.start = "date", month.group(1)[::-1], start - month.end()
             return d, d.end
         draft = _tail(text, d, True, False)
         if draft is None:
@@ -490,7 +490,10 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         word = text[start:word_end]
         low = word.lower()
         if low in _ORDINAL:
-            if _ORDINAL_NOT_AFTER.match(text, word_end) or (low == "first" and _AT.match(rev)):
+            not_after = _ORDINAL_NOT_AFTER.match(text, word_end)
+            # "First," and "Second." open a point of a list; "ranks second." is a rank.
+            if not_after and (not not_after.group().startswith(tuple(",.:;!?")) or (
+                    word[0].isupper() and _SENTENCE_START.match(raw_rev))) or (low == "first" and _AT.match(rev)):
                 return None, word_end
             d.kind, d.value, d.end = "ordinal", _ORDINAL[low], word_end
             return d, word_end
@@ -530,7 +533,8 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
             return d, word_end
         if word[0].isupper() and not _SENTENCE_START.match(raw_rev):
             return None, word_end
-        run = _word_run(text, start)
+        # "a dozen", "a million": the article stands for one
+        run = _word_run(text, start + 2) if low.startswith("a ") else _word_run(text, start)
         if run is None:
             return None, word_end
         d.end, d.value = run

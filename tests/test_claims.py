@@ -1,0 +1,332 @@
+"""Numeric claims: the seed exactly, rules table-driven, properties, schema, and the hand-labelled golden pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import doctest
+import importlib.util
+import json
+import math
+import sys
+from types import ModuleType
+from typing import Any
+
+import pytest
+from conftest import GOLDEN, REPO, SHARED_DATA, need
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kremlin_data import claims
+from kremlin_data.build import sample_path
+from kremlin_data.claims import claim_rows, extract_claims
+from kremlin_data.rows import page_rows
+from kremlin_data.schema import CLAIMS, to_table
+from kremlin_data.sources import decode_text, read_bytes, split_pages
+from kremlin_data.text_version import parse_lines
+
+CLAIMS_GOLDEN = GOLDEN / "claims"
+KINDS = {"percent", "percentage_point", "money", "count", "measure", "multiple", "fraction", "year", "date",
+         "duration", "ordinal", "vague"}
+BOUNDS = {"=", "~", ">", ">=", "<", "<=", "<~"}
+
+
+def seed_rows() -> list[dict[str, Any]]:
+    text = decode_text(read_bytes(sample_path())).text
+    rows: list[dict[str, Any]] = []
+    for chunk in split_pages(text):
+        if chunk.is_page:
+            event, turns = page_rows(parse_lines(chunk.lines, "seed", chunk.first_line))
+            for turn in turns:
+                rows += claim_rows(turn, event["date"])
+    return rows
+
+
+def brief(rows: list[dict[str, Any]], kinds: set[str]) -> list[tuple[Any, ...]]:
+    return [(r["speaker_name"], r["kind"], r["value"], r["unit"], r["bound"], r["change"], r["change_type"])
+            for r in rows if r["kind"] in kinds]
+
+
+# ---- the seed, exactly as issue 4 states it ------------------------------------------------------------
+
+PUTIN, TOKAYEV, PAMFILOVA = "Vladimir Putin", "Kassym-Jomart Tokayev", "Ella Pamfilova"
+SEED_AMOUNTS = [
+    (PUTIN, "percent", 34.4, "percent", "=", "up", "by"),
+    (PUTIN, "percent", 9.0, "percent", "<~", "up", "by"),
+    (PUTIN, "percent", 8.8, "percent", "=", "up", "by"),
+    (PUTIN, "money", 17e9, "USD", "=", None, None),
+    (PUTIN, "money", 4e9, "USD", ">", None, None),
+    (PUTIN, "money", 4.5e9, "USD", "~", None, None),
+    (TOKAYEV, "money", 24.5e9, "USD", "=", None, None),
+    (PAMFILOVA, "count", 20.0, "option", "~", None, None),
+    (PAMFILOVA, "count", 7.0, "region", "=", None, None),
+    (PUTIN, "count", 22.0, "party", "=", None, None),
+    (PAMFILOVA, "count", 29.0, "party", "=", None, None),
+    (PAMFILOVA, "count", 24.0, "party", "=", None, None),
+    (PAMFILOVA, "count", 22.0, "party", "=", None, None),
+    (PAMFILOVA, "count", 5.0, "candidate", "=", None, None),
+    (PAMFILOVA, "count", 6.0, "candidate", "=", None, None),
+    (PAMFILOVA, "percent", 3.0, "percent", "~", None, None),
+    (PAMFILOVA, "percent", 1.0, "percent", "<", None, None),
+    (PUTIN, "count", 4700.0, "campaign", "~", None, None),
+    (PAMFILOVA, "count", 3.0, "region", "=", None, None),
+    (PAMFILOVA, "count", 18.0, "region", "=", None, None),
+    (PAMFILOVA, "count", 6.0, "region", "=", None, None),
+    (PAMFILOVA, "count", 11.0, "centre", "=", None, None),
+    (PUTIN, "count", 70500.0, "candidate", ">", None, None),
+    (PAMFILOVA, "count", 1.0, "path", "=", None, None),
+]
+
+
+def test_seed_percent_money_count_rows_exactly() -> None:
+    assert brief(seed_rows(), {"percent", "money", "count"}) == SEED_AMOUNTS
+
+
+def test_seed_years_durations_ordinals_typed() -> None:
+    typed = [(r["surface"], r["kind"], r["value"], r["value_high"], r["unit"])
+             for r in seed_rows() if r["kind"] in {"year", "duration", "ordinal", "date"}]
+    assert typed == [
+        ("30th", "ordinal", 30.0, None, None), ("first", "ordinal", 1.0, None, None),
+        ("five months", "duration", 5.0, None, "month"), ("30 years", "duration", 30.0, None, "year"),
+        ("30 years", "duration", 30.0, None, "year"), ("first", "ordinal", 1.0, None, None),
+        ("2013", "year", 2013.0, None, None), ("first", "ordinal", 1.0, None, None),
+        ("first", "ordinal", 1.0, None, None), ("fourth", "ordinal", 4.0, None, None),
+        ("three-day", "duration", 3.0, None, "day"), ("one- or two-day", "duration", 1.0, 2.0, "day"),
+    ]
+
+
+def test_seed_rows_identify_their_turn_and_fit_the_table() -> None:
+    rows = seed_rows()
+    assert not [r for r in rows if r["value"] == 19.0]  # COVID-19
+    assert rows[0]["claim_id"] == "kremlin-en-20220819-1615-0c7417d1.u1.c1"
+    assert rows[0]["date"] == dt.date(2022, 8, 19)
+    assert all(r["claim_id"] == f"{r['utterance_id']}.c{n}" for n, r in enumerate(
+        (r for r in rows if r["utterance_id"] == rows[0]["utterance_id"]), start=1))
+    table = to_table(rows, CLAIMS)
+    assert table.num_rows == len(rows) == 36
+    assert table.schema.field("kind").metadata[b"description"].startswith(b"What the number is")
+
+
+# ---- rules, table-driven ---------------------------------------------------------------------------------
+
+def first(text: str) -> tuple[Any, ...]:
+    c = extract_claims(text)[0]
+    return (c.surface, c.value, c.value_high, c.kind, c.unit, c.bound, c.change, c.change_type)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # number words
+    ("We have seven regions.", ("seven", 7.0, None, "count", "region", "=", None, None)),
+    ("Twenty-five teams took part.", ("Twenty-five", 25.0, None, "count", "team", "=", None, None)),
+    ("It is one hundred and twenty thousand tonnes.",
+     ("one hundred and twenty thousand tonnes", 120000.0, None, "measure", "tonne", "=", None, None)),
+    ("It rose one and a half times.", ("one and a half times", 1.5, None, "multiple", None, "=", "up", "by")),
+    ("About a third of them.", ("a third", 1 / 3, None, "fraction", None, "~", None, None)),
+    ("two-thirds of the line", ("two-thirds", 2 / 3, None, "fraction", None, "=", None, None)),
+    ("a dozen schools", ("a dozen", 12.0, None, "count", "school", "=", None, None)),
+    ("half a million people", ("half a million", 5e5, None, "count", "person", "=", None, None)),
+    ("Sixty-three people can exercise here.", ("Sixty-three", 63.0, None, "count", "person", "=", None, None)),
+    # scales and currencies
+    ("Russia's investment reached US$17 billion.", ("US$17 billion", 17e9, None, "money", "USD", "=", None, None)),
+    ("It costs 3.6 trillion rubles.", ("3.6 trillion rubles", 3.6e12, None, "money", "RUB", "=", None, None)),
+    ("We pay 5,000 roubles a month.", ("5,000 roubles", 5000.0, None, "money", "RUB", "=", None, None)),
+    ("a fund of 65 billion yuan", ("65 billion yuan", 65e9, None, "money", "CNY", "=", None, None)),
+    ("worth 2.8 billion euros", ("2.8 billion euros", 2.8e9, None, "money", "EUR", "=", None, None)),
+    ("costs were $3.2 per barrel", ("$3.2", 3.2, None, "money", "USD", "=", None, None)),
+    ("€500 million in loans", ("€500 million", 5e8, None, "money", "EUR", "=", None, None)),
+    ("five billion dollars", ("five billion dollars", 5e9, None, "money", "USD", "=", None, None)),
+    ("38 billion cubic metres of gas", ("38 billion cubic metres", 38e9, None, "measure", "cubic metre", "=", None,
+                                        None)),
+    ("a 60m pool", ("60m", 60.0, None, "measure", "metre", "=", None, None)),
+    ("773 MW of capacity", ("773 MW", 773.0, None, "measure", "megawatt", "=", None, None)),
+    ("5.8 million barrels per day", ("5.8 million barrels", 5.8e6, None, "measure", "barrel", "=", None, None)),
+    ("up by 0.5 percentage points", ("0.5 percentage points", 0.5, None, "percentage_point", "percentage point", "=",
+                                     "up", "by")),
+    # ranges
+    ("a zone 15–20 km deep", ("15–20 km", 15.0, 20.0, "measure", "kilometre", "=", None, None)),
+    ("between 5 and 7 percent", ("5 and 7 percent", 5.0, 7.0, "percent", "percent", "=", None, None)),
+    ("two or three times more", ("two or three times", 2.0, 3.0, "multiple", None, "=", None, None)),
+    ("about 400–500 million euros", ("400–500 million euros", 4e8, 5e8, "money", "EUR", "~", None, None)),
+    # bounds
+    ("over 70,500 candidates", ("70,500", 70500.0, None, "count", "candidate", ">", None, None)),
+    ("more than 30,000 km of pipes", ("30,000 km", 30000.0, None, "measure", "kilometre", ">", None, None)),
+    ("at least one minimum wage", ("one", 1.0, None, "count", "wage", ">=", None, None)),
+    ("less than one percent", ("one percent", 1.0, None, "percent", "percent", "<", None, None)),
+    ("up to 5,000 students", ("5,000", 5000.0, None, "count", "student", "<=", None, None)),
+    ("almost 9 percent", ("9 percent", 9.0, None, "percent", "percent", "<~", None, None)),
+    ("About 4,700 campaigns", ("4,700", 4700.0, None, "count", "campaign", "~", None, None)),
+    ("some 25,000 Chinese nationals", ("25,000", 25000.0, None, "count", "national", "~", None, None)),
+    ("20 people or more", ("20", 20.0, None, "count", "person", ">=", None, None)),
+    ("it exceeds $31 billion", ("$31 billion", 31e9, None, "money", "USD", ">", None, None)),
+    # change
+    ("Trade increased by 4 percent to $66 billion.", ("4 percent", 4.0, None, "percent", "percent", "=", "up", "by")),
+    ("Exports fell to 3 percent.", ("3 percent", 3.0, None, "percent", "percent", "=", "down", "to")),
+    ("Trade was up 40 percent.", ("40 percent", 40.0, None, "percent", "percent", "=", "up", "by")),
+    ("a 3.3-percent growth", ("3.3-percent", 3.3, None, "percent", "percent", "=", "up", "by")),
+    ("This is a decrease of around 17 percent.", ("17 percent", 17.0, None, "percent", "percent", "~", "down", "by")),
+    ("Output has doubled.", ("doubled", 2.0, None, "multiple", None, "=", "up", "by")),
+    ("costs were halved", ("halved", 0.5, None, "multiple", None, "=", "down", "by")),
+    ("It rose from 30.7 percent", ("30.7 percent", 30.7, None, "percent", "percent", "=", "up", None)),
+    # other kinds
+    ("In 2013, the treaty was signed.", ("2013", 2013.0, None, "year", None, "=", None, None)),
+    ("back in the 1990s", ("1990s", 1990.0, None, "year", None, "=", None, None)),
+    ("for 2018–2022", ("2018–2022", 2018.0, 2022.0, "year", None, "=", None, None)),
+    ("since October 1, 2018", ("October 1", 1.0, None, "date", "October", "=", None, None)),
+    ("on 9 May", ("9 May", 9.0, None, "date", "May", "=", None, None)),
+    ("30 years of relations", ("30 years", 30.0, None, "duration", "year", "=", None, None)),
+    ("a six-month moratorium", ("six-month", 6.0, None, "duration", "month", "=", None, None)),
+    ("the 30th anniversary", ("30th", 30.0, None, "ordinal", None, "=", None, None)),
+    ("It ranks second.", ("second", 2.0, None, "ordinal", None, "=", None, None)),
+    ("The reserves are number one.", ("number one", 1.0, None, "ordinal", None, "=", None, None)),
+    ("hundreds of thousands of professionals", ("hundreds of thousands", None, None, "vague", "professional", "=",
+                                                None, None)),
+    ("billions of dollars", ("billions", None, None, "vague", "USD", "=", None, None)),
+    ("a population of minus 600,000", ("minus 600,000", -600000.0, None, "count", None, "=", None, None)),
+    ("11 regional centres", ("11", 11.0, None, "count", "centre", "=", None, None)),
+    ("44 of our largest companies", ("44", 44.0, None, "count", "company", "=", None, None)),
+])
+def test_rule(text: str, expected: tuple[Any, ...]) -> None:
+    got = first(text)
+    assert got[0] == expected[0]
+    assert got[1] == pytest.approx(expected[1]) if expected[1] is not None else got[1] is None
+    assert got[2:] == expected[2:]
+
+
+@pytest.mark.parametrize("text", [
+    "the COVID-19 pandemic",
+    "at the G20 summit",
+    "Federal Law No. 44-FZ",
+    "Resolution 2254 of the Security Council",
+    "Article 5 of the treaty",
+    "Call 8-800-200-34-11 now.",
+    "The meeting began at 16:15.",
+    "the Nord Stream 2 project",
+    "Thank you, first of all, for coming.",
+    "This is one of the priorities.",
+    "the one who came",
+    "No one believed it.",
+    "blows come one after another",
+    "one way or another",
+    "First, we must win.",
+    "Su-57 and S-400 systems",
+    "a 5G network",
+    "the One Belt, One Road initiative",
+    "at first they refused",
+    "",
+])
+def test_not_a_claim(text: str) -> None:
+    assert [c.surface for c in extract_claims(text)] == []
+
+
+def test_half_of_a_period_is_no_fraction() -> None:
+    assert [(c.surface, c.kind) for c in extract_claims("in the first half of the year")] == [("first", "ordinal")]
+
+
+def test_or_links_a_restated_figure_to_the_same_change() -> None:
+    found = extract_claims("It went up by almost 9 percent, or 8.8 percent to be exact.")
+    assert [(c.value, c.bound, c.change, c.change_type) for c in found] == [(9.0, "<~", "up", "by"),
+                                                                            (8.8, "=", "up", "by")]
+
+
+def test_unit_of_a_range_written_apart_is_carried_back() -> None:
+    found = extract_claims("The rate was cut from 30 to 15 percent.")
+    assert [(c.surface, c.kind, c.change, c.change_type) for c in found] == [
+        ("30", "percent", "down", None), ("15 percent", "percent", "down", "to")]
+
+
+def test_sentence_is_the_one_holding_the_number() -> None:
+    c = extract_claims("Trade grew. It reached US$17 billion, Mr President. Thank you.")[0]
+    assert c.sentence == "It reached US$17 billion, Mr President."
+    assert c.change is None
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(claims).failed == 0
+
+
+# ---- properties ------------------------------------------------------------------------------------------
+
+PIECES = ["one", "One", "two", "twenty", "-", "five", "hundred", "and", "a", "half", "thousand", "million", "billion",
+          "percent", "%", "times", "fold", "US$", "$", "€", "rubles", "tonnes", "km", "years", "day", "first", "30th",
+          "about", "over", "almost", "up to", "at least", "by", "to", "from", "increased", "fell", "of", "the",
+          "regions", "people", "2013", "1990s", "70,500", "4.5", "0", "12", "–", "or", ",", ".", ":", "\n", " ",
+          "May", "August", "minus", "No.", "COVID-19", "G20", "dozens", "tens", "hundreds", "thirds", "doubled",
+          "twice", "number", "5G", "60m", "’", "«", "(", "/", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join),
+                 st.lists(st.sampled_from(PIECES), max_size=40).map("".join)))
+def test_spans_lie_inside_the_text_and_match_the_surface(text: str) -> None:
+    found = extract_claims(text)
+    for c in found:
+        assert 0 <= c.char_start < c.char_end <= len(text)
+        assert c.surface == text[c.char_start:c.char_end]
+        assert c.kind in KINDS and c.bound in BOUNDS
+        assert c.change in (None, "up", "down") and c.change_type in (None, "by", "to")
+        assert c.sentence and c.sentence in text
+        assert (c.value is None) == (c.kind == "vague")
+        assert c.value is None or math.isfinite(c.value)
+    assert [c.char_start for c in found] == sorted(c.char_start for c in found)
+    assert all(a.char_end <= b.char_start for a, b in zip(found, found[1:], strict=False))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join))
+def test_claim_rows_fit_the_claims_table(text: str) -> None:
+    turn = {"utterance_id": "e.u1", "event_id": "e", "speaker_id": "x", "speaker_name": "X", "text": text}
+    rows = claim_rows(turn, dt.date(2020, 1, 1))
+    assert [r["claim_id"] for r in rows] == [f"e.u1.c{n}" for n in range(1, len(rows) + 1)]
+    assert to_table(rows, CLAIMS).num_rows == len(rows)
+
+
+# ---- golden pages, hand-labelled ---------------------------------------------------------------------------
+
+def golden_docs() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CLAIMS_GOLDEN.glob("*.expected.json"))]
+
+
+def test_golden_files_are_well_formed() -> None:
+    docs = golden_docs()
+    assert len(docs) >= 8
+    assert sum(d["held_out"] for d in docs) >= 2
+    for doc in docs:
+        for para in doc["paragraphs"]:
+            for m in para["claims"]:
+                assert m["char_end"] - m["char_start"] == len(m["surface"])
+                assert m["kind"] in KINDS and m["bound"] in BOUNDS, (doc["page_id"], m)
+                assert (m["value"] is None) == (m["kind"] == "vague"), (doc["page_id"], m)
+
+
+def bench_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_claims", REPO / "benchmarks" / "bench_claims.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_claims"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.corpus
+def test_golden_pages_meet_the_targets() -> None:
+    need(SHARED_DATA / "text" / "pages")
+    bench = bench_module()
+    items = bench.load_golden(SHARED_DATA)
+    assert len({key.split(":")[0] for key, _, _ in items}) == len(golden_docs())
+    scores = bench.score(items, bench.ours)
+    for kind in bench.SCORED_KINDS:
+        s = scores[kind]
+        assert s.precision >= 0.95 and s.recall >= 0.95, (kind, s.precision, s.recall, s.misses, s.false_hits)
+        assert s.matched == s.overlapping, (kind, "a value differs on overlapping spans")
+
+
+@pytest.mark.corpus
+def test_golden_paragraphs_still_read_from_shared() -> None:
+    need(SHARED_DATA / "text" / "pages")
+    for doc in golden_docs():
+        lines = (SHARED_DATA / doc["source"]).read_text(encoding="utf-8").split("\n")
+        for para in doc["paragraphs"]:
+            text = lines[para["line"] - 1]
+            assert text.startswith(para["start"])
+            body = text[para["text_start"]:]
+            for m in para["claims"]:
+                assert body[m["char_start"]:m["char_end"]] == m["surface"]
