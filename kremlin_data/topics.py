@@ -43,6 +43,9 @@ MIN_FIT_WORDS = 25
 NMF_FEATURES = 10_000
 """Vocabulary of the topic model: the most frequent words and two-word phrases (the rest slows NMF down)."""
 NMF_ITERATIONS = 60
+MIN_TURN_TOKENS = 5
+"""Turns with fewer words left after stop words ("Thank you.", "It isn't a campaign.") get no topics of
+either kind: one or two words are too little to say what a turn is about."""
 TOP_TERMS = 10
 TOPICS_PER_TURN = 3
 DECIMALS = 6
@@ -56,8 +59,7 @@ SITE_THRESHOLD = 0.5
 """A turn (and, on the word-weighted mean of its turns, a page) gets a site topic at this probability or more."""
 SITE_C = 16.0
 """Inverse regularisation strength of the per-topic logistic regressions (chosen by held-out F1)."""
-SITE_MIN_WORDS = 8
-"""Turns with fewer words ("Thank you.") get no site topics: too little text to say anything."""
+
 EVAL_FOLDS = 5
 
 # Words of the transcript ritual rather than of any subject; kept out of both vocabularies.
@@ -257,6 +259,7 @@ class _Turns:
     ids: list[str]
     event_ids: list[str]
     n_words: np.ndarray[Any, np.dtype[np.int64]]
+    n_tokens: np.ndarray[Any, np.dtype[np.int64]]
     docs: Documents
     doc_tokens: list[list[str]]
     tokens: list[list[str]]
@@ -270,7 +273,8 @@ def _turns(utterances: pl.DataFrame) -> _Turns:
     for o, toks in zip(docs.owner.tolist(), doc_tokens, strict=True):
         turn_tokens[o].extend(toks)
     n_words = np.asarray([len((t or "").split()) for t in texts], dtype=np.int64)
-    return _Turns(utterances["utterance_id"].to_list(), utterances["event_id"].to_list(), n_words, docs,
+    n_tokens = np.asarray([len(t) for t in turn_tokens], dtype=np.int64)
+    return _Turns(utterances["utterance_id"].to_list(), utterances["event_id"].to_list(), n_words, n_tokens, docs,
                   doc_tokens, turn_tokens)
 
 
@@ -344,7 +348,7 @@ def _learned_topics(turns: _Turns, log: Callable[[str], None]) -> tuple[pa.Table
     # Topics numbered by their total weight over the turns, largest first.
     order = np.argsort(-np.round(turn_w.sum(axis=0), DECIMALS), kind="stable")
     totals = turn_w.sum(axis=1)
-    rows = np.flatnonzero(totals > 0)
+    rows = np.flatnonzero((totals > 0) & (turns.n_tokens >= MIN_TURN_TOKENS))
     shares = np.round(turn_w[rows][:, order] / totals[rows, None], DECIMALS)
     best = np.argsort(-shares, axis=1, kind="stable")[:, :TOPICS_PER_TURN]
     best_share = np.take_along_axis(shares, best, axis=1)
@@ -459,7 +463,7 @@ def _site_topics(events: pl.DataFrame, tags: pa.Table, turns: _Turns, log: Calla
             f"(need {MIN_TRAIN_PAGES}), {len(topics)} topics on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
         return empty_table(UTTERANCE_SITE_TOPICS)
     model = fit_site_topics(pages.tokens, pages.labels, topics)
-    rows = np.flatnonzero(turns.n_words >= SITE_MIN_WORDS)
+    rows = np.flatnonzero(turns.n_tokens >= MIN_TURN_TOKENS)
     proba = np.round(model.predict_proba([turns.tokens[r] for r in rows]), DECIMALS)
     # Within a turn, most probable topic first; ties by name (topics are sorted).
     order = np.argsort(-proba, axis=1, kind="stable")
@@ -491,7 +495,7 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
     """Score the site-topic classifier on pages held out by page (k-fold), at page level.
 
     Each held-out page is predicted as the turns are in `utterance_site_topics`: every turn of
-    `SITE_MIN_WORDS`+ words, and the narration as one more document, get probabilities; the page's
+    `MIN_TURN_TOKENS`+ content words, and the narration as one more document, get probabilities; the page's
     probability is their word-weighted mean; the page gets the topics at `SITE_THRESHOLD` or more, and its
     most probable topic in any case (every tagged page has one). F1 is counted over the topics carried by
     `min_pages`+ pages; "transcripts" are the pages with turns.
@@ -513,7 +517,7 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
         docs = [(p, toks, len(toks)) for p, toks in
                 ((i, pages.narration_tokens[i]) for i in sorted(test)) if toks]
         docs += [(doc_page[r], turns.tokens[r], int(turns.n_words[r])) for r in range(len(turns.ids))
-                 if doc_page[r] in test and turns.n_words[r] >= SITE_MIN_WORDS]
+                 if doc_page[r] in test and turns.n_tokens[r] >= MIN_TURN_TOKENS]
         p = model.predict_proba([d[1] for d in docs])
         owner = np.array([d[0] for d in docs], dtype=np.int64)
         weight = np.array([d[2] for d in docs], dtype=np.float64)
