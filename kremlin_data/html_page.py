@@ -1,0 +1,365 @@
+"""One saved en.kremlin.ru article page (HTML bytes) -> the same Page the text parser gives. Pure, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from kremlin_data.page import Issue, Page, PageError, Turn
+from kremlin_data.speakers import is_label_text
+from kremlin_data.text_version import parse_date, parse_time
+
+URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{}"
+
+# Text patterns (over decoded text, never over markup).
+_ANNOUNCE = re.compile(r"^Announcement, (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2})\b.*?(?P<year>\d{4})$")
+_OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
+_SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
+_LABEL = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,200})\))?\s*$")
+_TRAILING_ID = re.compile(r"/catalog/(?:persons|keywords)/(\d+)")
+_COUNTRY = re.compile(r"/catalog/countries/([A-Za-z]{2,3})\b")
+_PUB_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
+_WS = re.compile(r"\s+")
+
+# Body elements that are not text: players, hidden tooltips, the photo slider (read apart), scripts.
+_NOT_TEXT = "span.read__tooltip, video, script, style, noscript, meta"
+
+
+def clean(text: str) -> str:
+    r"""Text as the text version prints it: NBSP as a space, runs of white space as one space, stripped.
+
+    >>> clean("President of\u00a0Russia \n Vladimir Putin ")
+    'President of Russia Vladimir Putin'
+    """
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@dataclass(slots=True)
+class Item:
+    """One piece of the article body in reading order, as the text version would print it.
+
+    ``kind`` is one of: paragraph, turn (a paragraph opening with a speaker label), omission, separator,
+    counter (the slider's `K of N`), caption, subheading, see_also_head, see_also, see_also_date.
+    """
+
+    kind: str
+    text: str
+    label: str | None = None
+    note: str | None = None
+    person_id: int | None = None
+    line: str = ""
+
+
+def parse_html(data: bytes, source_path: str) -> Page:
+    """Parse one saved en.kremlin.ru article page into a Page.
+
+    Raises PageError for input that holds no article (a listing page, another site, an empty or cut-off file).
+
+    >>> html = ('<article class="read__in" id="event-7"><a class="read__categ">Events</a><h1>T</h1>'
+    ...         '<div class="read__internal_content"><p><b>Vladimir Putin:</b> Hello.</p>'
+    ...         '<div class="read__bottommeta"></div></div></article>')
+    >>> page = parse_html(html.encode(), "x.html")
+    >>> (page.site_id, page.turns[0].label, page.turns[0].paragraphs)
+    (7, 'Vladimir Putin', ['Hello.'])
+    """
+    text, issues = _decode(data)
+    page = Page(source_path=source_path, content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    page.issues.extend(issues)
+    if not text.strip():
+        raise PageError("empty", "the file is empty or holds only white space")
+    tree = LexborHTMLParser(text)
+    article = tree.css_first("article.read__in")
+    if article is None:
+        if tree.css_first("div.hentry[data-id]") is not None:
+            raise PageError("not_article", "a listing page of en.kremlin.ru, not an article")
+        if "</html>" not in text[-4096:].lower() and ("kremlin.ru" in text):
+            raise PageError("truncated", "the file ends before the article markup")
+        raise PageError("not_article", "no en.kremlin.ru article markup (`article.read__in`) in the page")
+    title = article.css_first("h1")
+    if title is None:
+        raise PageError("truncated", "the article has no title: the file is cut off inside its header")
+    _parse_header(article, page)
+    page.title = clean(title.text())
+    page.site_id = _site_id(article, tree)
+    if page.site_id is not None:
+        page.url = URL_TEMPLATE.format(page.site_id)
+    body = article.css_first("div.read__internal_content")
+    footer = article.css_first("div.read__bottommeta")
+    if body is not None:
+        items = body_items(body)
+        _assemble(items, page)
+        for a in body.css("a.person_tag"):
+            m = _TRAILING_ID.search(a.attributes.get("href") or "")
+            name = _text(a)
+            if m and name:
+                page.linked_persons.setdefault(name, int(m.group(1)))
+    if footer is None:
+        page.issues.append(Issue(None, "", "truncated: the page has no footer (publication status), it is cut off"))
+    else:
+        _parse_footer(footer, page)
+    return page
+
+
+def _decode(data: bytes) -> tuple[str, list[Issue]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        issue = Issue(None, f"invalid UTF-8 at byte offset {exc.start}",
+                      f"bad_utf8: {data[exc.start:exc.start + 4]!r} decoded with U+FFFD replacement")
+        return data.decode("utf-8", errors="replace"), [issue]
+
+
+def _site_id(article: LexborNode, tree: LexborHTMLParser) -> int | None:
+    ident = article.attributes.get("id") or ""
+    if ident.startswith("event-") and ident[6:].isdigit():
+        return int(ident[6:])
+    read = tree.css_first("div.read[data-href]")
+    href = (read.attributes.get("data-href") or "") if read is not None else ""
+    tail = href.rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _text(node: LexborNode) -> str:
+    """Visible text of a node: hidden tooltips left out."""
+    if node.css_first("span.read__tooltip") is None:
+        return clean(node.text(deep=True))
+    parts: list[str] = []
+    _collect(node, parts)
+    return clean("".join(parts))
+
+
+def _collect(node: LexborNode, parts: list[str]) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            parts.append(child.text_content or "")
+        elif tag == "span" and "read__tooltip" in (child.attributes.get("class") or ""):
+            pass
+        elif tag not in ("video", "script", "style"):
+            _collect(child, parts)
+        child = child.next
+
+
+def _parse_header(article: LexborNode, page: Page) -> None:
+    categ = article.css_first("a.read__categ")
+    page.section = clean(categ.text()) if categ is not None else None
+    lead = article.css_first("div.read__lead")
+    if lead is not None:
+        paras = [t for p in (lead.css("p") or [lead]) if (t := _text(p))]
+        page.lead = "\n".join(paras) or None
+    announce = article.css_first("div.announce_date")
+    if announce is not None:
+        page.is_announcement = True
+        m = _ANNOUNCE.match(clean(announce.text()))
+        if m:
+            page.date = parse_date(f"{m['month']} {m['day']}, {m['year']}")
+    published = article.css_first("time.read__published")
+    if published is not None and page.date is None:
+        stamp = published.attributes.get("datetime") or ""
+        try:
+            page.date = dt.date.fromisoformat(stamp)
+        except ValueError:
+            page.date = parse_date(clean(published.text()))
+    when = article.css_first("div.read__time")
+    if when is not None:
+        page.time = parse_time(clean(when.text()))
+    place = article.css_first("div.read__place")
+    if place is not None:
+        page.place = clean(place.text()) or None
+
+
+def body_items(body: LexborNode) -> list[Item]:
+    """The article body as a list of items in reading order (paragraphs, turns, captions, boxes)."""
+    items: list[Item] = []
+    _walk(body, items)
+    return items
+
+
+def _walk(node: LexborNode, items: list[Item]) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "p":
+            _paragraph(child, items)
+        elif tag in ("div", "figure", "blockquote", "section"):
+            cls = child.attributes.get("class") or ""
+            if "read__bottommeta" in cls:
+                pass
+            elif "slider" in cls.split():
+                _slider(child, items)
+            elif "read__cut" in cls:
+                _see_also(child, items)
+            elif "video__description" in cls:
+                if t := _text(child):
+                    items.append(Item("subheading", t))
+            elif "media__container" in cls.split() or cls.split()[:1] == ["media"] or "media" in cls.split():
+                _media(child, items)
+            else:
+                _walk(child, items)
+        elif tag in ("h2", "h3", "h4"):
+            if t := _text(child):
+                items.append(Item("subheading", t))
+        elif tag in ("ul", "ol"):
+            for li in child.css("li"):
+                if t := _text(li):
+                    items.append(Item("paragraph", t))
+        child = child.next
+
+
+def _media(node: LexborNode, items: list[Item]) -> None:
+    for sub in node.css("span.media__title, div.video__description, figcaption"):
+        if t := _text(sub):
+            kind = "subheading" if "video__description" in (sub.attributes.get("class") or "") else "caption"
+            items.append(Item(kind, t))
+
+
+def _slider(node: LexborNode, items: list[Item]) -> None:
+    slides = node.css("div.slide")
+    if not slides:
+        return
+    start = next((k for k, s in enumerate(slides) if "starting-slide" in (s.attributes.get("class") or "")), 0)
+    items.append(Item("counter", f"{start + 1} of {len(slides)}"))
+    items.append(Item("caption", clean(slides[start].attributes.get("data-cycle-desc") or "")))
+
+
+def _see_also(node: LexborNode, items: list[Item]) -> None:
+    head = node.css_first("h3")
+    items.append(Item("see_also_head", _text(head) if head is not None else "See also"))
+    for desc in node.css("div.cut__description"):
+        link = desc.css_first("a")
+        if link is not None and (t := _text(link)):
+            items.append(Item("see_also", t))
+        date = desc.css_first("div.cut__date")
+        if date is not None and (t := _text(date)):
+            items.append(Item("see_also_date", t))
+
+
+def _paragraph(p: LexborNode, items: list[Item]) -> None:
+    text = _text(p)
+    if not text:
+        return
+    if _OMISSION.match(text):
+        items.append(Item("omission", text))
+        return
+    if _SEPARATOR.match(text):
+        items.append(Item("separator", text))
+        return
+    label = _label(p, text)
+    items.append(label if label is not None else Item("paragraph", text))
+
+
+def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
+    """The visible text of the bold run that opens `p`, and the person id of a link inside it."""
+    parts: list[str] = []
+    person: int | None = None
+    child = p.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            t = child.text_content or ""
+            if t.strip():
+                break
+            parts.append(t)
+        elif tag in ("b", "strong"):
+            parts.append(_text(child) + " ")
+            for a in child.css("a"):
+                m = _TRAILING_ID.search(a.attributes.get("href") or "")
+                if m and "/persons/" in (a.attributes.get("href") or ""):
+                    person = int(m.group(1))
+        elif tag == "br":
+            pass
+        else:
+            break
+        child = child.next
+    return clean("".join(parts)), person
+
+
+def _label(p: LexborNode, text: str) -> Item | None:
+    bold, person = _bold_prefix(p)
+    if not bold or not text.startswith(bold[:1]):
+        return None
+    colon = text.find(":")
+    if colon > 0 and colon <= len(bold) + 200 and (colon < len(bold) or _only_note(text[len(bold):colon])):
+        head, rest = text[:colon], text[colon + 1 :].strip()
+    elif len(bold) < len(text) and ":" not in bold and is_label_text(bold):
+        head, rest = bold, text[len(bold):].strip()
+    else:
+        return None
+    m = _LABEL.match(head)
+    if not m or not is_label_text(clean(m["label"])):
+        return None
+    return Item("turn", rest, label=clean(m["label"]), note=m["note"], person_id=person, line=text)
+
+
+def _only_note(between: str) -> bool:
+    s = between.strip()
+    return not s or (s.startswith("(") and s.endswith(")"))
+
+
+def _assemble(items: list[Item], page: Page) -> None:
+    turn: Turn | None = None
+    subheading: str | None = None
+    after_omission = False
+    for item in items:
+        kind = item.kind
+        if kind == "turn":
+            turn = Turn(label=item.label or "", paragraphs=[item.text] if item.text else [], label_note=item.note,
+                        subheading=subheading, follows_omission=after_omission, person_id=item.person_id)
+            page.turns.append(turn)
+            after_omission = False
+        elif kind == "paragraph":
+            if turn is None:
+                page.narration.append(item.text)
+            else:
+                turn.paragraphs.append(item.text)
+        elif kind == "omission":
+            page.n_omissions += 1
+            after_omission = True
+        elif kind == "caption":
+            if item.text:
+                page.photo_captions.append(item.text)
+        elif kind == "subheading":
+            page.subheadings.append(item.text)
+            subheading = item.text
+        elif kind == "see_also":
+            page.see_also.append(item.text)
+
+
+def _parse_footer(footer: LexborNode, page: Page) -> None:
+    for col in footer.css("div.read__tagscol"):
+        head = col.css_first("h3")
+        name = clean(head.text()) if head is not None else ""
+        for a in col.css("li a"):
+            tag = _text(a)
+            href = a.attributes.get("href") or ""
+            if name == "Geography":
+                page.geography.append(tag)
+                if m := _COUNTRY.search(href):
+                    page.geography_codes.append(m.group(1))
+            elif name == "Topics":
+                page.topics.append(tag)
+                if m := _TRAILING_ID.search(href):
+                    page.topic_ids.append(int(m.group(1)))
+            elif name == "Persons":
+                page.persons.append(tag)
+                if m := _TRAILING_ID.search(href):
+                    page.person_ids.append(int(m.group(1)))
+    status = footer.css_first("div.read__status")
+    if status is None:
+        return
+    for p in status.css("p"):
+        t = _text(p)
+        if t.startswith("Published in section"):
+            page.published_in = [s.strip() for s in t.partition(":")[2].split(",") if s.strip()]
+        elif t.startswith("Publication date:"):
+            m = _PUB_DATE.match(t.partition(":")[2].strip())
+            if m and (d := parse_date(m["date"])):
+                tm = parse_time(m["time"]) if m["time"] else None
+                page.published_at = dt.datetime.combine(d, tm or dt.time(0, 0))
