@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 
@@ -73,7 +74,7 @@ _STARTERS = [*_WORD_VALUE, *_ORDINAL, *_MULTIPLE_WORDS, *_VAGUE, "half", "a hund
 # Python's re scans fastest when every match starts with one character class: the scanner skips other
 # characters in C. Digits and the character before a number word form that class.
 _SCAN = re.compile(
-    r"[0-9]|[\s(“\"'‘«/–—-](?=[a-zA-Z])(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS])
+    r"[0-9][0-9]*|[\s(“\"'‘«/–—-](?=[a-zA-Z])(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS])
     + r")(?:fold)?(?![A-Za-z])")
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
@@ -90,8 +91,8 @@ _MEASURES = {
     "centimetre": "centimetres?|cm", "bcm": "bcm",
 }
 _MEASURE_RE = re.compile(
-    r"[\s-]+(?:linear\s+)?(?P<sq>square\s+|cubic\s+)?(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items())
-    + r")\b", re.I)
+    r"[\s-]+(?:linear\s+)?(?P<sq>square\s+|cubic\s+)?(?:"
+    + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items()) + r")\b", re.I)
 _CURRENCY_WORDS = {"us dollar": "USD", "dollar": "USD", "rouble": "RUB", "ruble": "RUB", "euro": "EUR",
                    "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "tenge": "KZT", "hryvnia": "UAH",
                    "pounds sterling": "GBP", "swiss franc": "CHF", "yen": "JPY"}
@@ -150,7 +151,7 @@ _CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more
                            re.I)
 _OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 _AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
-_SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*(?=\s+[^\sa-z0-9])|\n)\s*")
+_SENTENCE_SPLIT = re.compile(r"([.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9]))")
 
 # Words after a number that are not a counted noun; a count then has no unit.
 _STOP = frozenset("""a an the of to in on at by for from with and or but nor than as that which who whom whose this
@@ -229,9 +230,14 @@ def _counted_noun(text: str, pos: int, singular: bool) -> str | None:
     return head
 
 
+_TOKEN_SPLIT = re.compile(r"[\s-]+")
+_AND = re.compile(r"\s+and\s+")
+_PHONE = re.compile(r"-\d+-\d")
+
+
 def _words_value(surface: str) -> float | None:
     """The value of a run of number words ("twenty-five thousand", "one and a half"); None if ill-formed."""
-    tokens = re.split(r"[\s-]+", surface.lower())
+    tokens = _TOKEN_SPLIT.split(surface.lower())
     total = current = 0.0
     half = False
     seen = False
@@ -264,7 +270,7 @@ def _word_run(text: str, start: int) -> tuple[int, float] | None:
     if not m:
         return None
     run = m.group()
-    for and_m in re.finditer(r"\s+and\s+", run):
+    for and_m in _AND.finditer(run):
         before = run[:and_m.start()].rsplit(None, 1)[-1].lower()
         if run[and_m.end():].lower().startswith("a half"):
             break
@@ -291,7 +297,9 @@ class _Sentences:
         p1 = len(text) if p1 < 0 else p1
         starts = self.starts.get(p0)
         if starts is None:
-            starts = self.starts[p0] = [p0, *(m.end() for m in _SENTENCE_END.finditer(text, p0, p1))]
+            # split() with a captured separator alternates sentence, separator, ...: summing lengths in C is
+            # cheaper than a Match object per sentence
+            starts = self.starts[p0] = list(accumulate(map(len, _SENTENCE_SPLIT.split(text[p0:p1])), initial=p0))[::2]
         i = bisect.bisect_right(starts, pos) - 1
         end = starts[i + 1] if i + 1 < len(starts) else p1
         while end > starts[i] and text[end - 1].isspace():
@@ -331,12 +339,11 @@ _SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
 _LINK_BEFORE = re.compile(r"\s+(?:to|and|or)\s+(?:\w+\s+)?\Z")
 _HYPHEN_WORD = re.compile(r"-[a-z]")
 _SCAN_WORD = re.compile(r"(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
-_CUR_AFTER = re.compile(r"\s+of\s+(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s\b|\s+of\s+(?:yuan|tenge|yen)\b",
-                        re.I)
+_CUR_AFTER = re.compile(r"\s+of\s+(?:(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s|yuan|tenge|yen)\b", re.I)
 
 
 def _currency(word: str) -> str:
-    word = re.sub(r"\s+", " ", word.strip().lower())
+    word = " ".join(word.lower().split())
     return _CURRENCY_WORDS.get(word, _CURRENCY_WORDS.get(word[:-1], "USD"))
 
 
@@ -357,7 +364,7 @@ class _Draft:
     minus: int = 0
 
 
-def _reject_digits(text: str, start: int, end: int) -> bool:
+def _reject_digits(text: str, start: int, end: int, raw_rev: str) -> bool:
     """True for digits that are part of a name, code, time or date (COVID-19, G20, 16:15, 19/08, No. 44)."""
     prev = text[start - 1] if start else " "
     if prev.isalpha() or (prev in "-/:." and start > 1 and text[start - 2].isalnum()):
@@ -367,9 +374,9 @@ def _reject_digits(text: str, start: int, end: int) -> bool:
         return True
     if nxt[:1] == "." and nxt[1:2].isdigit():
         return True
-    if nxt[:1] == "-" and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and re.match(r"-\d+-\d", text[end:]))):
+    if nxt[:1] == "-" and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and _PHONE.match(text, end))):
         return True
-    return bool(_IDENT.match(text[max(0, start - 14):start][::-1]))
+    return bool(_IDENT.match(raw_rev))
 
 
 def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft | None:
@@ -454,7 +461,7 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         dm = _DIGITS.match(text, start)
         assert dm is not None
         d.end = dm.end()
-        if _reject_digits(text, start, d.end):
+        if _reject_digits(text, start, d.end, raw_rev):
             return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
         digits = dm.group()
         d.value = float(digits.replace(",", ""))
@@ -481,9 +488,8 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         d = draft
         if d.kind == "count" and not cur and len(digits) <= 3 and digits.isdigit() and _NAME_BEFORE.match(raw_rev):
             return None, d.end
-        if (d.kind == "count" and "," not in digits and "." not in digits and len(digits) == 4
-                and 1800 <= d.value <= 2100 and not cur and d.end == dm.end() or d.kind == "count" and d.value_high
-                and 1800 <= d.value <= 2100 and len(digits) == 4):
+        year_like = len(digits) == 4 and digits.isdigit() and 1800 <= int(digits) <= 2100 and not cur
+        if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
             d.kind = "year"
             return d, d.end
     else:
@@ -492,8 +498,9 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         if low in _ORDINAL:
             not_after = _ORDINAL_NOT_AFTER.match(text, word_end)
             # "First," and "Second." open a point of a list; "ranks second." is a rank.
-            if not_after and (not not_after.group().startswith(tuple(",.:;!?")) or (
-                    word[0].isupper() and _SENTENCE_START.match(raw_rev))) or (low == "first" and _AT.match(rev)):
+            opens_point = bool(word[0].isupper() and _SENTENCE_START.match(raw_rev))
+            if (not_after and (not_after.group()[0] not in ",.:;!?" or opens_point)) or (
+                    low == "first" and _AT.match(rev)):
                 return None, word_end
             d.kind, d.value, d.end = "ordinal", _ORDINAL[low], word_end
             return d, word_end
@@ -597,15 +604,11 @@ def extract_claims(text: str) -> list[Claim]:
         draft, pos = _claim_at(text, 0, first.end())
         if draft is not None:
             drafts.append(draft)
-    n = len(text)
-    while pos < n:
-        m = _SCAN.search(text, pos)
-        if m is None:
-            break
-        if text[m.start()].isdigit():
-            draft, pos = _claim_at(text, m.start(), m.end())
-        else:
-            draft, pos = _claim_at(text, m.start() + 1, m.end())
+    for m in _SCAN.finditer(text):
+        start = m.start()
+        if start < pos:  # inside a claim already read, or a name skipped
+            continue
+        draft, pos = _claim_at(text, start if text[start].isdigit() else start + 1, m.end())
         if draft is not None:
             drafts.append(draft)
     if not drafts:
