@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import HTML_DIR, SHARED_DATA, need
 
 from kremlin_data import topics as tp
 from kremlin_data.schema import TABLES
 
+INDEX = SHARED_DATA / "derived" / "valdai_transcripts_pages_index.jsonl"
 TOPIC_TABLES = ("event_tags", "topics", "utterance_topics", "utterance_site_topics")
 
 # Four invented subjects, each with its own words; a turn mixes words of one subject with filler.
@@ -251,3 +254,49 @@ def test_bundled_sample_build_has_empty_topic_tables(sample_build: Path) -> None
         df = kd.load(name, sample_build)
         assert df.height == 0
         assert df.columns == list(TABLES[name].columns)
+
+
+# --------------------------------------------------------------------------------------------- real archive
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The 7,235 HTML pages built once (without claims and topics) into a temporary folder."""
+    import kremlin_data as kd
+    from kremlin_data.build import build
+
+    out = tmp_path_factory.mktemp("archive")
+    build([need(HTML_DIR)], out, progress=False, log=lambda _m: None, claims=False, topics=False)
+    return kd.load_events(out), kd.load_utterances(out)
+
+
+@pytest.mark.corpus
+def test_archive_event_tags_hold_every_tag_of_the_pages(archive: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    events, _ = archive
+    tags = pl.from_arrow(tp.event_tags(events))
+    assert isinstance(tags, pl.DataFrame)
+    on_pages = {(e, kind, tp.tag_key(t)) for kind, col in (("topic", "topics"), ("geography", "geography"),
+                                                            ("person", "persons"))
+                for e, ts in events.select("event_id", col).iter_rows() for t in ts}
+    assert tags.height == len(on_pages)
+    assert {(e, kind, tp.tag_key(t)) for e, kind, t in tags.select("event_id", "tag_type", "tag").iter_rows()} \
+        == on_pages
+    # An independent count: the regex-made page index of the data folder (it misses links outside the catalogue).
+    index = [json.loads(line) for line in need(INDEX).read_text(encoding="utf-8").splitlines()]
+    by_type = dict(tags.group_by("tag_type").len().iter_rows())
+    assert by_type["topic"] >= sum(len(d["topics"]) for d in index) == 4366
+    assert by_type["geography"] >= sum(len(d["geography"]) for d in index)
+    assert by_type["person"] >= sum(len(d["persons"]) for d in index)
+    assert tags.filter(pl.col("tag_type") == "topic")["event_id"].n_unique() == 3175
+
+
+@pytest.mark.corpus
+def test_archive_topics_and_held_out_f1(archive: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    events, utterances = archive
+    topics, utterance_topics = tp.learned_topics(utterances)
+    assert 20 <= topics.num_rows <= 40
+    assert len(set(topics.column("label").to_pylist())) == topics.num_rows
+    assert utterance_topics.num_rows > 2 * utterances.height / 3
+    scores = tp.evaluate_site_topics(events, utterances)
+    assert scores.n_pages > 3100
+    assert len(scores.topics) >= 15
+    assert scores.micro_f1 >= 0.7
