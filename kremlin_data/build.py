@@ -43,6 +43,7 @@ class BuildSummary:
     files: int = 0
     skipped_files: int = 0
     failed_files: int = 0
+    not_articles: int = 0
     pages: int = 0
     events: int = 0
     utterances: int = 0
@@ -54,7 +55,8 @@ class BuildSummary:
 
     def __str__(self) -> str:
         """One closing line for the command line."""
-        return (f"{self.files} files ({self.skipped_files} skipped, {self.failed_files} failed), "
+        return (f"{self.files} files ({self.skipped_files} skipped, {self.not_articles} not articles, "
+                f"{self.failed_files} failed), "
                 f"{self.events} events, {self.utterances} utterances, {self.speakers} speakers, "
                 f"{self.issues} parse issues in {self.seconds:.1f} s -> {self.out}")
 
@@ -99,6 +101,7 @@ class ParsedChunk:
     issues: pa.Table
     claims_per_event: list[int]
     failed: int
+    not_articles: int
 
 
 def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
@@ -111,13 +114,16 @@ def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
     claim_list: list[Row] = []
     claims_per_event: list[int] = []
     issues: list[Row] = []
-    failed = 0
+    failed = not_articles = 0
     for name in paths:
         try:
             pages, file_issues = _pages_of_file(Path(name))
         except (InputError, PageError) as exc:
             issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
-            failed += 1
+            if exc.reason == "not_article":
+                not_articles += 1
+            else:
+                failed += 1
             continue
         except Exception as exc:  # one bad file must not stop the build; it is reported by name
             issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
@@ -135,7 +141,7 @@ def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
             claims_per_event.append(len(claim_list) - n_claims)
             issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in page.issues)
     return ParsedChunk(to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(claim_list, CLAIMS),
-                       to_table(issues, PARSE_ISSUES), claims_per_event, failed)
+                       to_table(issues, PARSE_ISSUES), claims_per_event, failed, not_articles)
 
 
 class _AtomicWriters:
@@ -225,6 +231,7 @@ def build(
             writers.write(PARSE_ISSUES, chunk.issues)
             writers.write(PARSE_ISSUES, dup_issues)
             summary.failed_files += chunk.failed
+            summary.not_articles += chunk.not_articles
         summary.timings["parse"] = time.perf_counter() - started
         events_df = writers.read_back(EVENTS)
         utterances_df = spk.unify_speaker_ids(spk.refine_names(writers.read_back(UTTERANCES), events_df))
