@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 
@@ -152,6 +150,7 @@ _CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more
 _OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 _AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
 _SENTENCE_SPLIT = re.compile(r"([.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9]))")
+_SENTENCE_START_REV = re.compile(r"[^\sa-z0-9]\s+[\"'”’)\]]*[.!?…]")
 
 # Words after a number that are not a counted noun; a count then has no unit.
 _STOP = frozenset("""a an the of to in on at by for from with and or but nor than as that which who whom whose this
@@ -281,50 +280,40 @@ def _word_run(text: str, start: int) -> tuple[int, float] | None:
     return (start + len(run), value) if value is not None else None
 
 
-class _Sentences:
-    """Sentence spans and change words of one text, found per paragraph on first use."""
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence holding `pos`; sentences never cross a newline.
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts: dict[int, list[int]] = {}
-        self.changes: dict[int, list[tuple[int, int, str]]] = {}
-
-    def around(self, pos: int) -> tuple[int, int]:
-        """Start and end of the sentence holding `pos` (sentences never cross a newline)."""
-        text = self.text
-        p0 = text.rfind("\n", 0, pos) + 1
-        p1 = text.find("\n", pos)
-        p1 = len(text) if p1 < 0 else p1
-        starts = self.starts.get(p0)
-        if starts is None:
-            # split() with a captured separator alternates sentence, separator, ...: summing lengths in C is
-            # cheaper than a Match object per sentence
-            starts = self.starts[p0] = list(accumulate(map(len, _SENTENCE_SPLIT.split(text[p0:p1])), initial=p0))[::2]
-        i = bisect.bisect_right(starts, pos) - 1
-        end = starts[i + 1] if i + 1 < len(starts) else p1
-        while end > starts[i] and text[end - 1].isspace():
-            end -= 1
-        return starts[i], end
-
-    def change_words(self, sent_start: int, sent_end: int) -> list[tuple[int, int, str]]:
-        """Growth and fall words of one sentence: (start, end, `up` or `down`)."""
-        found = self.changes.get(sent_start)
-        if found is None:
-            lowered = self.text[sent_start:sent_end].lower()
-            found = self.changes[sent_start] = [(sent_start + m.start(), sent_start + m.end(),
-                                                 "up" if m.group("up") else "down") for m in _CHANGE.finditer(lowered)]
-        return found
+    A sentence ends at `.`, `!`, `?` or `…` (and closing quotes) before a space and a character that is not a
+    lower-case letter or a digit, so "34.4", "No. 44" and "e.g. this" do not end one.
+    """
+    p0 = text.rfind("\n", 0, pos) + 1
+    back = _SENTENCE_START_REV.search(text[p0:pos + 1][::-1])
+    start = pos - back.start() if back else p0
+    p1 = text.find("\n", pos)
+    p1 = len(text) if p1 < 0 else p1
+    ahead = _SENTENCE_SPLIT.search(text, pos, p1)
+    if ahead:
+        return start, ahead.start() + len(ahead.group(1).rstrip())
+    while p1 > start and text[p1 - 1].isspace():
+        p1 -= 1
+    return start, p1
 
 
-def _change(text: str, words: list[tuple[int, int, str]], left: int, right: int) -> str | None:
-    """up/down if a growth or fall word stands in the 90 characters before the number or right after it."""
+def _change(text: str, sent_start: int, left: int, start: int, right: int) -> str | None:
+    """up/down if a growth or fall word stands in the 90 characters before the number or right after it.
+
+    `left` is where the number's bound and preposition begin; the window reaches into the number so that
+    "up 40 percent" sees its digit.
+    """
     after = _CHANGE_AFTER.match(text, right)
     if after:
         return "up" if after.group("up") else "down"
-    for start, end, direction in reversed(words):
-        if end <= left and start >= left - 90:
-            return direction
-    return None
+    w0 = max(sent_start, left - 90)
+    direction = None
+    for m in _CHANGE.finditer(text[w0:start + 1].lower()):
+        if m.end() <= left - w0:
+            direction = "up" if m.group("up") else "down"
+    return direction
 
 
 _MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS)) + r")\b")
@@ -488,7 +477,7 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         d = draft
         if d.kind == "count" and not cur and len(digits) <= 3 and digits.isdigit() and _NAME_BEFORE.match(raw_rev):
             return None, d.end
-        year_like = len(digits) == 4 and digits.isdigit() and 1800 <= int(digits) <= 2100 and not cur
+        year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
         if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
             d.kind = "year"
             return d, d.end
@@ -618,17 +607,21 @@ def extract_claims(text: str) -> list[Claim]:
 
 def _resolve(text: str, drafts: list[_Draft]) -> list[Claim]:
     """Units carried over ranges written apart, sentences, change and change type."""
-    sentences = _Sentences(text)
     out: list[Claim] = []
+    last_sentence = (-1, -1)
     for i, d in enumerate(drafts):
         nxt = drafts[i + 1] if i + 1 < len(drafts) else None
         if (d.kind == "count" and d.unit is None and nxt is not None and nxt.kind not in ("count", "ordinal", "year")
                 and _LINK_BEFORE.match(text[d.end:nxt.start])):
             d.kind, d.unit = nxt.kind, nxt.unit
-        s_start, s_end = sentences.around(d.start)
+        # claims often share a sentence: reuse it while the claim lies inside
+        if last_sentence[0] <= d.start < last_sentence[1]:
+            s_start, s_end = last_sentence
+        else:
+            s_start, s_end = last_sentence = _sentence(text, d.start)
         change = change_type = None
         if d.kind in _QUANTITY_KINDS:
-            change = _change(text, sentences.change_words(s_start, s_end), d.left, d.end)
+            change = _change(text, s_start, d.left, d.start, d.end)
             change = d.change or change
             if change:
                 prev = out[-1] if out else None
