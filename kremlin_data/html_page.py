@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kremlin_data.page import Issue, Page, PageError, Turn
-from kremlin_data.speakers import is_label_text
+from kremlin_data.speakers import generic_kind, is_label_text
 from kremlin_data.text_version import parse_date, parse_time
 
 URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{}"
@@ -23,7 +23,11 @@ _LABEL = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,200})\)
 _TRAILING_ID = re.compile(r"/catalog/(?:persons|keywords)/(\d+)")
 _COUNTRY = re.compile(r"/catalog/countries/([A-Za-z]{2,3})\b")
 _PUB_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
-_WS = re.compile(r"\s+")
+_ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]]$")
+_EMPHASIS = frozenset({"b", "strong", "i", "em"})
+_BOLD = frozenset({"b", "strong"})
+# A generic label without bold (`Question: Are you ...`): a capitalised sentence must follow, as in the text rule.
+_GENERIC_PLAIN = re.compile(r"^(?P<label>[A-Z][a-z]+(?: [a-z]+){0,3})(?: \((?P<note>[^()]{1,200})\))?:(?P<rest> [^a-z].*|)$")
 
 # Body elements that are not text: players, hidden tooltips, the photo slider (read apart), scripts.
 _NOT_TEXT = "span.read__tooltip, video, script, style, noscript, meta"
@@ -247,16 +251,40 @@ def _paragraph(p: LexborNode, items: list[Item]) -> None:
         return
     if _OMISSION.match(text):
         items.append(Item("omission", text))
-        return
-    if _SEPARATOR.match(text):
+    elif _SEPARATOR.match(text):
         items.append(Item("separator", text))
-        return
-    label = _label(p, text)
-    items.append(label if label is not None else Item("paragraph", text))
+    elif (label := _label(p, text)) is not None:
+        items.append(label)
+    elif _all_emphasis(p) and not _ENDS_SENTENCE.search(text):
+        # A whole paragraph in bold or italics that does not read as a sentence: a heading
+        # ("Beginning of meeting with ...", "Speech at the Main Naval Parade").
+        items.append(Item("subheading", text))
+    else:
+        items.append(Item("paragraph", text))
+
+
+def _all_emphasis(p: LexborNode) -> bool:
+    child = p.child
+    seen = False
+    while child is not None:
+        tag = child.tag
+        if tag in _EMPHASIS:
+            seen = True
+        elif tag == "-text":
+            if (child.text_content or "").strip():
+                return False
+        elif tag != "br":
+            return False
+        child = child.next
+    return seen
 
 
 def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
-    """The visible text of the bold run that opens `p`, and the person id of a link inside it."""
+    """The visible text of the bold run that opens `p`, and the person id of a person link inside it.
+
+    The run may span several `<b>` tags, a person link around a `<b>` (`<a><b>Name</b></a>`), and a stray
+    first letter the bold missed (`V<b>ladimir Putin:</b>`).
+    """
     parts: list[str] = []
     person: int | None = None
     child = p.child
@@ -264,43 +292,99 @@ def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
         tag = child.tag
         if tag == "-text":
             t = child.text_content or ""
-            if t.strip():
+            if t.strip() and (parts or len(t.strip()) > 1 or child.next is None or child.next.tag not in _BOLD):
                 break
             parts.append(t)
-        elif tag in ("b", "strong"):
+        elif tag in _BOLD or (tag in ("a", "i", "span") and _is_bold(child)):
             parts.append(_text(child) + " ")
-            for a in child.css("a"):
-                m = _TRAILING_ID.search(a.attributes.get("href") or "")
-                if m and "/persons/" in (a.attributes.get("href") or ""):
+            for a in [child, *child.css("a")]:
+                href = a.attributes.get("href") or ""
+                if "/catalog/persons/" in href and (m := _TRAILING_ID.search(href)):
                     person = int(m.group(1))
-        elif tag == "br":
-            pass
-        else:
+        elif tag != "br":
             break
         child = child.next
     return clean("".join(parts)), person
 
 
+def _is_bold(node: LexborNode) -> bool:
+    """True when all the visible text of `node` stands inside bold tags."""
+    bold = node.css("b, strong")
+    return bool(bold) and sum(len(_text(b)) for b in bold) >= len(_text(node))
+
+
 def _label(p: LexborNode, text: str) -> Item | None:
+    """The speaker label opening `p`, marked in bold: `<b>Name:</b>`, `<b>Name</b>:`, split over tags, no colon.
+
+    Generic labels (`Question: ...`) count without bold too, as the text rule takes them.
+    """
     bold, person = _bold_prefix(p)
     if not bold or not text.startswith(bold[:1]):
-        return None
+        return _plain_generic(text)
     colon = text.find(":")
-    if colon > 0 and colon <= len(bold) + 200 and (colon < len(bold) or _only_note(text[len(bold):colon])):
+    if 0 < colon < len(bold):
         head, rest = text[:colon], text[colon + 1 :].strip()
-    elif len(bold) < len(text) and ":" not in bold and is_label_text(bold):
-        head, rest = bold, text[len(bold):].strip()
+        if rest and len(bold) >= len(text) - 1:
+            return None  # all in bold with words after the colon: a heading ("Speeches at ...: St Petersburg")
+    elif colon >= len(bold) and _label_tail(bold, text[len(bold) : colon]):
+        head, rest = text[:colon], text[colon + 1 :].strip()
+    elif len(bold) < len(text) and ":" not in bold and is_label_text(bold.rstrip(".")):
+        # The colon is missing (`<b>Vladimir Putin</b>. Yes.`, `<b>Megyn Kelly</b> With this?`): a label all
+        # the same, as the bold marks it, unless the words after it go on in lower case (`Remark from the floor`).
+        head, rest = bold.rstrip("."), text[len(bold) :].lstrip(". ")
+        if rest[:1].islower():
+            return None
     else:
         return None
     m = _LABEL.match(head)
-    if not m or not is_label_text(clean(m["label"])):
+    if not m:
         return None
-    return Item("turn", rest, label=clean(m["label"]), note=m["note"], person_id=person, line=text)
+    label = clean(m["label"])
+    if not (is_label_text(label) or _loose_label(label)):
+        return None
+    return Item("turn", rest, label=label, note=m["note"], person_id=person, line=text)
 
 
-def _only_note(between: str) -> bool:
+def _plain_generic(text: str) -> Item | None:
+    m = _GENERIC_PLAIN.match(text)
+    if m is None or generic_kind(m["label"]) is None:
+        return None
+    return Item("turn", m["rest"].strip(), label=m["label"], note=m["note"], line=text)
+
+
+def _label_tail(bold: str, between: str) -> bool:
+    """Whether the plain text between a bold run and the colon still belongs to the label.
+
+    It may be a parenthetical note (`(retranslated)`), the rest of a note the bold opened, or a few
+    capitalised words of a linked name that the site left out of the bold.
+    """
     s = between.strip()
-    return not s or (s.startswith("(") and s.endswith(")"))
+    if not s:
+        return True
+    if len(s) > 200 or any(c in s for c in ".!?;"):
+        return False
+    if bold.endswith("("):
+        return s.endswith(")")
+    name, _, note = s.partition("(")
+    if note and not note.endswith(")"):
+        return False
+    words = name.split()
+    return len(words) <= 6 and all(w[:1].isupper() for w in words)
+
+
+def _loose_label(label: str) -> bool:
+    """A bold label the strict text rule turns down: commas and lower-case words of a long role.
+
+    `Minister of Civil Defence, Emergencies ... Vladimir Puchkov`, `Alexei Kudrin, Chairman of the Accounts
+    Chamber`: the bold and the colon mark it; it must still end in a name or open with one.
+    """
+    if len(label) > 300 or any(c.isdigit() for c in label) or not label[:1].isalpha():
+        return False
+    first, _, after = label.partition(", ")
+    if after and is_label_text(first) and len(first.split()) <= 4:
+        return True
+    last = label.split()[-1]
+    return last[:1].isupper() and is_label_text(" ".join(label.split()[-2:]))
 
 
 def _assemble(items: list[Item], page: Page) -> None:
@@ -336,7 +420,11 @@ def _parse_footer(footer: LexborNode, page: Page) -> None:
     for col in footer.css("div.read__tagscol"):
         head = col.css_first("h3")
         name = clean(head.text()) if head is not None else ""
-        for a in col.css("li a"):
+        # Tags past the first few sit in `li.hidden` behind a `K more` toggle: they are tags all the same.
+        for li in col.css("li"):
+            a = li.css_first("a")
+            if a is None or "read__tagsmore" in (li.attributes.get("class") or ""):
+                continue
             tag = _text(a)
             href = a.attributes.get("href") or ""
             if name == "Geography":
