@@ -27,10 +27,9 @@ _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]]$")
 _EMPHASIS = frozenset({"b", "strong", "i", "em"})
 _BOLD = frozenset({"b", "strong"})
 # A generic label without bold (`Question: Are you ...`): a capitalised sentence must follow, as in the text rule.
-_GENERIC_PLAIN = re.compile(r"^(?P<label>[A-Z][a-z]+(?: [a-z]+){0,3})(?: \((?P<note>[^()]{1,200})\))?:(?P<rest> [^a-z].*|)$")
+_GENERIC_PLAIN = re.compile(
+    r"^(?P<label>[A-Z][a-z]+(?: [a-z]+){0,3})(?: \((?P<note>[^()]{1,200})\))?:(?P<rest> [^a-z].*|)$")
 
-# Body elements that are not text: players, hidden tooltips, the photo slider (read apart), scripts.
-_NOT_TEXT = "span.read__tooltip, video, script, style, noscript, meta"
 
 
 def clean(text: str) -> str:
@@ -359,7 +358,7 @@ def _label_tail(bold: str, between: str) -> bool:
     capitalised words of a linked name that the site left out of the bold.
     """
     s = between.strip()
-    if not s:
+    if not s or (s.startswith("(") and s.endswith(")") and s.count("(") == 1 and len(s) <= 200):
         return True
     if len(s) > 200 or any(c in s for c in ".!?;"):
         return False
