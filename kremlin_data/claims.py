@@ -142,7 +142,7 @@ _CHANGE = re.compile(
     r"|soar(?:ed|s)?|boost(?:ed|s|ing)?|rais(?:e|ed|es|ing))"
     r"|(?P<down>decreas(?:e|es|ed|ing)|fell|fall(?:en|s|ing)?|drop(?:ped|s)?|declin(?:e|es|ed|ing)|"
     r"down(?=\s+(?:by\b|from\b|\d))|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped"
-    r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lowered))\b")
+    r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lower(?:ed|ing|s)))\b")
 _CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)(?=\s+than\s+(?:in\s+)?"
                            r"(?:the\s+)?(?:previous|last|a\s+year|\d{4})))|(?P<down>decrease|decline|drop|fall|reduction"
                            r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
@@ -163,7 +163,8 @@ including like except""".split())
 _NOT_NOUN_S = frozenset("is was has does as us its his this thus plus less across always perhaps towards whereas "
                         "besides unless yes news series species gas bus".split())
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "staff": "staff",
-              "personnel": "personnel", "feet": "foot", "media": "media"}
+              "personnel": "personnel", "feet": "foot", "media": "media",
+              "spacecraft": "spacecraft", "aircraft": "aircraft"}
 # After "one", these mean "one" is a pronoun or part of an idiom, not a quantity.
 _ONE_NOT = frozenset("of who that which another after by or and can could should must may might would will shall "
                      "has had is was needs cannot gets sees feels knows thinks way hand side".split())
@@ -475,7 +476,8 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
         if draft is None:
             return None, d.end
         d = draft
-        if d.kind == "count" and not cur and len(digits) <= 3 and digits.isdigit() and _NAME_BEFORE.match(raw_rev):
+        if (d.kind == "count" and not cur and d.end == dm.end() and len(digits) <= 3 and digits.isdigit()
+                and _NAME_BEFORE.match(raw_rev)):
             return None, d.end
         year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
         if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
@@ -519,7 +521,8 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
             if low == "half a":
                 s = _SCALE_RE.match(text, word_end)
                 if not s:
-                    return None, word_end
+                    d.value, d.end = 0.5, word_end
+                    return (_tail_after_words(text, d, cur) if _UNIT_RE.match(text, word_end) else (None, word_end))
                 d.value, d.end = 0.5 * _SCALE[s.group().strip().lower()], s.end()
                 return _tail_after_words(text, d, cur)
             if low == "half" and (not _HALF_OK_AFTER.match(text, word_end)

@@ -182,6 +182,10 @@ def first(text: str) -> tuple[Any, ...]:
     ("a population of minus 600,000", ("minus 600,000", -600000.0, None, "count", None, "=", None, None)),
     ("11 regional centres", ("11", 11.0, None, "count", "centre", "=", None, None)),
     ("44 of our largest companies", ("44", 44.0, None, "count", "company", "=", None, None)),
+    ("four Soyuz-TMA piloted transport spacecraft", ("four", 4.0, None, "count", "spacecraft", "=", None, None)),
+    ("and Sberbank 12 billion.", ("12 billion", 12e9, None, "count", None, "=", None, None)),
+    ("it was small (half a percent)", ("half a percent", 0.5, None, "percent", "percent", "=", None, None)),
+    ("since 1732", ("1732", 1732.0, None, "year", None, "=", None, None)),
 ])
 def test_rule(text: str, expected: tuple[Any, ...]) -> None:
     got = first(text)
