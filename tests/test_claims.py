@@ -329,3 +329,21 @@ def test_golden_paragraphs_still_read_from_shared() -> None:
             body = text[para["text_start"]:]
             for m in para["claims"]:
                 assert body[m["char_start"]:m["char_end"]] == m["surface"]
+
+
+@pytest.mark.corpus
+def test_every_real_turn_gives_well_formed_claims() -> None:
+    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
+        (SHARED_DATA / "text" / "other").glob("*.txt"))
+    n_claims = 0
+    for path in pages:
+        for chunk in split_pages(decode_text(read_bytes(path)).text):
+            if not chunk.is_page:
+                continue
+            event, turns = page_rows(parse_lines(chunk.lines, str(path), chunk.first_line))
+            for turn in turns:
+                for row in claim_rows(turn, event["date"]):
+                    assert turn["text"][row["char_start"]:row["char_end"]] == row["surface"], (path, row)
+                    assert row["sentence"] in turn["text"]
+                    n_claims += 1
+    assert n_claims > 25000
