@@ -68,7 +68,7 @@ def _trie(words: list[str]) -> str:
 
 
 _STARTERS = [*_WORD_VALUE, *_ORDINAL, *_MULTIPLE_WORDS, *_VAGUE, "half", "a hundred", "a thousand", "a million",
-             "a billion", "a trillion", "a dozen", "a third", "a quarter", "a half", "half a"]
+             "a billion", "a trillion", "a dozen", "a third", "a quarter", "a half", "half a", "half an"]
 # Python's re scans fastest when every match starts with one character class: the scanner skips other
 # characters in C. Digits and the character before a number word form that class.
 _SCAN = re.compile(
@@ -172,6 +172,7 @@ _ONE_BEFORE = re.compile(r"\s+(?:" + _rev("the|this|that|no|any|every|each|which
                                                "on the|only the") + r")\b")
 _ORDINAL_NOT_AFTER = re.compile(r"(?:\s+of\s+all\b|\s+and\s+foremost\b|[,.:;!?]|\s+and\s+second)", re.I)
 _AT = re.compile(r"\s+ta\b")
+_TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
 _HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
 _HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")
 _QUANTITY_KINDS = frozenset({"percent", "percentage_point", "money", "count", "measure", "multiple"})
@@ -517,8 +518,11 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
                 return None, word_end
             d.kind, d.value, d.end = "multiple", base, word_end
             return d, word_end
-        if low in ("half", "half a", "a half", "a third", "a quarter"):
-            if low == "half a":
+        if low in ("half", "half a", "half an", "a half", "a third", "a quarter"):
+            if low == "a third" and _TIME_AFTER.match(text, word_end):  # "for a third time" is a rank
+                d.kind, d.value, d.start, d.end = "ordinal", 3.0, start + 2, word_end
+                return d, word_end
+            if low in ("half a", "half an"):
                 s = _SCALE_RE.match(text, word_end)
                 if not s:
                     d.value, d.end = 0.5, word_end

@@ -186,6 +186,8 @@ def first(text: str) -> tuple[Any, ...]:
     ("and Sberbank 12 billion.", ("12 billion", 12e9, None, "count", None, "=", None, None)),
     ("it was small (half a percent)", ("half a percent", 0.5, None, "percent", "percent", "=", None, None)),
     ("since 1732", ("1732", 1732.0, None, "year", None, "=", None, None)),
+    ("I spoke half an hour ago", ("half an hour", 0.5, None, "duration", "hour", "=", None, None)),
+    ("to meet for a third time", ("third", 3.0, None, "ordinal", None, "=", None, None)),
 ])
 def test_rule(text: str, expected: tuple[Any, ...]) -> None:
     got = first(text)
