@@ -429,9 +429,17 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
 
 def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]:
     """The claim starting at `start` (a digit or a number word ending at `word_end`) and where to scan on."""
-    # Left-context patterns are lower-case and run on the reversed, lower-cased 40 characters before the number.
+    # Left-context patterns run on the reversed 40 characters before the number (lower-cased for most).
     raw_rev = text[max(0, start - 40):start][::-1]
     rev = raw_rev.lower()
+    d, cur = _left_context(start, raw_rev, rev)
+    if text[start].isdigit():
+        return _digits_claim(text, d, raw_rev, cur)
+    return _words_claim(text, d, word_end, raw_rev, rev, cur)
+
+
+def _left_context(start: int, raw_rev: str, rev: str) -> tuple[_Draft, str | None]:
+    """A draft with the bound, preposition and minus read before the number, and the currency sign if any."""
     left_m = _LEFT.match(rev)
     assert left_m is not None
     prep = left_m.group("prep")
@@ -448,110 +456,120 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
     cur = raw_rev[:left_m.end("cur")][::-1].strip() if left_m.group("cur") else None
     if left_m.group("minus") and not cur:
         d.minus = len(left_m.group("minus"))
-    if text[start].isdigit():
-        dm = _DIGITS.match(text, start)
-        assert dm is not None
-        d.end = dm.end()
-        if _reject_digits(text, start, d.end, raw_rev):
+    return d, cur
+
+
+def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None) -> tuple[_Draft | None, int]:
+    """A number written in digits: ordinal suffix, decade, glued unit, date, year, or range/scale/unit."""
+    start = d.start
+    dm = _DIGITS.match(text, start)
+    assert dm is not None
+    d.end = dm.end()
+    if _reject_digits(text, start, d.end, raw_rev):
+        return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+    digits = dm.group()
+    d.value = float(digits.replace(",", ""))
+    after = text[d.end:d.end + 3]
+    if after[:2] in ("st", "nd", "rd", "th") and not after[2:3].isalpha():
+        d.kind, d.end = "ordinal", d.end + 2
+        return d, d.end
+    if after[:1] == "s" and not after[1:2].isalpha() and len(digits) == 4:
+        d.kind, d.end = "year", d.end + 1
+        return d, d.end
+    if after[:1].isalpha():
+        glued = _GLUED.match(text, d.end)
+        if not glued:
             return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
-        digits = dm.group()
-        d.value = float(digits.replace(",", ""))
-        after = text[d.end:d.end + 3]
-        if after[:2] in ("st", "nd", "rd", "th") and not after[2:3].isalpha():
-            d.kind, d.end = "ordinal", d.end + 2
-            return d, d.end
-        if after[:1] == "s" and not after[1:2].isalpha() and len(digits) == 4:
-            d.kind, d.end = "year", d.end + 1
-            return d, d.end
-        if after[:1].isalpha():
-            glued = _GLUED.match(text, d.end)
-            if not glued:
-                return None, _SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
-            d.kind, d.unit, d.end = "measure", _GLUED_UNITS[glued.group()], glued.end()
-            return _finish(text, d, cur, digits_end=True)
-        month = _MONTH_BEFORE.match(raw_rev)
-        if month and d.value <= 31 and "." not in digits:
-            d.kind, d.unit, d.start = "date", month.group(1)[::-1], start - month.end()
-            return d, d.end
-        draft = _tail(text, d, True, False)
-        if draft is None:
-            return None, d.end
-        d = draft
-        if (d.kind == "count" and not cur and d.end == dm.end() and len(digits) <= 3 and digits.isdigit()
-                and _NAME_BEFORE.match(raw_rev)):
-            return None, d.end
-        year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
-        if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
-            d.kind = "year"
-            return d, d.end
-    else:
-        word = text[start:word_end]
-        low = word.lower()
-        if low in _ORDINAL:
-            not_after = _ORDINAL_NOT_AFTER.match(text, word_end)
-            # "First," and "Second." open a point of a list; "ranks second." is a rank.
-            opens_point = bool(word[0].isupper() and _SENTENCE_START.match(raw_rev))
-            if (not_after and (not_after.group()[0] not in ",.:;!?" or opens_point)) or (
-                    low == "first" and _AT.match(rev)):
-                return None, word_end
-            d.kind, d.value, d.end = "ordinal", _ORDINAL[low], word_end
-            return d, word_end
-        if low in _MULTIPLE_WORDS:
-            d.value, d.change = _MULTIPLE_WORDS[low]
-            d.kind, d.end = "multiple", word_end
-            return d, word_end
-        if low in _VAGUE:
-            v = _VAGUE_RE.match(text, word_end)
-            if not v:
-                return None, word_end
-            d.kind, d.value, d.end = "vague", None, v.end()
-            if _CUR_AFTER.match(text, d.end):
-                d.unit = _currency(_CUR_AFTER.match(text, d.end).group().split(None, 1)[1])  # type: ignore[union-attr]
-            else:
-                of = _VAGUE_OF.match(text, d.end)
-                if of and _is_plural(of.group(1)) and of.group(1) not in _STOP:
-                    d.unit = _singular(of.group(1))
-            return d, d.end
-        if low.endswith("fold"):
-            base = _words_value(low[:-4])
-            if base is None:
-                return None, word_end
-            d.kind, d.value, d.end = "multiple", base, word_end
-            return d, word_end
-        if low in ("half", "half a", "half an", "a half", "a third", "a quarter"):
-            if low == "a third" and _TIME_AFTER.match(text, word_end):  # "for a third time" is a rank
-                d.kind, d.value, d.start, d.end = "ordinal", 3.0, start + 2, word_end
-                return d, word_end
-            if low in ("half a", "half an"):
-                s = _SCALE_RE.match(text, word_end)
-                if not s:
-                    d.value, d.end = 0.5, word_end
-                    return (_tail_after_words(text, d, cur) if _UNIT_RE.match(text, word_end) else (None, word_end))
-                d.value, d.end = 0.5 * _SCALE[s.group().strip().lower()], s.end()
-                return _tail_after_words(text, d, cur)
-            if low == "half" and (not _HALF_OK_AFTER.match(text, word_end)
-                                  or _HALF_NOT_BEFORE.match(rev)):
-                return None, word_end
-            d.kind, d.value, d.end = "fraction", 1.0 / _FRACTION[low.rsplit(None, 1)[-1]], word_end
-            return d, word_end
-        if word[0].isupper() and not _SENTENCE_START.match(raw_rev):
-            return None, word_end
-        # "a dozen", "a million": the article stands for one
-        run = _word_run(text, start + 2) if low.startswith("a ") else _word_run(text, start)
-        if run is None:
-            return None, word_end
-        d.end, d.value = run
-        if low == "one" and d.end == word_end:
-            nxt = text[d.end:d.end + 1]
-            if rev.startswith(" rebmun"):
-                d.kind, d.start = "ordinal", start - len("number ")
-                return d, d.end
-            if nxt in ("’", "'") or _ONE_BEFORE.match(rev):
-                return None, d.end
-            if nxt == "-" and not _RANGE.match(text, d.end) and not _UNIT_RE.match(text, d.end):
-                return None, d.end
-        return _tail_after_words(text, d, cur)
+        d.kind, d.unit, d.end = "measure", _GLUED_UNITS[glued.group()], glued.end()
+        return _finish(text, d, cur, digits_end=True)
+    month = _MONTH_BEFORE.match(raw_rev)
+    if month and d.value <= 31 and "." not in digits:
+        d.kind, d.unit, d.start = "date", month.group(1)[::-1], start - month.end()
+        return d, d.end
+    draft = _tail(text, d, True, False)
+    if draft is None:
+        return None, d.end
+    d = draft
+    if (d.kind == "count" and not cur and d.end == dm.end() and len(digits) <= 3 and digits.isdigit()
+            and _NAME_BEFORE.match(raw_rev)):
+        return None, d.end
+    year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
+    if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
+        d.kind = "year"
+        return d, d.end
     return _finish(text, d, cur, digits_end=True)
+
+
+def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
+                 cur: str | None) -> tuple[_Draft | None, int]:
+    """A number written in words: ordinal, multiple, vague amount, fraction, or cardinal with range/scale/unit."""
+    start = d.start
+    word = text[start:word_end]
+    low = word.lower()
+    if low in _ORDINAL:
+        not_after = _ORDINAL_NOT_AFTER.match(text, word_end)
+        # "First," and "Second." open a point of a list; "ranks second." is a rank.
+        opens_point = bool(word[0].isupper() and _SENTENCE_START.match(raw_rev))
+        if (not_after and (not_after.group()[0] not in ",.:;!?" or opens_point)) or (
+                low == "first" and _AT.match(rev)):
+            return None, word_end
+        d.kind, d.value, d.end = "ordinal", _ORDINAL[low], word_end
+        return d, word_end
+    if low in _MULTIPLE_WORDS:
+        d.value, d.change = _MULTIPLE_WORDS[low]
+        d.kind, d.end = "multiple", word_end
+        return d, word_end
+    if low in _VAGUE:
+        v = _VAGUE_RE.match(text, word_end)
+        if not v:
+            return None, word_end
+        d.kind, d.value, d.end = "vague", None, v.end()
+        if _CUR_AFTER.match(text, d.end):
+            d.unit = _currency(_CUR_AFTER.match(text, d.end).group().split(None, 1)[1])  # type: ignore[union-attr]
+        else:
+            of = _VAGUE_OF.match(text, d.end)
+            if of and _is_plural(of.group(1)) and of.group(1) not in _STOP:
+                d.unit = _singular(of.group(1))
+        return d, d.end
+    if low.endswith("fold"):
+        base = _words_value(low[:-4])
+        if base is None:
+            return None, word_end
+        d.kind, d.value, d.end = "multiple", base, word_end
+        return d, word_end
+    if low in ("half", "half a", "half an", "a half", "a third", "a quarter"):
+        if low == "a third" and _TIME_AFTER.match(text, word_end):  # "for a third time" is a rank
+            d.kind, d.value, d.start, d.end = "ordinal", 3.0, start + 2, word_end
+            return d, word_end
+        if low in ("half a", "half an"):
+            s = _SCALE_RE.match(text, word_end)
+            if not s:
+                d.value, d.end = 0.5, word_end
+                return (_tail_after_words(text, d, cur) if _UNIT_RE.match(text, word_end) else (None, word_end))
+            d.value, d.end = 0.5 * _SCALE[s.group().strip().lower()], s.end()
+            return _tail_after_words(text, d, cur)
+        if low == "half" and (not _HALF_OK_AFTER.match(text, word_end)
+                              or _HALF_NOT_BEFORE.match(rev)):
+            return None, word_end
+        d.kind, d.value, d.end = "fraction", 1.0 / _FRACTION[low.rsplit(None, 1)[-1]], word_end
+        return d, word_end
+    if word[0].isupper() and not _SENTENCE_START.match(raw_rev):
+        return None, word_end
+    # "a dozen", "a million": the article stands for one
+    run = _word_run(text, start + 2) if low.startswith("a ") else _word_run(text, start)
+    if run is None:
+        return None, word_end
+    d.end, d.value = run
+    if low == "one" and d.end == word_end:
+        nxt = text[d.end:d.end + 1]
+        if rev.startswith(" rebmun"):
+            d.kind, d.start = "ordinal", start - len("number ")
+            return d, d.end
+        if nxt in ("’", "'") or _ONE_BEFORE.match(rev):
+            return None, d.end
+        if nxt == "-" and not _RANGE.match(text, d.end) and not _UNIT_RE.match(text, d.end):
+            return None, d.end
+    return _tail_after_words(text, d, cur)
 
 
 def _tail_after_words(text: str, d: _Draft, cur: str | None) -> tuple[_Draft | None, int]:
