@@ -19,7 +19,8 @@ URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{}"
 _ANNOUNCE = re.compile(r"^Announcement, (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2})\b.*?(?P<year>\d{4})$")
 _OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
 _SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
-_LABEL = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,200})\))?\s*$")
+# A label and its closing note: `Sauli Niinisto (retranslated)`; a parenthesis inside a role stays in the label.
+_LABEL = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\)?)?\s*$")
 _TRAILING_ID = re.compile(r"/catalog/(?:persons|keywords)/(\d+)")
 _COUNTRY = re.compile(r"/catalog/countries/([A-Za-z]{2,3})\b")
 _PUB_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
@@ -129,12 +130,17 @@ def _site_id(article: LexborNode, tree: LexborHTMLParser) -> int | None:
 
 
 def _text(node: LexborNode) -> str:
-    """Visible text of a node: hidden tooltips left out."""
+    """Visible text of a node, cleaned: hidden tooltips left out."""
+    return clean(_raw(node))
+
+
+def _raw(node: LexborNode) -> str:
+    """Visible text of a node as it stands in the markup (white space kept), hidden tooltips left out."""
     if node.css_first("span.read__tooltip") is None:
-        return clean(node.text(deep=True))
+        return node.text(deep=True)
     parts: list[str] = []
     _collect(node, parts)
-    return clean("".join(parts))
+    return "".join(parts)
 
 
 def _collect(node: LexborNode, parts: list[str]) -> None:
@@ -295,7 +301,7 @@ def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
                 break
             parts.append(t)
         elif tag in _BOLD or (tag in ("a", "i", "span") and _is_bold(child)):
-            parts.append(_text(child) + " ")
+            parts.append(_raw(child))
             for a in [child, *child.css("a")]:
                 href = a.attributes.get("href") or ""
                 if "/catalog/persons/" in href and (m := _TRAILING_ID.search(href)):
@@ -309,7 +315,7 @@ def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
 def _is_bold(node: LexborNode) -> bool:
     """True when all the visible text of `node` stands inside bold tags."""
     bold = node.css("b, strong")
-    return bool(bold) and sum(len(_text(b)) for b in bold) >= len(_text(node))
+    return bool(bold) and sum(len(_raw(b).split()) for b in bold) >= len(_raw(node).split()) > 0
 
 
 def _label(p: LexborNode, text: str) -> Item | None:
@@ -358,8 +364,8 @@ def _label_tail(bold: str, between: str) -> bool:
     capitalised words of a linked name that the site left out of the bold.
     """
     s = between.strip()
-    if not s or (s.startswith("(") and s.endswith(")") and s.count("(") == 1 and len(s) <= 200):
-        return True
+    if not s or (s.startswith("(") and s.count("(") == 1 and s.count(")") <= int(s.endswith(")")) and len(s) <= 200):
+        return True  # a note, closed or not (`<i>(retranslated</i><b>:</b>`)
     if len(s) > 200 or any(c in s for c in ".!?;"):
         return False
     if bold.endswith("("):
