@@ -327,7 +327,8 @@ _NAME_BEFORE = re.compile(r" [a-z]*[A-Z](?= [^\s.!?:;…\"“”])")
 # Reversed text before a word that starts a sentence (or a quote, or the text): a capital there is no name.
 _SENTENCE_START = re.compile(r"\s*[\"“‘'(«]?\s*(?:[.!?:;…–—-]|\Z)")
 _SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
-_LINK_BEFORE = re.compile(r"\s+(?:to|and|or)\s+(?:\w+\s+)?\Z")
+# Between a bare number and the next one that has a unit: "5 to 7 percent" written apart, "3, 4 or 5 percent".
+_LINK_BEFORE = re.compile(r"(?:,?\s+(?:to|and|or)|,)\s+(?:(?:may\s+be|maybe|perhaps|possibly|even|about)\s+)?\Z")
 _HYPHEN_WORD = re.compile(r"-[a-z]")
 _SCAN_WORD = re.compile(r"(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
 _CUR_AFTER = re.compile(r"\s+of\s+(?:(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s|yuan|tenge|yen)\b", re.I)
@@ -632,13 +633,13 @@ def extract_claims(text: str) -> list[Claim]:
 
 def _resolve(text: str, drafts: list[_Draft]) -> list[Claim]:
     """Units carried over ranges written apart, sentences, change and change type."""
+    for d, nxt in zip(reversed(drafts[:-1]), reversed(drafts[1:]), strict=True):  # backwards, so units pass along
+        if (d.kind == "count" and d.unit is None and nxt.kind not in ("count", "ordinal", "year")
+                and " " not in text[d.start:d.end] and _LINK_BEFORE.match(text, d.end, nxt.start)):
+            d.kind, d.unit = nxt.kind, nxt.unit
     out: list[Claim] = []
     last_sentence = (-1, -1)
-    for i, d in enumerate(drafts):
-        nxt = drafts[i + 1] if i + 1 < len(drafts) else None
-        if (d.kind == "count" and d.unit is None and nxt is not None and nxt.kind not in ("count", "ordinal", "year")
-                and _LINK_BEFORE.match(text[d.end:nxt.start])):
-            d.kind, d.unit = nxt.kind, nxt.unit
+    for d in drafts:
         # claims often share a sentence: reuse it while the claim lies inside
         if last_sentence[0] <= d.start < last_sentence[1]:
             s_start, s_end = last_sentence

@@ -238,6 +238,12 @@ def test_unit_of_a_range_written_apart_is_carried_back() -> None:
         ("30", "percent", "down", None), ("15 percent", "percent", "down", "to")]
 
 
+def test_unit_passes_back_along_a_list() -> None:
+    found = extract_claims("Prices went up by about three, four, may be five percent.")
+    assert [(c.surface, c.kind, c.bound, c.change) for c in found] == [
+        ("three", "percent", "~", "up"), ("four", "percent", "=", "up"), ("five percent", "percent", "=", "up")]
+
+
 def test_sentence_is_the_one_holding_the_number() -> None:
     c = extract_claims("Trade grew. It reached US$17 billion, Mr President. Thank you.")[0]
     assert c.sentence == "It reached US$17 billion, Mr President."
