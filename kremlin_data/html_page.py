@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -71,21 +72,20 @@ def parse_html(data: bytes, source_path: str) -> Page:
     (7, 'Vladimir Putin', ['Hello.'])
     """
     text, issues = _decode(data)
-    page = Page(source_path=source_path, content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    # Valid UTF-8 re-encodes to the same bytes, so the bytes give the hash of the decoded text directly.
+    raw = text.encode("utf-8") if issues or data.startswith(b"\xef\xbb\xbf") else data
+    page = Page(source_path=source_path, content_sha256=hashlib.sha256(raw).hexdigest())
     page.issues.extend(issues)
     if not text.strip():
         raise PageError("empty", "the file is empty or holds only white space")
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(_article_slice(text))
     article = tree.css_first("article.read__in")
     if article is None:
-        if tree.css_first("div.hentry[data-id]") is not None:
-            raise PageError("not_article", "a listing page of en.kremlin.ru, not an article")
-        if "</html>" not in text[-4096:].lower() and ("kremlin.ru" in text):
-            raise PageError("truncated", "the file ends before the article markup")
-        raise PageError("not_article", "no en.kremlin.ru article markup (`article.read__in`) in the page")
+        _not_an_article(text)
     title = article.css_first("h1")
     if title is None:
         raise PageError("truncated", "the article has no title: the file is cut off inside its header")
+    _strip_hidden(article)
     _parse_header(article, page)
     page.title = clean(title.text())
     page.site_id = _site_id(article, tree)
@@ -106,6 +106,30 @@ def parse_html(data: bytes, source_path: str) -> Page:
     else:
         _parse_footer(footer, page)
     return page
+
+
+def _article_slice(text: str) -> str:
+    """The part of the page from the reading pane to the end of the article, or all of it without one.
+
+    Three quarters of a saved page are the site's menus, footer and scripts. The DOM parser is the costly
+    step, so it gets only the article (and the `div.read` that opens it, which carries the page link).
+    """
+    start = text.find("<article")
+    if start < 0:
+        return text
+    end = text.find("</article>", start)
+    pane = text.rfind('<div class="read"', max(0, start - 4096), start)
+    return text[pane if pane >= 0 else start : end + len("</article>") if end >= 0 else len(text)]
+
+
+def _not_an_article(text: str) -> NoReturn:
+    """Raise the PageError that says what the page is, when it holds no article."""
+    tree = LexborHTMLParser(text)
+    if tree.css_first("div.hentry[data-id]") is not None:
+        raise PageError("not_article", "a listing page of en.kremlin.ru, not an article")
+    if "</html>" not in text[-4096:].lower() and "kremlin.ru" in text:
+        raise PageError("truncated", "the file ends before the article markup")
+    raise PageError("not_article", "no en.kremlin.ru article markup (`article.read__in`) in the page")
 
 
 def _decode(data: bytes) -> tuple[str, list[Issue]]:
@@ -135,25 +159,14 @@ def _text(node: LexborNode) -> str:
 
 
 def _raw(node: LexborNode) -> str:
-    """Visible text of a node as it stands in the markup (white space kept), hidden tooltips left out."""
-    if node.css_first("span.read__tooltip") is None:
-        return node.text(deep=True)
-    parts: list[str] = []
-    _collect(node, parts)
-    return "".join(parts)
+    """Visible text of a node as it stands in the markup (white space kept); tooltips are gone by now."""
+    return node.text(deep=True)
 
 
-def _collect(node: LexborNode, parts: list[str]) -> None:
-    child = node.child
-    while child is not None:
-        tag = child.tag
-        if tag == "-text":
-            parts.append(child.text_content or "")
-        elif tag == "span" and "read__tooltip" in (child.attributes.get("class") or ""):
-            pass
-        elif tag not in ("video", "script", "style"):
-            _collect(child, parts)
-        child = child.next
+def _strip_hidden(node: LexborNode) -> None:
+    """Remove what the reader never sees as text: glossary and person tooltips, video players."""
+    for hidden in node.css("span.read__tooltip, video"):
+        hidden.decompose()
 
 
 def _parse_header(article: LexborNode, page: Page) -> None:
@@ -185,7 +198,11 @@ def _parse_header(article: LexborNode, page: Page) -> None:
 
 
 def body_items(body: LexborNode) -> list[Item]:
-    """The article body as a list of items in reading order (paragraphs, turns, captions, boxes)."""
+    """The article body as a list of items in reading order (paragraphs, turns, captions, boxes).
+
+    Hidden tooltips and video players are removed from `body` first: they are not text.
+    """
+    _strip_hidden(body)
     items: list[Item] = []
     _walk(body, items)
     return items
