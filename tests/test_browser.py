@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,8 +110,14 @@ def running_lab(data_dir: Path, work: Path) -> Iterator[Lab]:
         log.close()
 
 
-def run_in_browser(lab: Lab, label: str) -> dict[str, dict[str, Any]]:
-    """Open each notebook in Chromium, run all cells, wait for the charts; return what each page shows."""
+Probe = Callable[[Page], dict[str, Any]]
+
+
+def run_in_browser(lab: Lab, label: str, probes: dict[str, Probe] | None = None) -> dict[str, dict[str, Any]]:
+    """Open each notebook in Chromium, run all cells, wait for the charts; return what each page shows.
+
+    `probes` (by notebook stem) act on the finished page, e.g. hover and click a chart, and add what they saw.
+    """
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -123,6 +129,8 @@ def run_in_browser(lab: Lab, label: str) -> dict[str, dict[str, Any]]:
                 page = browser.new_page(viewport={"width": 1400, "height": 1800})
                 try:
                     seen[nb.stem] = run_one(page, lab, nb.name, f"{nb.stem}-{label}")
+                    if probes and nb.stem in probes:
+                        seen[nb.stem].update(probes[nb.stem](page))
                 finally:  # the screenshot shows a failure too
                     page.screenshot(path=str(ARTIFACTS / f"{nb.stem}-{label}.png"))
                     page.close()
@@ -174,10 +182,33 @@ def check(seen: dict[str, dict[str, Any]]) -> None:
         assert facts["drawn"] == facts["charts"], (name, facts)  # every chart output shows its chart
 
 
+def probe_speaker_chart(page: Page) -> dict[str, Any]:
+    """Hover a bar of the first chart (words per speaker per event) for its tooltip; click the other event's bar."""
+    chart = page.locator(".vega-embed").first
+    chart.scroll_into_view_if_needed()
+    bar = chart.locator('path[aria-label*="Kazakhstan"]').first
+    # Vega describes each axis in an aria-label that lists its values: the lower chart's y axis lists speakers.
+    speakers_axis = chart.locator('g[aria-label^="Y-axis"]').last
+    labels_before = speakers_axis.get_attribute("aria-label")
+    bar.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    tooltip_text = tooltip.inner_text()
+    bar.click()
+    page.wait_for_timeout(1000)
+    labels_after = speakers_axis.get_attribute("aria-label")
+    return {"tooltip": tooltip_text, "labels_before": labels_before, "labels_after": labels_after}
+
+
 def test_notebooks_render_charts_in_jupyterlab(sample_build: Path, tmp_path: Path) -> None:
     with running_lab(sample_build, tmp_path) as lab:
-        seen = run_in_browser(lab, "sample")
+        seen = run_in_browser(lab, "sample", {"01_speaking_share": probe_speaker_chart})
     check(seen)
+    # Live charts: a tooltip on hover, and clicking the second event's bar shows its speakers in the lower chart.
+    speaking = seen["01_speaking_share"]
+    assert "Share of the event's words" in speaking["tooltip"]
+    assert "Kassym-Jomart Tokayev" not in speaking["labels_before"]
+    assert "Kassym-Jomart Tokayev" in speaking["labels_after"]
     # The sample draws the speaking-share charts and two claim charts; the topic notebook explains instead.
     assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [4, 2, 0]
 
