@@ -33,7 +33,6 @@ _GENERIC_PLAIN = re.compile(
     r"^(?P<label>[A-Z][a-z]+(?: [a-z]+){0,3})(?: \((?P<note>[^()]{1,200})\))?:(?P<rest> [^a-z].*|)$")
 
 
-
 def clean(text: str) -> str:
     r"""Text as the text version prints it: NBSP as a space, runs of white space as one space, stripped.
 
@@ -52,11 +51,11 @@ class Item:
     """
 
     kind: str
-    text: str
+    text: str  # for a turn, the words after the label
     label: str | None = None
     note: str | None = None
     person_id: int | None = None
-    line: str = ""
+    line: str = ""  # for a turn, the whole paragraph as the text version prints it
 
 
 def parse_html(data: bytes, source_path: str) -> Page:
@@ -225,17 +224,12 @@ def _walk(node: LexborNode, items: list[Item]) -> None:
             elif "video__description" in cls:
                 if t := _text(child):
                     items.append(Item("subheading", t))
-            elif "media__container" in cls.split() or cls.split()[:1] == ["media"] or "media" in cls.split():
+            elif {"media", "media__container"} & set(cls.split()):
                 _media(child, items)
             else:
                 _walk(child, items)
-        elif tag in ("h2", "h3", "h4"):
-            if t := _text(child):
-                items.append(Item("subheading", t))
-        elif tag in ("ul", "ol"):
-            for li in child.css("li"):
-                if t := _text(li):
-                    items.append(Item("paragraph", t))
+        elif tag in ("h2", "h3", "h4") and (t := _text(child)):
+            items.append(Item("subheading", t))
         child = child.next
 
 
