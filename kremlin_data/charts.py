@@ -187,7 +187,7 @@ def president_share_chart(share: pl.DataFrame) -> alt.LayerChart:
     base = alt.Chart(share).encode(x=alt.X("month:T", title="Month"))
     points = base.mark_circle(opacity=0.6).encode(
         y=alt.Y("share:Q", title="President's share of words (%)", axis=alt.Axis(format="%")),
-        size=alt.Size("n_words:Q", title="Words that month", legend=alt.Legend(format="~s")),
+        size=alt.Size("n_words:Q", title="Words that month", legend=alt.Legend(format=",")),
         tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"),
                  alt.Tooltip("share:Q", title="President's share", format=".0%"),
                  alt.Tooltip("n_words:Q", title="Words", format=","), alt.Tooltip("n_events:Q", title="Events")],
