@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -16,7 +15,7 @@ import polars as pl
 import pyarrow as pa
 from scipy import sparse
 from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from threadpoolctl import threadpool_limits
@@ -40,6 +39,10 @@ DOC_WORDS = 60
 """Paragraphs of a turn are merged until a model document holds at least this many words."""
 MIN_FIT_WORDS = 25
 """Documents shorter than this (greetings, one-line replies) are left out of fitting, but still get topics."""
+MIN_DF = 3
+"""A term is used by a model when at least this many of its documents hold it..."""
+MAX_DF = 0.5
+"""...and at most this share of them (words every other document holds say nothing)."""
 NMF_FEATURES = 10_000
 """Vocabulary of the topic model: the most frequent words and two-word phrases (the rest slows NMF down)."""
 NMF_ITERATIONS = 60
@@ -119,14 +122,14 @@ def topic_tables(events: pl.DataFrame, utterances: pl.DataFrame, *,
     >>> {k: v.num_rows for k, v in topic_tables(ev, ut).items()}
     {'event_tags': 1, 'topics': 0, 'utterance_topics': 0, 'utterance_site_topics': 0}
     """
-    turns = _turns(utterances)
     tags = event_tags(events)
-    topics, utterance_topics = _learned_topics(turns, log)
+    corpus = _corpus(events, tags, utterances)
+    topics, utterance_topics = _learned_topics(corpus, log)
     return {
         "event_tags": tags,
         "topics": topics,
         "utterance_topics": utterance_topics,
-        "utterance_site_topics": _site_topics(events, tags, turns, log),
+        "utterance_site_topics": _site_topics(corpus, log),
     }
 
 
@@ -186,6 +189,8 @@ def event_tags(events: pl.DataFrame) -> pa.Table:
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 _STOP = frozenset(STOP_WORDS)
+_Floats = np.ndarray[Any, np.dtype[np.float64]]
+_Ints = np.ndarray[Any, np.dtype[np.int64]]
 
 
 def tokens(text: str) -> list[str]:
@@ -197,21 +202,13 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
 
 
-def _with_bigrams(words: list[str]) -> list[str]:
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-
-
-def _words(words: list[str]) -> list[str]:
-    return words
-
-
 @dataclass(frozen=True, slots=True)
 class Documents:
     """Model documents cut from turns: their text, word count and the turn (row index) each came from."""
 
     texts: list[str]
-    n_words: np.ndarray[Any, np.dtype[np.int64]]
-    owner: np.ndarray[Any, np.dtype[np.int64]]
+    n_words: _Ints
+    owner: _Ints
 
 
 def split_turns(texts: Sequence[str], min_words: int = DOC_WORDS) -> Documents:
@@ -252,35 +249,94 @@ def split_turns(texts: Sequence[str], min_words: int = DOC_WORDS) -> Documents:
     return Documents(out, np.asarray(words, dtype=np.int64), np.asarray(owner, dtype=np.int64))
 
 
+def count_terms(docs: Sequence[list[str]], min_df: int = MIN_DF) -> tuple[sparse.csr_matrix, list[str]]:
+    """Counts of words and adjacent word pairs in tokenised documents; terms in `min_df`+ documents, sorted.
+
+    Done with numpy rather than a scikit-learn vectorizer, which spends seconds per run in Python on pairs.
+
+    >>> m, terms = count_terms([["gas", "oil"], ["gas", "oil", "gas"]], min_df=2)
+    >>> terms, m.toarray().tolist()
+    (['gas', 'gas oil', 'oil'], [[1.0, 1.0, 1.0], [2.0, 1.0, 1.0]])
+    """
+    index: dict[str, int] = {}
+    ids = np.fromiter((index.setdefault(w, len(index)) for d in docs for w in d), dtype=np.int64)
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64),
+                     np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs)))
+    v = len(index)
+    pair = rows[1:] == rows[:-1]
+    keys = np.concatenate([ids, v + ids[:-1][pair] * v + ids[1:][pair]])
+    rows = np.concatenate([rows, rows[:-1][pair]])
+    uniq, col = np.unique(keys, return_inverse=True)
+    counts = sparse.csr_matrix((np.ones(len(keys)), (rows, col.ravel())), shape=(len(docs), len(uniq)))
+    counts.sum_duplicates()
+    keep = np.flatnonzero(np.bincount(counts.indices, minlength=len(uniq)) >= min_df)
+    words = list(index)
+    names = [words[k] if k < v else f"{words[(k - v) // v]} {words[(k - v) % v]}" for k in uniq[keep].tolist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    return counts[:, keep[order]].tocsr(), [names[i] for i in order]
+
+
+def _columns(counts: sparse.csr_matrix, max_features: int | None = None) -> _Ints:
+    """Columns in `MIN_DF`+ rows and at most `MAX_DF` of them; the `max_features` most frequent (ties: first)."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    cols = np.flatnonzero((df >= MIN_DF) & (df <= MAX_DF * counts.shape[0]))
+    if max_features is not None and len(cols) > max_features:
+        total = np.asarray(counts[:, cols].sum(axis=0)).ravel()
+        cols = np.sort(cols[np.argsort(-total, kind="stable")[:max_features]])
+    return cols
+
+
+def _group(owner: _Ints, n_groups: int, weights: _Floats | None = None) -> sparse.csr_matrix:
+    """A matrix that sums rows into groups: row `owner[i]`, column `i`."""
+    data = np.ones(len(owner)) if weights is None else weights
+    return sparse.csr_matrix((data, (owner, np.arange(len(owner)))), shape=(n_groups, len(owner)))
+
+
 @dataclass(frozen=True, slots=True)
-class _Turns:
-    """The turns cut into documents and tokenised once, for both models."""
+class _Corpus:
+    """Turns cut into documents, the tagged pages, and term counts of both, made once for both models."""
 
-    ids: list[str]
-    event_ids: list[str]
-    n_words: np.ndarray[Any, np.dtype[np.int64]]
-    n_tokens: np.ndarray[Any, np.dtype[np.int64]]
+    turn_ids: list[str]
+    turn_tokens: _Ints
     docs: Documents
-    doc_tokens: list[list[str]]
-    tokens: list[list[str]]
+    doc_counts: sparse.csr_matrix
+    terms: list[str]
+    turn_words: sparse.csr_matrix
+    page_ids: list[str]
+    page_labels: list[frozenset[str]]
+    page_of_turn: _Ints
+    narration_words: sparse.csr_matrix
+    narration_tokens: _Ints
 
 
-def _turns(utterances: pl.DataFrame) -> _Turns:
+def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame) -> _Corpus:
     texts = utterances["text"].to_list()
     docs = split_turns(texts)
     doc_tokens = [tokens(t) for t in docs.texts]
-    turn_tokens: list[list[str]] = [[] for _ in texts]
-    for o, toks in zip(docs.owner.tolist(), doc_tokens, strict=True):
-        turn_tokens[o].extend(toks)
-    n_words = np.asarray([len((t or "").split()) for t in texts], dtype=np.int64)
-    n_tokens = np.asarray([len(t) for t in turn_tokens], dtype=np.int64)
-    return _Turns(utterances["utterance_id"].to_list(), utterances["event_id"].to_list(), n_words, n_tokens, docs,
-                  doc_tokens, turn_tokens)
-
-
-def _vectorizer(analyzer: Callable[[list[str]], list[str]], max_features: int | None) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=analyzer, min_df=3, max_df=0.5, max_features=max_features, sublinear_tf=True,
-                           dtype=np.float64)
+    labels: dict[str, set[str]] = {}
+    for event_id, tag_type, tag in zip(*(tags.column(c).to_pylist() for c in ("event_id", "tag_type", "tag")),
+                                       strict=True):
+        if tag_type == "topic":
+            labels.setdefault(event_id, set()).add(tag)
+    pages = [(e, tokens("\n".join(n or []))) for e, n in events.select("event_id", "narration").iter_rows()
+             if e in labels]
+    counts, terms = count_terms(doc_tokens + [toks for _, toks in pages])
+    words = np.flatnonzero([" " not in t for t in terms])
+    n_doc_tokens = np.asarray([len(t) for t in doc_tokens], dtype=np.float64)
+    page_index = {e: i for i, (e, _) in enumerate(pages)}
+    return _Corpus(
+        turn_ids=utterances["utterance_id"].to_list(),
+        turn_tokens=np.bincount(docs.owner, weights=n_doc_tokens, minlength=len(texts)).astype(np.int64),
+        docs=docs,
+        doc_counts=counts[:len(docs.texts)],
+        terms=terms,
+        turn_words=(_group(docs.owner, len(texts)) @ counts[:len(docs.texts)][:, words]).tocsr(),
+        page_ids=[e for e, _ in pages],
+        page_labels=[frozenset(labels[e]) for e, _ in pages],
+        page_of_turn=np.asarray([page_index.get(e, -1) for e in utterances["event_id"].to_list()], dtype=np.int64),
+        narration_words=counts[len(docs.texts):][:, words].tocsr(),
+        narration_tokens=np.asarray([len(toks) for _, toks in pages], dtype=np.int64),
+    )
 
 
 # --------------------------------------------------------------------------------------------- learned topics
@@ -316,11 +372,12 @@ def learned_topics(utterances: pl.DataFrame, *, log: Callable[[str], None] = _no
     Returns:
         (topics, utterance_topics) as Arrow tables; both empty when the corpus is too small.
     """
-    return _learned_topics(_turns(utterances), log)
+    events = pl.DataFrame(schema={"event_id": pl.String, "narration": pl.List(pl.String)})
+    return _learned_topics(_corpus(events, empty_table(EVENT_TAGS), utterances), log)
 
 
-def _learned_topics(turns: _Turns, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
-    docs = turns.docs
+def _learned_topics(corpus: _Corpus, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
+    docs = corpus.docs
     fit_rows = np.flatnonzero(docs.n_words >= MIN_FIT_WORDS)
     rest_rows = np.flatnonzero(docs.n_words < MIN_FIT_WORDS)
     if len(fit_rows) < MIN_DOCUMENTS:
@@ -328,34 +385,33 @@ def _learned_topics(turns: _Turns, log: Callable[[str], None]) -> tuple[pa.Table
             "topics and utterance_topics are empty")
         return empty_table(TOPICS), empty_table(UTTERANCE_TOPICS)
     n_topics = min(N_TOPICS, len(fit_rows) // DOCS_PER_TOPIC)
-    vec = _vectorizer(_with_bigrams, NMF_FEATURES)
+    cols = _columns(corpus.doc_counts[fit_rows], NMF_FEATURES)
+    tfidf = TfidfTransformer(sublinear_tf=True)
     w = np.zeros((len(docs.texts), n_topics))
     with _one_thread():
-        x_fit = vec.fit_transform([turns.doc_tokens[i] for i in fit_rows])
+        x_fit = tfidf.fit_transform(corpus.doc_counts[fit_rows][:, cols])
         # A fixed number of iterations (tol=0): where a tolerance test stops must not hinge on the last bit.
         model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
                     max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
         w[fit_rows] = model.fit_transform(x_fit)
         if len(rest_rows):
-            w[rest_rows] = model.transform(vec.transform([turns.doc_tokens[i] for i in rest_rows]))
-    # Feature names are sorted, so stable sorts on weight break ties by term.
-    terms = vec.get_feature_names_out()
+            w[rest_rows] = model.transform(tfidf.transform(corpus.doc_counts[rest_rows][:, cols]))
+    # Terms are sorted, so stable sorts on weight break ties by term.
+    terms = [corpus.terms[c] for c in cols]
     h = np.round(model.components_, DECIMALS)
     # Turn weight = word-weighted sum of its documents' weights; then shares of the turn's total.
-    owner = sparse.csr_matrix((docs.n_words.astype(np.float64), (docs.owner, np.arange(len(docs.owner)))),
-                              shape=(len(turns.ids), len(docs.owner)))
-    turn_w = np.asarray(owner @ w)
+    turn_w = np.asarray(_group(docs.owner, len(corpus.turn_ids), docs.n_words.astype(np.float64)) @ w)
     # Topics numbered by their total weight over the turns, largest first.
     order = np.argsort(-np.round(turn_w.sum(axis=0), DECIMALS), kind="stable")
     totals = turn_w.sum(axis=1)
-    rows = np.flatnonzero((totals > 0) & (turns.n_tokens >= MIN_TURN_TOKENS))
+    rows = np.flatnonzero((totals > 0) & (corpus.turn_tokens >= MIN_TURN_TOKENS))
     shares = np.round(turn_w[rows][:, order] / totals[rows, None], DECIMALS)
     best = np.argsort(-shares, axis=1, kind="stable")[:, :TOPICS_PER_TURN]
     best_share = np.take_along_axis(shares, best, axis=1)
     keep = best_share > 0
     ranks = np.broadcast_to(np.arange(1, best.shape[1] + 1), best.shape)
     utt_cols = {
-        "utterance_id": [turns.ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
+        "utterance_id": [corpus.turn_ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
         "topic_id": (best[keep] + 1).tolist(),
         "weight": best_share[keep].tolist(),
         "rank": ranks[keep].tolist(),
@@ -364,7 +420,7 @@ def _learned_topics(turns: _Turns, log: Callable[[str], None]) -> tuple[pa.Table
     topic_cols: dict[str, list[Any]] = {c: [] for c in TOPICS.columns}
     for topic_id, k in enumerate(order, start=1):
         top = np.argsort(-h[k], kind="stable")[:TOP_TERMS]
-        top_terms = [str(terms[j]) for j in top]
+        top_terms = [terms[j] for j in top]
         weights = [round(float(h[k, j] / (h[k, top[0]] or 1.0)), DECIMALS) for j in top]
         topic_cols["topic_id"].append(topic_id)
         topic_cols["label"].append(topic_label(top_terms, weights))
@@ -376,37 +432,15 @@ def _learned_topics(turns: _Turns, log: Callable[[str], None]) -> tuple[pa.Table
 
 # --------------------------------------------------------------------------------------------- site topics
 
-@dataclass(frozen=True, slots=True)
-class _Pages:
-    """Pages that carry site topics: their ids, tokens (narration + turns) and topic sets."""
-
-    event_ids: list[str]
-    tokens: list[list[str]]
-    labels: list[frozenset[str]]
-    narration_tokens: list[list[str]]
-
-
-def _tagged_pages(events: pl.DataFrame, tags: pa.Table, turns: _Turns) -> _Pages:
-    labels: dict[str, set[str]] = {}
-    for event_id, tag_type, tag in zip(*(tags.column(c).to_pylist() for c in ("event_id", "tag_type", "tag")),
-                                       strict=True):
-        if tag_type == "topic":
-            labels.setdefault(event_id, set()).add(tag)
-    by_event: dict[str, list[str]] = {}
-    for event_id, toks in zip(turns.event_ids, turns.tokens, strict=True):
-        by_event.setdefault(event_id, []).extend(toks)
-    pages = _Pages([], [], [], [])
-    for event_id, narration in events.select("event_id", "narration").iter_rows():
-        if event_id not in labels:
-            continue
-        nar = tokens("\n".join(narration or []))
-        toks = nar + by_event.get(event_id, [])
-        if toks:
-            pages.event_ids.append(event_id)
-            pages.tokens.append(toks)
-            pages.labels.append(frozenset(labels[event_id]))
-            pages.narration_tokens.append(nar)
-    return pages
+def _page_words(corpus: _Corpus) -> tuple[sparse.csr_matrix, _Ints]:
+    """Word counts of each tagged page (narration + turns), and its number of words after stop words."""
+    turns = np.flatnonzero(corpus.page_of_turn >= 0)
+    n = len(corpus.page_ids)
+    group = _group(corpus.page_of_turn[turns], n)
+    words = corpus.narration_words + group @ corpus.turn_words[turns]
+    n_tokens = corpus.narration_tokens + np.bincount(corpus.page_of_turn[turns],
+                                                     weights=corpus.turn_tokens[turns], minlength=n).astype(np.int64)
+    return words.tocsr(), n_tokens
 
 
 def _learnable(labels: Sequence[frozenset[str]]) -> list[str]:
@@ -416,61 +450,65 @@ def _learnable(labels: Sequence[frozenset[str]]) -> list[str]:
 
 @dataclass(slots=True)
 class SiteTopicModel:
-    """A TF-IDF vocabulary and one logistic regression per site topic."""
+    """The word columns used, their TF-IDF weighting, and one logistic regression per site topic."""
 
-    vectorizer: TfidfVectorizer
+    columns: _Ints
+    tfidf: TfidfTransformer
     classifiers: list[LogisticRegression]
     topics: list[str]
 
-    def predict_proba(self, docs: Sequence[list[str]]) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """Probability of each topic (columns, in `topics` order) for each tokenised text (rows)."""
-        if not docs:
+    def predict_proba(self, words: sparse.csr_matrix) -> _Floats:
+        """Probability of each topic (columns, in `topics` order) for each row of word counts."""
+        if not words.shape[0]:
             return np.zeros((0, len(self.topics)))
         with _one_thread():
-            x = self.vectorizer.transform(docs)
+            x = self.tfidf.transform(words[:, self.columns])
             return np.column_stack([c.predict_proba(x)[:, 1] for c in self.classifiers])
 
 
-def fit_site_topics(docs: Sequence[list[str]], labels: Sequence[frozenset[str]], topics: Sequence[str]
+def fit_site_topics(words: sparse.csr_matrix, labels: Sequence[frozenset[str]], topics: Sequence[str]
                     ) -> SiteTopicModel:
-    """Fit the site-topic classifier on tokenised page texts and their site topics: one logistic regression each.
+    """Fit the site-topic classifier on pages' word counts and their site topics: one logistic regression each.
 
     Whole pages train better than pages cut into turn-sized pieces (held-out F1), and faster. Classes are
     weighted to balance, so that rare topics are not drowned by Foreign policy.
     """
-    vec = _vectorizer(_words, None)
+    cols = _columns(words)
+    tfidf = TfidfTransformer(sublinear_tf=True)
     with _one_thread():
-        x = vec.fit_transform(docs)
+        x = tfidf.fit_transform(words[:, cols])
         classifiers = []
         for topic in topics:
             y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))
             clf = LogisticRegression(C=SITE_C, class_weight="balanced", solver="liblinear", random_state=0,
                                      max_iter=1000)
             classifiers.append(clf.fit(x, y))
-    return SiteTopicModel(vec, classifiers, list(topics))
+    return SiteTopicModel(cols, tfidf, classifiers, list(topics))
 
 
 def site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, log: Callable[[str], None] = _no_log) -> pa.Table:
     """The site's own topics assigned to each turn by a classifier trained on the tagged pages."""
-    return _site_topics(events, event_tags(events), _turns(utterances), log)
+    return _site_topics(_corpus(events, event_tags(events), utterances), log)
 
 
-def _site_topics(events: pl.DataFrame, tags: pa.Table, turns: _Turns, log: Callable[[str], None]) -> pa.Table:
-    pages = _tagged_pages(events, tags, turns)
-    topics = _learnable(pages.labels)
-    if len(pages.event_ids) < MIN_TRAIN_PAGES or len(topics) < 2:
-        log(f"utterance_site_topics: skipped, {len(pages.event_ids)} pages with Topics tags and text "
+def _site_topics(corpus: _Corpus, log: Callable[[str], None]) -> pa.Table:
+    page_words, page_tokens = _page_words(corpus)
+    pages = np.flatnonzero(page_tokens > 0)
+    labels = [corpus.page_labels[i] for i in pages]
+    topics = _learnable(labels)
+    if len(pages) < MIN_TRAIN_PAGES or len(topics) < 2:
+        log(f"utterance_site_topics: skipped, {len(pages)} pages with Topics tags and text "
             f"(need {MIN_TRAIN_PAGES}), {len(topics)} topics on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
         return empty_table(UTTERANCE_SITE_TOPICS)
-    model = fit_site_topics(pages.tokens, pages.labels, topics)
-    rows = np.flatnonzero(turns.n_tokens >= MIN_TURN_TOKENS)
-    proba = np.round(model.predict_proba([turns.tokens[r] for r in rows]), DECIMALS)
+    model = fit_site_topics(page_words[pages], labels, topics)
+    rows = np.flatnonzero(corpus.turn_tokens >= MIN_TURN_TOKENS)
+    proba = np.round(model.predict_proba(corpus.turn_words[rows]), DECIMALS)
     # Within a turn, most probable topic first; ties by name (topics are sorted).
     order = np.argsort(-proba, axis=1, kind="stable")
     sorted_p = np.take_along_axis(proba, order, axis=1)
     keep = sorted_p >= SITE_THRESHOLD
     return columns_to_table({
-        "utterance_id": [turns.ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
+        "utterance_id": [corpus.turn_ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
         "topic": [topics[c] for c in order[keep]],
         "probability": sorted_p[keep].tolist(),
     }, UTTERANCE_SITE_TOPICS)
@@ -496,41 +534,43 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
 
     Each held-out page is predicted as the turns are in `utterance_site_topics`: every turn of
     `MIN_TURN_TOKENS`+ content words, and the narration as one more document, get probabilities; the page's
-    probability is their word-weighted mean; the page gets the topics at `SITE_THRESHOLD` or more, and its
-    most probable topic in any case (every tagged page has one). F1 is counted over the topics carried by
-    `min_pages`+ pages; "transcripts" are the pages with turns.
+    probability is their mean weighted by content words; the page gets the topics at `SITE_THRESHOLD` or more,
+    and its most probable topic in any case (every tagged page has one). F1 is counted over the topics carried
+    by `min_pages`+ pages; "transcripts" are the pages with turns.
     """
-    turns = _turns(utterances)
-    pages = _tagged_pages(events, event_tags(events), turns)
-    topics = _learnable(pages.labels)
-    scored = [i for i, t in enumerate(topics) if sum(t in ls for ls in pages.labels) >= min_pages]
-    n = len(pages.event_ids)
+    corpus = _corpus(events, event_tags(events), utterances)
+    page_words, page_tokens = _page_words(corpus)
+    pages = np.flatnonzero(page_tokens > 0)
+    labels = [corpus.page_labels[i] for i in pages]
+    topics = _learnable(labels)
+    scored = [i for i, t in enumerate(topics) if sum(t in ls for ls in labels) >= min_pages]
+    n = len(pages)
     fold = np.random.default_rng(0).permutation(np.arange(n) % folds)
-    page_of = {e: i for i, e in enumerate(pages.event_ids)}
-    doc_page = [page_of.get(e, -1) for e in turns.event_ids]
-    truth = np.array([[t in ls for t in topics] for ls in pages.labels])
+    # Documents of each page: its turns of MIN_TURN_TOKENS+ words, and its narration.
+    slot = np.full(len(corpus.page_ids), -1)
+    slot[pages] = np.arange(n)
+    turn_page = np.where(corpus.page_of_turn >= 0, slot[np.maximum(corpus.page_of_turn, 0)], -1)
+    turn_rows = np.flatnonzero((turn_page >= 0) & (corpus.turn_tokens >= MIN_TURN_TOKENS))
+    nar_rows = pages[corpus.narration_tokens[pages] > 0]
+    doc_words = sparse.vstack([corpus.turn_words[turn_rows], corpus.narration_words[nar_rows]]).tocsr()
+    doc_page = np.concatenate([turn_page[turn_rows], slot[nar_rows]])
+    doc_weight = np.concatenate([corpus.turn_tokens[turn_rows], corpus.narration_tokens[nar_rows]]).astype(float)
+    truth = np.array([[t in ls for t in topics] for ls in labels], dtype=bool).reshape(n, len(topics))
     proba = np.zeros(truth.shape)
     for f in range(folds):
         train = np.flatnonzero(fold != f)
-        model = fit_site_topics([pages.tokens[i] for i in train], [pages.labels[i] for i in train], topics)
-        test = set(np.flatnonzero(fold == f).tolist())
-        docs = [(p, toks, len(toks)) for p, toks in
-                ((i, pages.narration_tokens[i]) for i in sorted(test)) if toks]
-        docs += [(doc_page[r], turns.tokens[r], int(turns.n_words[r])) for r in range(len(turns.ids))
-                 if doc_page[r] in test and turns.n_tokens[r] >= MIN_TURN_TOKENS]
-        p = model.predict_proba([d[1] for d in docs])
-        owner = np.array([d[0] for d in docs], dtype=np.int64)
-        weight = np.array([d[2] for d in docs], dtype=np.float64)
-        num = np.zeros(truth.shape)
-        den = np.zeros(n)
-        np.add.at(num, owner, p * weight[:, None])
-        np.add.at(den, owner, weight)
+        model = fit_site_topics(page_words[pages[train]], [labels[i] for i in train], topics)
+        test_docs = np.flatnonzero(fold[doc_page] == f)
+        p = model.predict_proba(doc_words[test_docs])
+        group = _group(doc_page[test_docs], n, doc_weight[test_docs])
+        num = np.asarray(group @ p)
+        den = np.asarray(group.sum(axis=1)).ravel()
         done = den > 0
         proba[done] = num[done] / den[done, None]
     predicted = proba >= SITE_THRESHOLD
     predicted[np.arange(n), proba.argmax(axis=1)] = True
     has_turns = np.zeros(n, dtype=bool)
-    has_turns[[p for p in doc_page if p >= 0]] = True
+    has_turns[turn_page[turn_page >= 0]] = True
     y, yhat = truth[:, scored], predicted[:, scored]
     per_topic = f1_score(y, yhat, average=None, zero_division=0.0)
     return SiteTopicScores(
