@@ -26,6 +26,7 @@ _TRAILING_ID = re.compile(r"/catalog/(?:persons|keywords)/(\d+)")
 _COUNTRY = re.compile(r"/catalog/countries/([A-Za-z]{2,3})\b")
 _PUB_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]]$")
+_LATE_NOTE = re.compile(r"^\((?P<note>[^()]{1,200})\)\s*:\s*(?P<rest>.*)$")
 _EMPHASIS = frozenset({"b", "strong", "i", "em"})
 _BOLD = frozenset({"b", "strong"})
 # A generic label without bold (`Question: Are you ...`): a capitalised sentence must follow, as in the text rule.
@@ -346,9 +347,10 @@ def _label(p: LexborNode, text: str) -> Item | None:
         head, rest = text[:colon], text[colon + 1 :].strip()
     elif len(bold) < len(text) and ":" not in bold and is_label_text(bold.rstrip(".")):
         # The colon is missing (`<b>Vladimir Putin</b>. Yes.`, `<b>Megyn Kelly</b> With this?`): a label all
-        # the same, as the bold marks it, unless the words after it go on in lower case (`Remark from the floor`).
+        # the same, as the bold marks it, when a new sentence follows; not before words that go on with the
+        # bold (`Remark from the floor`, `<b>Boris Eifman</b>, born July 22, 1946`).
         head, rest = bold.rstrip("."), text[len(bold) :].lstrip(". ")
-        if rest[:1].islower():
+        if not (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "“\"«(["):
             return None
     else:
         return None
@@ -358,7 +360,10 @@ def _label(p: LexborNode, text: str) -> Item | None:
     label = clean(m["label"])
     if not (is_label_text(label) or _loose_label(label)):
         return None
-    return Item("turn", rest, label=label, note=m["note"], person_id=person, line=text)
+    note = m["note"]
+    if note is None and (late := _LATE_NOTE.match(rest)):
+        note, rest = late["note"], late["rest"]  # `<b>Angela Merkel</b>: <i>(retranslated)</i><b>:</b> Thank you`
+    return Item("turn", rest, label=label, note=note, person_id=person, line=text)
 
 
 def _plain_generic(text: str) -> Item | None:

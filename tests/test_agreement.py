@@ -39,6 +39,7 @@ PROSE = "the text rule reads an unmarked `Words: ...` line as a label (no bold i
 CAPTION = "an in-body photo caption (`span.media__title`) that the text rule reads as speech"
 LONG_LABEL = "a label longer than the text rule's 120 characters"
 UNCLOSED_NOTE = "a note the site left unclosed (`Markus Soeder (retranslated: Thank you`)"
+LATE_NOTE = "a note after a doubled colon (`Angela Merkel: (retranslated): Thank you`), kept as speech by the text rule"
 HEADING = "a short paragraph that the text rule takes for a caption or sub-heading"
 SPEECH_HEADING = "a heading in italics or bold (`Excerpts from transcript ...`) that the text rule reads as speech"
 
@@ -77,6 +78,9 @@ TURNS_BY_REASON: dict[str, list[int]] = {
     ],
     UNCLOSED_NOTE: [
         62693,
+    ],
+    LATE_NOTE: [
+        51557, 56357,
     ],
     LOWER: [
         54794,

@@ -143,6 +143,8 @@ LABELS = [
     ("<p><b>Megyn Kelly </b>With this?</p>", ("Megyn Kelly", None, ["With this?"])),
     ("<p><b>Vladimir Putin</b>. Thank you.</p>", ("Vladimir Putin", None, ["Thank you."])),
     ("<p><b>Question:</b> How?</p>", ("Question", None, ["How?"])),
+    ("<p><b>Angela Merkel</b>: <i>(retranslated)</i><b>:</b> Thank you.</p>",
+     ("Angela Merkel", "retranslated", ["Thank you."])),
     ("<p><b>Remark</b> (<i>off-mic</i>): Yes.</p>", ("Remark", "off-mic", ["Yes."])),
     ("<p>Question: Are you considering a successor?</p>", ("Question", None, ["Are you considering a successor?"])),
     ("<p><b>Deputy Director General of the OPCW Hamid Ali Rao:</b></p>",
@@ -156,6 +158,7 @@ LABELS = [
     ("<p><b>Contact numbers: +7 495 606 30 63.</b></p>", None),
     ("<p><b>Main events</b> (the starting time is provisional): 10.00 Opening.</p>", None),
     ("<p><b>Pavel Basinsky,</b> born in 1961, is a writer.</p>", None),
+    ("<p><b>Boris Eifman</b>, born July 22, 1946, is a choreographer.</p>", None),
 ]
 
 
