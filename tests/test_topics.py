@@ -49,6 +49,8 @@ def _synthetic(n_events: int = 120, turns_per_event: int = 4, seed: int = 0) -> 
                                "text": "\n".join(paras)})
         utterances.append({"utterance_id": f"{event_id}.u{turns_per_event + 1}", "event_id": event_id,
                            "text": "Thank you."})
+        utterances.append({"utterance_id": f"{event_id}.u{turns_per_event + 2}", "event_id": event_id,
+                           "text": f"It is not a {words[0]}, it is {words[1]}."})
     schema = {"geography": pl.List(pl.String), "geography_codes": pl.List(pl.String),
               "persons": pl.List(pl.String), "person_ids": pl.List(pl.Int64), "topic_ids": pl.List(pl.Int64)}
     return pl.DataFrame(events, schema_overrides=schema), pl.DataFrame(utterances)
@@ -181,7 +183,7 @@ def test_synthetic_corpus_gives_topics_made_of_one_subject_each(synthetic_tables
 
 
 def test_each_turn_gets_at_most_three_ranked_topics(synthetic_tables: Any) -> None:
-    _, utterances, tables = synthetic_tables
+    events, utterances, tables = synthetic_tables
     ut = pl.from_arrow(tables["utterance_topics"])
     assert isinstance(ut, pl.DataFrame)
     per_turn = ut.group_by("utterance_id").agg(pl.len(), pl.col("rank").sort(), pl.col("weight"), "topic_id")
@@ -190,10 +192,11 @@ def test_each_turn_gets_at_most_three_ranked_topics(synthetic_tables: Any) -> No
         assert ranks == list(range(1, len(ranks) + 1))
         assert all(0 < w <= 1 for w in weights)
     assert not ut["utterance_id"].str.ends_with(".u5").any(), "a turn of only boilerplate got a topic"
+    assert not ut["utterance_id"].str.ends_with(".u6").any(), "a turn of two content words got a topic"
     topics = pl.from_arrow(tables["topics"])
     assert isinstance(topics, pl.DataFrame)
     assert topics["n_utterances"].sum() == ut.filter(pl.col("rank") == 1).height
-    assert ut["utterance_id"].n_unique() == utterances.height - utterances["text"].eq("Thank you.").sum()
+    assert ut["utterance_id"].n_unique() == utterances.height - 2 * events.height
 
 
 def test_site_topics_name_each_turns_subject(synthetic_tables: Any) -> None:
@@ -205,7 +208,7 @@ def test_site_topics_name_each_turns_subject(synthetic_tables: Any) -> None:
                               on="event_id")
     best = (site.sort("probability", descending=True).group_by("utterance_id").first()
             .join(subject, on="utterance_id"))
-    assert best.height == utterances.height - utterances["text"].eq("Thank you.").sum()
+    assert best.height == utterances.height - 2 * events.height
     assert (best["topic"] == best["subject"]).all()
 
 
@@ -216,6 +219,13 @@ def test_held_out_scores_on_a_separable_corpus() -> None:
     assert sorted(scores.topics) == sorted(THEMES)
     assert scores.micro_f1 > 0.95
     assert scores.macro_f1 > 0.95
+
+
+def test_learned_topics_alone_equal_those_of_the_whole_step(synthetic_tables: Any) -> None:
+    _, utterances, tables = synthetic_tables
+    topics, utterance_topics = tp.learned_topics(utterances)
+    assert topics.equals(tables["topics"])
+    assert utterance_topics.equals(tables["utterance_topics"])
 
 
 def test_two_runs_give_byte_identical_parquet() -> None:
