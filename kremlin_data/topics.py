@@ -497,8 +497,8 @@ def _site_topics(corpus: _Corpus, log: Callable[[str], None]) -> pa.Table:
     labels = [corpus.page_labels[i] for i in pages]
     topics = _learnable(labels)
     if len(pages) < MIN_TRAIN_PAGES or len(topics) < 2:
-        log(f"utterance_site_topics: skipped, {len(pages)} pages with Topics tags and text "
-            f"(need {MIN_TRAIN_PAGES}), {len(topics)} topics on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
+        log(f"utterance_site_topics: skipped, {len(pages)} page(s) with Topics tags and text "
+            f"(need {MIN_TRAIN_PAGES}), {len(topics)} topic(s) on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
         return empty_table(UTTERANCE_SITE_TOPICS)
     model = fit_site_topics(page_words[pages], labels, topics)
     rows = np.flatnonzero(corpus.turn_tokens >= MIN_TURN_TOKENS)
