@@ -170,7 +170,7 @@ def event_tags(events: pl.DataFrame) -> pa.Table:
     spellings: dict[tuple[str, str], Counter[str]] = {}
     for _, tag_type, tag, _ in rows:
         spellings.setdefault((tag_type, tag_key(tag)), Counter())[tag] += 1
-    canonical = {key: min(c, key=lambda s, c=c: (-c[s], s)) for key, c in spellings.items()}  # type: ignore[misc]
+    canonical = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
     seen: dict[tuple[str, str, str], str | None] = {}
     for event_id, tag_type, tag, tag_id in rows:
         key = (event_id, tag_type, canonical[(tag_type, tag_key(tag))])
