@@ -360,10 +360,22 @@ def _label(p: LexborNode, text: str) -> Item | None:
     label = clean(m["label"])
     if not (is_label_text(label) or _loose_label(label)):
         return None
+    if person is None:
+        person = _linked_label_person(p, label)
     note = m["note"]
     if note is None and (late := _LATE_NOTE.match(rest)):
         note, rest = late["note"], late["rest"]  # `<b>Angela Merkel</b>: <i>(retranslated)</i><b>:</b> Thank you`
     return Item("turn", rest, label=label, note=note, person_id=person, line=text)
+
+
+def _linked_label_person(p: LexborNode, label: str) -> int | None:
+    """The person id of a link that ends the label outside its bold (`<b>Minister</b> <a>Mikhail Men</a>:`)."""
+    for a in p.css("a.person_tag"):
+        href = a.attributes.get("href") or ""
+        name = _text(a)
+        if name and label.endswith(name) and (m := _TRAILING_ID.search(href)) and "/persons/" in href:
+            return int(m.group(1))
+    return None
 
 
 def _plain_generic(text: str) -> Item | None:

@@ -184,6 +184,13 @@ def test_label_inside_a_person_link_gives_the_person_id_and_drops_the_tooltip() 
     assert page.linked_persons == {"Kassym-Jomart Tokayev": 600, "Arkady Dvorkovich": 8}
 
 
+def test_linked_name_after_the_bold_role_gives_the_person_id() -> None:
+    body = ('<p><b>Construction, Housing and Utilities Minister</b> <a href="http://en.kremlin.ru/catalog/persons/'
+            f'410/events" class="person_tag read__tag">Mikhail Men{TOOLTIP}</a>: Mr President.</p>')
+    (turn,) = parse_body(body).turns
+    assert (turn.label, turn.person_id) == ("Construction, Housing and Utilities Minister Mikhail Men", 410)
+
+
 def test_role_before_a_linked_name_inside_the_bold() -> None:
     body = ('<p><b>Russian Railways CEO <a href="http://en.kremlin.ru/catalog/persons/240/events" '
             f'class="person_tag read__tag">Vladimir Yakunin{TOOLTIP}</a>:</b> Six tunnels.</p>')
