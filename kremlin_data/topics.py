@@ -76,7 +76,7 @@ BOILERPLATE_WORDS = frozenset("""
     necessary able fact hope great far did does doing got get getting probably quite actually simply
     understand understood don didn doesn isn aren wasn won ll ve re use used work working
     year years time times day days people country countries russia russian russians also new
-    putin vladimir dmitry medvedev opportunity pleased happy glad
+    putin vladimir dmitry medvedev opportunity pleased happy glad situation problem problems development area areas
 """.split())
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | BOILERPLATE_WORDS)
 # Words of two or more letters; hyphenated words stay whole ("medium-sized"); numbers are left out.
