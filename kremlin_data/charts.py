@@ -16,8 +16,8 @@ PRESIDENT_ROLE = "President of Russia"
 OTHERS = "Others"
 NOT_QUANTITIES = ("year", "date", "ordinal")
 """Claim kinds that name a point in time or a position, not a quantity: left out of claim rates."""
-NOT_FIGURES = (*NOT_QUANTITIES, "vague")
-"""Claim kinds without a definite amount: left out of repeated-figure counts."""
+FIGURE_KINDS = ("money", "percent", "percentage_point", "measure", "count")
+"""Claim kinds whose repeated values are worth counting (durations, multiples and the like repeat as phrases)."""
 _HEAT = alt.Scale(scheme="blues")
 _CATEGORIES = alt.Scale(scheme="tableau10")
 _PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d")
@@ -453,21 +453,27 @@ def largest_claims(claims: pl.DataFrame, kind: str = "money", unit: str | None =
             .select("value", "unit", "surface", "bound", "speaker_name", "date", "sentence"))
 
 
-def repeated_figures(claims: pl.DataFrame, min_events: int = 2, n: int = 20) -> pl.DataFrame:
-    """Figures (kind, unit, value) stated in at least `min_events` events, most repeated first.
+def repeated_figures(claims: pl.DataFrame, min_events: int = 2, n: int = 20, min_value: float = 10,
+                     min_digits: int = 3) -> pl.DataFrame:
+    """Specific figures (kind, unit, value) stated in at least `min_events` events, most repeated first.
 
-    Years, dates, ordinals and vague amounts are left out. Columns: figure, kind, unit, value, n_events, n_claims,
-    first_date, last_date.
+    Only money, percent, measure and count claims (`FIGURE_KINDS`) of at least `min_value` with at least
+    `min_digits` significant digits count: round numbers (two, 30 percent, US$1 billion) recur as manners of
+    speech, while a repeated 12,130 roubles or 16.5 million tonnes is a talking point. `min_digits=1` keeps every
+    value. Columns: figure, kind, unit, value, n_events, n_claims, first_date, last_date.
     """
-    figures = claims.filter(~pl.col("kind").is_in(NOT_FIGURES), pl.col("value").is_not_null())
+    figures = claims.filter(pl.col("kind").is_in(FIGURE_KINDS), pl.col("value") >= min_value)
+    if min_digits > 1:
+        coarser = pl.col("value").round_sig_figs(min_digits - 1)
+        figures = figures.filter((pl.col("value") - coarser).abs() > 1e-9 * pl.col("value"))
     grouped = (figures.group_by("kind", "unit", "value")
                .agg(n_events=pl.col("event_id").n_unique().cast(pl.Int32), n_claims=pl.len().cast(pl.Int32),
                     figure=pl.col("surface").mode().sort().first(),
                     first_date=pl.col("date").min(), last_date=pl.col("date").max())
                .filter(pl.col("n_events") >= min_events))
     figure = pl.concat_str(pl.col("figure"), pl.lit(" ("), pl.col("kind"),
-                           pl.when(pl.col("unit").is_not_null()).then(pl.lit(", ") + pl.col("unit"))
-                           .otherwise(pl.lit("")), pl.lit(")"))
+                           pl.when(pl.col("unit").is_not_null() & (pl.col("unit") != pl.col("kind")))
+                           .then(pl.lit(", ") + pl.col("unit")).otherwise(pl.lit("")), pl.lit(")"))
     return (grouped.with_columns(figure=figure)
             .sort(["n_events", "n_claims", "figure"], descending=[True, True, False]).head(n)
             .select("figure", "kind", "unit", "value", "n_events", "n_claims", "first_date", "last_date"))

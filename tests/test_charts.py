@@ -226,9 +226,15 @@ def test_money_percent_bounds_largest(claims: pl.DataFrame) -> None:
 
 
 def test_repeated_figures(claims: pl.DataFrame) -> None:
-    repeated = kc.repeated_figures(claims, min_events=2)
-    assert rows(repeated, "figure", "n_events", "n_claims") == [
-        ("34.4 percent (percent, percent)", 2, 2), ("US$17 billion (money, USD)", 2, 2)]
+    everything = kc.repeated_figures(claims, min_events=1, min_value=0, min_digits=1)["figure"].to_list()
+    assert everything[:2] == ["34.4 percent (percent)", "US$17 billion (money, USD)"]  # two events each
+    assert "seven (count, region)" in everything and "2018 (year)" not in everything
+    assert kc.repeated_figures(claims, min_events=2, min_digits=1)["figure"].to_list() == everything[:2]
+    assert kc.repeated_figures(claims, min_events=1, min_digits=1)["figure"].to_list() == [
+        "34.4 percent (percent)", "US$17 billion (money, USD)", "5 trillion roubles (money, RUB)",
+        "US$4 billion (money, USD)"]
+    # by default only figures of three or more significant digits: 34.4, not 17 billion or 5 trillion
+    assert kc.repeated_figures(claims, min_events=1)["figure"].to_list() == ["34.4 percent (percent)"]
 
 
 # ---------------------------------------------------------------- 03 topics
