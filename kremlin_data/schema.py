@@ -131,11 +131,13 @@ _FIELDS += [
     Field("tag", STR, "The tag as the site prints it, trimmed and with one spelling per tag (spellings that differ "
           "only in spacing, dashes or case are merged into the most common one).", nullable=False),
     Field("tag_id", STR, "The site's catalogue id of the tag where the HTML links it: keyword number for topics, "
-          "country or region code for geography, person-catalogue number for persons; null for text input."),
+          "country code for geography, person-catalogue number for persons; null for text input and where the "
+          "page's id list does not line up with its tags."),
     Field("topic_id", pa.int32(), "Learned topic number, from 1; topics are numbered by their total weight over all "
           "turns, largest first. Numbers are only comparable within one build.", nullable=False),
     Field("label", STR, "A readable name for the learned topic: its first three top terms that do not repeat a "
-          "word.", nullable=False),
+          "word (a word gives way to a two-word term holding it when that weighs 0.4 of it or more).",
+          nullable=False),
     Field("top_terms", LIST_STR, "The topic's ten highest-weighted terms (words and two-word phrases), "
           "heaviest first.", nullable=False),
     Field("term_weights", pa.list_(pa.float64()), "Weights of `top_terms` in the topic, relative to the first "
@@ -144,7 +146,8 @@ _FIELDS += [
           nullable=False),
     Field("weight", pa.float64(), "Share of the turn's topic weight that falls on this topic (the shares of all "
           "topics of a turn sum to 1), rounded to 6 decimals.", unit="share", nullable=False),
-    Field("rank", pa.int8(), "Rank of the topic within the turn, 1 = heaviest; the top 3 are kept.", nullable=False),
+    Field("rank", pa.int8(), "Rank of the topic within the turn, 1 = heaviest; the top 3 are kept. Turns with fewer "
+          "than 5 words left after stop words have no rows.", nullable=False),
     Field("topic", STR, "A site topic name (as in the Topics tags) predicted for the turn.", nullable=False),
     Field("probability", pa.float64(), "Classifier probability that the site would tag this turn's text with the "
           "topic, rounded to 6 decimals; rows below 0.5 are left out.", unit="probability", nullable=False),
