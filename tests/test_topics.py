@@ -264,6 +264,10 @@ def test_bundled_sample_build_has_empty_topic_tables(sample_build: Path) -> None
         df = kd.load(name, sample_build)
         assert df.height == 0
         assert df.columns == list(TABLES[name].columns)
+    messages: list[str] = []
+    tp.topic_tables(kd.load_events(sample_build), kd.load_utterances(sample_build), log=messages.append)
+    assert [m.partition(",")[0] for m in messages] == ["topics: skipped", "utterance_site_topics: skipped"]
+    assert "(need 200)" in messages[0]
 
 
 # --------------------------------------------------------------------------------------------- real archive
