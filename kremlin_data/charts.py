@@ -69,9 +69,16 @@ def chart_or_reason(frame: pl.DataFrame, min_rows: int, what: str,
     return draw(frame)
 
 
-def _speaker() -> pl.Expr:
-    """Who speaks: the name, or the generic label's word (Question, Remark, ...)."""
-    return pl.coalesce(pl.col("speaker_name"), pl.col("kind").str.to_titlecase()).alias("speaker")
+def with_speaker(utterances: pl.DataFrame) -> pl.DataFrame:
+    """Add `speaker`, who speaks: one name per person, or the generic label's word (Question, Remark, ...).
+
+    Pages print one person's name in different cases and spellings; the most printed one stands for all.
+    """
+    names = (utterances.filter(pl.col("speaker_id").is_not_null()).group_by("speaker_id", "speaker_name").len()
+             .sort(["speaker_id", "len", "speaker_name"], descending=[False, True, False])
+             .unique("speaker_id", keep="first").select("speaker_id", pl.col("speaker_name").alias("speaker")))
+    return (utterances.join(names, on="speaker_id", how="left")
+            .with_columns(pl.coalesce("speaker", "speaker_name", pl.col("kind").str.to_titlecase()).alias("speaker")))
 
 
 def _event_label() -> pl.Expr:
@@ -124,7 +131,7 @@ def words_per_speaker(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.Data
 
     Columns: event_id, event, date, speaker, n_turns, n_words, share (0-1), event_words.
     """
-    per = (utterances.with_columns(_speaker()).group_by("event_id", "speaker")
+    per = (with_speaker(utterances).group_by("event_id", "speaker")
            .agg(n_turns=pl.len().cast(pl.Int32), n_words=pl.col("n_words").sum().cast(pl.Int64)))
     per = per.with_columns(event_words=pl.col("n_words").sum().over("event_id"))
     per = per.with_columns(share=pl.col("n_words") / pl.col("event_words").clip(lower_bound=1))
@@ -234,11 +241,16 @@ def share_by_role(utterances: pl.DataFrame, n: int = 15) -> pl.DataFrame:
 
 
 def share_bars_chart(shares: pl.DataFrame, category: str, title: str) -> alt.Chart:
-    """Horizontal bars of the share of words per category, from `share_by_turn_type` or `share_by_role`."""
+    """Horizontal bars of the share of words per category, from `share_by_turn_type` or `share_by_role`.
+
+    Largest first, with the Others bucket last and grey: it is a remainder, not a category.
+    """
+    ranked = shares.sort(["share", category], descending=[True, False]).get_column(category).to_list()
+    order = [c for c in ranked if c != OTHERS] + [c for c in ranked if c == OTHERS]
     chart: alt.Chart = alt.Chart(shares).mark_bar().encode(
         x=alt.X("share:Q", title="Share of all words spoken (%)", axis=alt.Axis(format="%")),
-        y=alt.Y(f"{category}:N", title=None, sort="-x"),
-        color=alt.value("#4c78a8"),
+        y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        color=alt.condition(alt.datum[category] == OTHERS, alt.value(_GREY), alt.value("#4c78a8")),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("n_words:Q", title="Words", format=","),
                  alt.Tooltip("n_turns:Q", title="Turns", format=",")],
@@ -248,9 +260,9 @@ def share_bars_chart(shares: pl.DataFrame, category: str, title: str) -> alt.Cha
 
 def longest_monologues(utterances: pl.DataFrame, events: pl.DataFrame, n: int = 15) -> pl.DataFrame:
     """The `n` longest single turns. Columns: speaker, n_words, date, title, excerpt, utterance_id."""
-    return (utterances.sort(["n_words", "utterance_id"], descending=[True, False]).head(n)
+    return (with_speaker(utterances).sort(["n_words", "utterance_id"], descending=[True, False]).head(n)
             .join(events.select("event_id", "date", "title"), on="event_id", how="left")
-            .select(_speaker(), "n_words", "date", "title", _excerpt(), "utterance_id")
+            .select("speaker", "n_words", "date", "title", _excerpt(), "utterance_id")
             .sort(["n_words", "utterance_id"], descending=[True, False]))
 
 
@@ -279,16 +291,18 @@ def busiest_event(events: pl.DataFrame, title_contains: str | None = None) -> st
 
 def dialogue_rhythm(utterances: pl.DataFrame, event_id: str) -> pl.DataFrame:
     """One event's turns in order: seq, speaker, kind, n_words, words_before (position in the event), excerpt."""
-    return (utterances.filter(pl.col("event_id") == event_id).sort("seq")
-            .select("seq", _speaker(), "kind", "n_words", _excerpt(chars=200))
+    return (with_speaker(utterances).filter(pl.col("event_id") == event_id).sort("seq")
+            .select("seq", "speaker", "kind", "n_words", _excerpt(chars=200))
             .with_columns(words_before=pl.col("n_words").cum_sum() - pl.col("n_words")))
 
 
 def rhythm_chart(rhythm: pl.DataFrame, title: str, n_speakers: int = 9) -> alt.Chart:
     """Turn length along the event: one bar per turn, coloured by speaker."""
     frame = _top_or_others(rhythm, "speaker", "n_words", n_speakers)
+    step = max(1, frame.height // 12)
+    ticks = [int(v) for v in frame.get_column("seq") if v % step == 0 or step == 1]
     chart: alt.Chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("seq:O", title="Turn number (along the event)", axis=alt.Axis(labelOverlap=True)),
+        x=alt.X("seq:O", title="Turn number (along the event)", axis=alt.Axis(values=ticks, labelAngle=0)),
         y=alt.Y("n_words:Q", title="Words in the turn (count)"),
         color=alt.Color("speaker:N", title="Speaker", scale=_ranked_scale(frame, "speaker", "n_words")),
         tooltip=[alt.Tooltip("seq:O", title="Turn"), "speaker:N", alt.Tooltip("n_words:Q", title="Words"),
@@ -541,7 +555,7 @@ def _topic_words(utterance_topics: pl.DataFrame, topics: pl.DataFrame, utterance
     Columns: the utterance_topics columns, label, event_id, speaker, speaker_id, n_words, words.
     """
     return (utterance_topics.join(topics.select("topic_id", "label"), on="topic_id")
-            .join(utterances.select("utterance_id", "event_id", _speaker(), "speaker_id", "n_words"),
+            .join(with_speaker(utterances).select("utterance_id", "event_id", "speaker", "speaker_id", "n_words"),
                   on="utterance_id")
             .with_columns(words=pl.col("weight") * pl.col("n_words")))
 
@@ -596,7 +610,7 @@ def event_site_topics(utterance_site_topics: pl.DataFrame, utterances: pl.DataFr
 
     Columns: seq, speaker, topic, probability, excerpt.
     """
-    turns = utterances.filter(pl.col("event_id") == event_id).select("utterance_id", "seq", _speaker(),
+    turns = with_speaker(utterances).filter(pl.col("event_id") == event_id).select("utterance_id", "seq", "speaker",
                                                                       _excerpt(chars=200))
     return (utterance_site_topics.join(turns, on="utterance_id")
             .select("seq", "speaker", "topic", "probability", "excerpt").sort("seq", "topic"))

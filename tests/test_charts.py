@@ -149,6 +149,16 @@ def test_words_per_speaker(utterances: pl.DataFrame, events: pl.DataFrame) -> No
     assert words["event_id"].to_list()[:4] == ["e1"] * 4  # longest event first
 
 
+def test_one_name_per_person(utterances: pl.DataFrame, events: pl.DataFrame) -> None:
+    shouted = utterances.with_columns(speaker_name=pl.when(pl.col("utterance_id") == "e1.u3")
+                                      .then(pl.lit("Vladimir PUTIN")).otherwise(pl.col("speaker_name")))
+    named = kc.with_speaker(shouted)
+    assert set(named.filter(pl.col("speaker_id") == "vladimir-putin")["speaker"]) == {"Vladimir Putin"}
+    assert named.filter(pl.col("speaker_id").is_null())["speaker"].to_list() == ["Question", "Remark"]
+    words = kc.words_per_speaker(shouted, events).filter(pl.col("event_id") == "e1")
+    assert rows(words, "speaker", "n_words")[0] == ("Vladimir Putin", 230)
+
+
 def test_president_share_counts_unlabelled_turns_and_no_foreign_president(utterances: pl.DataFrame,
                                                                             events: pl.DataFrame) -> None:
     share = kc.president_share_by_month(utterances, events, min_words=0)
