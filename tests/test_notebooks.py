@@ -26,6 +26,7 @@ def test_committed_notebook_is_clear_and_valid(path: Path) -> None:
     nbformat.validate(nb)
     dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
     assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts; clear them before committing"
+    assert "widgets" not in nb.metadata, f"{path.name}: saved widget state (the charts' JavaScript); clear it"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     params = nb.cells[1].source
     assert nb.cells[1].cell_type == "code" and 'os.environ.get("KREMLIN_DATA_DIR"' in params
