@@ -401,8 +401,16 @@ def money_claims(claims: pl.DataFrame, n_currencies: int = 6) -> pl.DataFrame:
             .sort(["currency", "value"]))
 
 
+MAX_POINTS = 5000
+"""Altair refuses to embed more rows than this; charts of single claims draw a fixed random sample beyond it."""
+
+
 def money_chart(money: pl.DataFrame) -> alt.Chart:
-    """Money claims per currency on a log scale of the stated amount."""
+    """Money claims per currency on a log scale of the stated amount (a sample of `MAX_POINTS` when more)."""
+    title = "Money claims by currency (log scale)"
+    if money.height > MAX_POINTS:
+        title += f", a random {MAX_POINTS:,} of {money.height:,}"
+        money = money.sample(MAX_POINTS, seed=0)
     chart: alt.Chart = alt.Chart(money).mark_tick(thickness=2, opacity=0.5).encode(
         x=alt.X("value:Q", title="Amount stated (currency units, log scale)", scale=alt.Scale(type="log"),
                 axis=alt.Axis(format="~s")),
@@ -411,7 +419,7 @@ def money_chart(money: pl.DataFrame) -> alt.Chart:
         tooltip=["currency:N", alt.Tooltip("value:Q", title="Amount", format=",.0f"), "surface:N",
                  alt.Tooltip("bound:N", title="Bound"), "speaker:N", alt.Tooltip("date:T", title="Date"),
                  "excerpt:N"],
-    ).properties(title="Money claims by currency (log scale)", width=600)
+    ).properties(title=title, width=600)
     return chart
 
 

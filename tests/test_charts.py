@@ -235,6 +235,13 @@ def test_money_percent_bounds_largest(claims: pl.DataFrame) -> None:
     assert kc.largest_claims(claims, "money", unit="USD", n=5)["value"].to_list() == [17e9, 17e9, 4e9]
 
 
+def test_money_chart_samples_beyond_altair_row_limit(claims: pl.DataFrame) -> None:
+    many = pl.concat([kc.money_claims(claims)] * 2000)
+    spec = kc.money_chart(many).to_dict()
+    assert "a random 5,000 of 8,000" in str(spec["title"])  # 4 money claims, 2,000 times
+    assert len(spec["datasets"][next(iter(spec["datasets"]))]) == 5000
+
+
 def test_repeated_figures(claims: pl.DataFrame) -> None:
     everything = kc.repeated_figures(claims, min_events=1, min_value=0, min_digits=1)["figure"].to_list()
     assert everything[:2] == ["34.4 percent (percent)", "US$17 billion (money, USD)"]  # two events each
