@@ -56,15 +56,22 @@ ROLE_WORDS = frozenset(
     founder owner partner manager board chancellor king queen emperor prince princess emir sultan crown sheikh
     pope cardinal metropolitan archbishop bishop mufti rabbi lama hero worker teacher student doctor nurse
     pilot cosmonaut astronaut coach chess champion olympic prosecutor justice judge ombudsman officer
+    producer host medallist athlete mariner archivist researcher scientist engineer farmer mother father
+    co-chair co-chairman chairwoman envoy counsellor commander supreme leader faction head
     mr ms mrs sir his her majesty highness excellency holiness""".split()
 )
 
-_LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?\s*:(?:\s+(?P<rest>.*)|$)")
-_SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:()]{1,120}?)\s*(?:\((?P<note>[^()]{1,60})\))?$")
+# A label, an optional note in brackets just before the colon, the colon, and the speech. Roles may hold
+# bracketed abbreviations (`(FNPR)`); the site sometimes leaves out the space after the colon.
+_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\))?\s*:\s*(?P<rest>.*)$")
+_SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\))?$")
+# A note after a doubled colon (`Angela Merkel: (retranslated): Thank you`).
+_LATE_NOTE_RE = re.compile(r"^\((?P<note>[^()]{1,200})\):\s*(?P<rest>.*)$")
 _SPLIT_TAIL_RE = re.compile(r"^(?:\((?P<note>[^()]{1,60})\))?\s*:(?P<rest>.*)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
 _NAME_PREFIXES = ("al-", "el-", "bin-", "ibn-", "ad-", "as-", "ash-")
+_PRONOUNS = frozenset("I we We you You he He she She it It they They me us my our your his her its their".split())
 _ABBREV_OK = frozenset({"Sr.", "Jr.", "Dr.", "Mr.", "Ms.", "Mrs.", "St."})
 
 
@@ -80,10 +87,12 @@ class Label:
 def generic_kind(label: str) -> str | None:
     """The turn kind of a generic label (Question, Remark, ...), or None for a named one.
 
-    >>> generic_kind("Question"), generic_kind("Vladimir Putin")
-    ('question', None)
+    >>> generic_kind("Question"), generic_kind("Question from Perm Territory"), generic_kind("Vladimir Putin")
+    ('question', 'question', None)
     """
-    return GENERIC.get(label.strip().lower())
+    key = label.strip().lower()
+    head, sep, _ = key.partition(" from ")
+    return GENERIC.get(head if sep else key)
 
 
 def is_label_text(label: str) -> bool:
@@ -97,7 +106,7 @@ def is_label_text(label: str) -> bool:
     if generic_kind(label):
         return True
     tokens = label.split()
-    if not tokens or len(tokens) > 16 or not tokens[0][:1].isupper():
+    if not tokens or len(tokens) > 40 or not tokens[0][:1].isupper():
         return False
     if len(tokens) == 1:
         word = tokens[0]
@@ -105,6 +114,8 @@ def is_label_text(label: str) -> bool:
     if not tokens[-1][:1].isupper() and not tokens[-1].startswith(_NAME_PREFIXES):
         return False
     for tok in tokens:
+        if tok.startswith("(") and tok.endswith(")") and tok[1:2].isupper():
+            continue  # an abbreviation in a role: "(FNPR)"
         if tok[:1].isupper() or tok[:1].isdigit():
             if "." in tok and not (_INITIAL.match(tok) or tok in _ABBREV_OK):
                 return False
@@ -123,19 +134,72 @@ def match_label(line: str) -> Label | None:
     >>> match_label("Speaking of the most important thing as regards our parties: despite") is None
     True
     """
-    colon = line.find(":", 0, 200)
-    if colon < 0 or not line[:1].isupper():
+    return match_label_with(line, ())
+
+
+def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
+    """`match_label`, also taking labels the strict rule turns down when they end in (or start with) a name the
+    page itself gives (`Central Bank chairman Sergei Ignatyev`, `Alexei Kudrin, Chairman of the Accounts Chamber`).
+
+    >>> match_label_with("Central Bank chairman Sergei Ignatyev: Yes.", {"Sergei Ignatyev"}).label
+    'Central Bank chairman Sergei Ignatyev'
+    """
+    colon = line.find(":", 0, 400)
+    if colon < 0 or not (line[:1].isupper() or line.partition(" ")[0] in ROLE_WORDS):
         return None
     m = _LABEL_RE.match(line)
-    if not m or not is_label_text(m["label"]):
+    if not m:
         return None
-    # "Question: at what expense?" in a speech is prose; a generic label opens a capitalised sentence.
-    if m["rest"] and m["rest"][:1].islower() and generic_kind(m["label"]):
+    label = m["label"].strip()
+    if not (is_label_text(label) or _is_known_label(label, known_names) or is_role_label(label)):
         return None
-    return Label(m["label"].strip(), m["note"], (m["rest"] or "").strip())
+    rest, note = m["rest"], m["note"]
+    # "Question: at what expense?", "Listen: you and ..." are prose: a label opens a capitalised sentence.
+    if rest[:1].islower():
+        return None
+    if note is None and (late := _LATE_NOTE_RE.match(rest)):
+        note, rest = late["note"], late["rest"]
+    return Label(label, note, rest.strip())
 
 
-def match_split_label(line: str, next_line: str | None) -> Label | None:
+def is_role_label(label: str) -> bool:
+    """A long label with a role in free words before a name (`History teacher Anton Molev`,
+    `Commander of the Southern Military District forces, Colonel General Aleksandr Dvornikov`).
+
+    Lower-case words and commas are allowed, as long as a role word stands in it and two capitalised words
+    (a name) end it.
+
+    >>> is_role_label("chairman of the Management Committee of Gazprom Alexei Miller")
+    True
+    >>> is_role_label("As for Buryatia and Trans-Baikal")
+    False
+    """
+    tokens = label.split()
+    if not 3 <= len(tokens) <= 40 or any(c in label for c in ";!?\"“”«»"):
+        return False
+    first = tokens[0].rstrip(",")
+    if not (first[:1].isupper() or first in ROLE_WORDS) or tokens[0].endswith(","):
+        return False
+    name = tokens[-2:]
+    if not all(t[:1].isupper() or t.startswith(_NAME_PREFIXES) for t in name) or any(t.endswith(",") for t in name):
+        return False
+    if any(t.endswith(".") and not (_INITIAL.match(t) or t in _ABBREV_OK) for t in tokens):
+        return False
+    words = [t.strip(",") for t in tokens[:-2]]
+    if any(w in _PRONOUNS for w in words):
+        return False
+    free = [w for w in words if w[:1].islower() and w not in CONNECTORS and w.lower() not in ROLE_WORDS]
+    return len(free) <= 2 and any(w.lower() in ROLE_WORDS for w in words)
+
+
+def _is_known_label(label: str, known_names: Iterable[str]) -> bool:
+    """A long label that ends in a name known on the page, or is `Known Name, role`."""
+    if not label[:1].isupper() or any(c in label for c in ".;!?\"“”«»") or len(label.split()) > 40:
+        return False
+    return any(label.endswith(" " + name) or label.startswith(name + ", ") for name in known_names)
+
+
+def match_split_label(line: str, next_line: str | None, known_names: Iterable[str] = ()) -> Label | None:
     """A label whose colon opens the next line, as the site prints linked names.
 
     The next line is `: text` or, with a note, `(retranslated): text`.
@@ -149,7 +213,10 @@ def match_split_label(line: str, next_line: str | None) -> Label | None:
     if tail is None:
         return None
     m = _SPLIT_LABEL_RE.match(line)
-    if not m or not is_label_text(m["label"]) or (m["note"] and tail["note"]):
+    if not m or (m["note"] and tail["note"]):
+        return None
+    text = m["label"].strip()
+    if not (is_label_text(text) or _is_known_label(text, known_names) or is_role_label(text)):
         return None
     return Label(m["label"].strip(), m["note"] or tail["note"], tail["rest"].strip())
 
@@ -184,13 +251,17 @@ def split_label(label: str, known_names: Iterable[str] = ()) -> tuple[str | None
     label = fix_joined_name(" ".join(label.split()))
     if generic_kind(label):
         return None, None
+    known = sorted(known_names, key=lambda n: (-len(n), n))
     best = ""
-    for name in known_names:
+    for name in known:
         if (label == name or label.endswith(" " + name)) and len(name) > len(best):
             best = name
     if best:
         role = label[: len(label) - len(best)].strip()
         return best, role or None
+    for name in known:
+        if label.startswith(name + ", "):
+            return name, label[len(name) + 2:].strip() or None
     tokens = label.split()
     if len(tokens) <= 4 and all(t.lower() not in ROLE_WORDS and (t not in CONNECTORS or t.lower() in PARTICLES)
                                 for t in tokens):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kremlin_data.page import Issue, Page, Turn
-from kremlin_data.speakers import match_label, match_split_label
+from kremlin_data.speakers import match_label, match_label_with, match_split_label, persons_to_names, short_label_names
 
 MONTHS = {m: i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), start=1)}
@@ -25,11 +25,12 @@ _PHOTO_COUNTER = re.compile(r"^\d{1,3} of \d{1,3}$")
 _MORE_TOGGLE = re.compile(r"^\d+ more$")
 _OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
 _SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
+_NOT_PLACE_START = frozenset({"At", "With", "During", "Before", "After", "In", "On", "Greetings", "Meeting"})
 _PLACE_WORD = re.compile(r"^(?:[A-Z0-9][\w’'.-]*,?|of|the|de|on|upon|am|an|der|la|le|and|in)$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]–-]$")
 # Photo captions placed between paragraphs: third-person descriptions opening with these words.
 _CAPTION_START = re.compile(
-    r"^(?:At (?:a|an|the)\b|With\b|During\b|Before\b|After\b|Meeting (?:with|of)\b|Visit(?:ing)? (?:to|of)\b|"
+    r"^(?:At (?:a|an|the)\b(?! (?:same time|moment|end|beginning|start|least|first|very)\b)|With\b|During\b|Before\b|After\b|Meeting (?:with|of)\b|Visit(?:ing)? (?:to|of)\b|"
     r"Ceremony\b|Presentation of\b|Statements for the press\b|Greetings?\b|Press statements?\b|Vladimir Putin "
     r"(?:at|with|and|during|visited|visiting|meets|met|before|after|in)\b|Direct Line with Vladimir Putin\b|"
     r"News conference\b|Annual news conference\b|Presidential Address\b|Address to\b)")
@@ -68,10 +69,16 @@ def parse_time(text: str) -> dt.time | None:
 
 
 def looks_like_place(text: str) -> bool:
-    """A place line: a few capitalised words (`The Kremlin, Moscow`, `Novo-Ogaryovo, Moscow Region`)."""
+    """A place line: a few capitalised words (`The Kremlin, Moscow`, `Novo-Ogaryovo, Moscow Region`).
+
+    Lower-case words may follow a comma-separated head (`Tsugol training range, Zabaikalsky Territory`);
+    a line ending like a sentence, or opening with a preposition, is a caption.
+    """
     words = text.split()
-    return 0 < len(words) <= 8 and len(text) <= 80 and all(_PLACE_WORD.match(w) for w in words) \
-        and not text.endswith(",")
+    if not 0 < len(words) <= 8 or len(text) > 80 or text.endswith((",", ".")) or words[0] in _NOT_PLACE_START:
+        return False
+    lower = [w.rstrip(",") for w in words if not _PLACE_WORD.match(w) and w not in ("–", "-")]
+    return not lower or ("," in text and len(lower) <= 2 and all(w.isalpha() and w.islower() for w in lower))
 
 
 def looks_like_subheading(text: str) -> bool:
@@ -136,8 +143,8 @@ def parse_lines(raw_lines: list[str], source_path: str, first_line: int = 1) -> 
         return page
     body_start = _parse_header(lines, page)
     footer_start = _find_footer(lines, body_start)
-    _parse_body(lines, page, body_start, footer_start)
     _parse_footer(lines, page, footer_start)
+    _parse_body(lines, page, body_start, footer_start)
     return page
 
 
@@ -227,6 +234,7 @@ def _is_tag_line(text: str) -> bool:
 def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     t, nos = lines.texts, lines.nos
     place = lines.place_into(page)
+    known = _known_names(t[start:stop], page.persons)
     turn: Turn | None = None
     subheading: str | None = None
     after_omission = False
@@ -255,10 +263,10 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             place(i + 1, "photo_caption")
             i += 2
             continue
-        label = match_split_label(s, nxt) if nxt is not None and nxt[0] in ":(" else None
+        label = match_split_label(s, nxt, known) if nxt is not None and nxt[0] in ":(" else None
         width = 2
         if label is None:
-            label = match_label(s)
+            label = match_label_with(s, known)
             width = 1
         if label is not None:
             turn = Turn(label=label.label, paragraphs=[label.rest] if label.rest else [], label_note=label.note,
@@ -283,6 +291,12 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             turn.paragraphs.append(s)
             place(i, "turn")
         i += 1
+
+
+def _known_names(body: list[str], persons: list[str]) -> set[str]:
+    """Names the page gives itself: its bare-name labels (`Ella Pamfilova:`) and its Persons tags."""
+    labels = (m.label for m in map(match_label, body) if m is not None)
+    return short_label_names(labels) | set(persons_to_names(persons))
 
 
 def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:

@@ -30,37 +30,29 @@ _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
 UTTERANCE_FIELDS = ("seq", "speaker_label", "speaker_name", "speaker_role", "kind", "text", "n_words")
 
 # ---- reasons --------------------------------------------------------------------------------------------
-ROLE = "the bold marks a label the text rule turns down (a role with commas or lower-case words)"
+ROLE = ("the bold marks a label the text rule turns down: a role of several free lower-case words, or "
+        "`Name, role` with the name nowhere else on the page")
+GARBLED = "the site's garbled label `Commander of the 2Combined Arms Army ...` (PROVENANCE.md), taken for prose"
 NO_COLON = "a bold label without its colon (`<b>Megyn Kelly</b> With this?`, `<b>Vladimir Putin</b>. Yes`)"
 NO_SPACE = "no space after the label's colon (`Vladimir Putin:Yes.`), which the text rule requires"
-LONG_NOTE = "the label's note runs past the text rule's 60 characters (`Vladimir Putin (answering ...)`)"
 LOWER = "a bold generic label before a lower-case stage note (`Question: without microphone.`)"
 PROSE = "the text rule reads an unmarked `Words: ...` line as a label (no bold in the HTML)"
 CAPTION = "an in-body photo caption (`span.media__title`) that the text rule reads as speech"
-LONG_LABEL = "a label longer than the text rule's 120 characters"
 UNCLOSED_NOTE = "a note the site left unclosed (`Markus Soeder (retranslated: Thank you`)"
-LATE_NOTE = "a note after a doubled colon (`Angela Merkel: (retranslated): Thank you`), kept as speech by the text rule"
 HEADING = "a short paragraph that the text rule takes for a caption or sub-heading"
 SPEECH_HEADING = "a heading in italics or bold (`Excerpts from transcript ...`) that the text rule reads as speech"
 
 # Pages whose utterances rows differ, by reason; both parsers must still take the same words from the body.
 TURNS_BY_REASON: dict[str, list[int]] = {
     ROLE: [
-        9200, 17108, 17187, 17517, 17519, 17767, 17795, 17864, 17916, 17947, 17976, 51295, 51359, 51417, 51526,
-        51608, 51707, 51716, 51747, 52957, 53941, 53972, 54030, 54079, 54148, 54550, 54563, 54667, 54705, 54830,
-        54850, 54896, 54983, 54997, 55714, 55767, 55882, 55947, 55970, 56002, 56511, 56639, 56666, 56754, 56827,
-        56858, 56919, 56953, 57035, 57057, 57089, 57137, 57246, 57275, 57675, 58537, 58548, 58613, 58662, 58701,
-        58772, 59513, 59514, 59515, 59865, 59872, 60205, 62144, 62254, 62431, 62949, 62967, 62970, 63021, 63088,
-        63123, 63157, 63184, 63302, 63303, 63450, 63458, 63591, 63691, 63874, 63914,
-    ],
-    LONG_NOTE: [
-        17125, 17767, 54155,
+        51608, 51707, 51716, 54079, 55714, 55767, 55882, 55947, 56002, 56639, 56827, 56953, 57089, 58613, 58701,
+        58772, 59865, 60205, 63157, 63591, 63874,
     ],
     NO_COLON: [
         17173, 51617, 55052, 55920, 56699, 56712, 56952, 57027, 60583,
     ],
     NO_SPACE: [
-        17976, 56326, 56951, 57027, 57207, 60511, 60897,
+        56326, 57027,
     ],
     CAPTION: [
         51525, 51551, 51685, 51712, 53079, 54022, 54023, 54035, 54511, 54680, 54688, 54790, 55715, 55756, 55823,
@@ -71,16 +63,13 @@ TURNS_BY_REASON: dict[str, list[int]] = {
         63176, 63346, 63350, 63369, 63407, 63493, 63513, 63517, 63617, 63757, 63852, 63904,
     ],
     HEADING: [
-        54264, 54679, 54790, 56768, 58627, 59311, 60324, 60378, 62248, 63204, 63332, 63586,
+        54264, 54679, 54790, 56768, 58627, 59311, 62248, 63204, 63332, 63586,
     ],
-    LONG_LABEL: [
-        54347, 63591,
+    GARBLED: [
+        57612,
     ],
     UNCLOSED_NOTE: [
         62693,
-    ],
-    LATE_NOTE: [
-        51557, 56357,
     ],
     LOWER: [
         54794,
@@ -89,7 +78,7 @@ TURNS_BY_REASON: dict[str, list[int]] = {
         54882, 62862, 62924, 62937,
     ],
     PROSE: [
-        55882, 57492, 60675, 60795, 63157,
+        55882, 57492, 60795, 63157,
     ],
 }
 TURNS: dict[int, list[str]] = {}
@@ -98,20 +87,12 @@ for _reason, _ids_of_reason in TURNS_BY_REASON.items():
         TURNS.setdefault(_site_id, []).append(_reason)
 # Pages whose events row differs in a field of EVENT_FIELDS, with the field and the reason.
 HIDDEN_TAGS = "footer tags behind the `K more` toggle (`li.hidden`): the text version lists only the first ones"
-PLACE_GUESS = "no place in the HTML; the text rule takes the next line (a photo caption) for one"
-PLACE_MISSED = "a place the text rule does not take for one (`Tsugol training range, ...`, `Taman – Kerch`)"
 EVENTS_BY_REASON: dict[tuple[str, str], list[int]] = {
     ("persons", HIDDEN_TAGS): [
         17164, 51521, 52843, 53972, 54079, 54347, 55819, 56503, 56768, 57137, 58794, 59530, 62949,
     ],
     ("topics", HIDDEN_TAGS): [
         17389, 57258, 57376, 58418, 58506, 60869, 63032, 63369,
-    ],
-    ("place", PLACE_GUESS): [
-        29660, 63068, 63421, 63745,
-    ],
-    ("place", PLACE_MISSED): [
-        58548, 62388,
     ],
 }
 EVENTS: dict[int, tuple[str, str]] = {
@@ -208,5 +189,6 @@ def test_both_formats_find_the_same_number_of_turns_overall() -> None:
         text_page, html_page = _pair(site_id)
         text_turns += len(text_page.turns)
         html_turns += len(html_page.turns)
-    # The HTML finds the labels the text rule turns down (TURNS); it never loses more than a few.
-    assert 0 <= html_turns - text_turns <= 200
+    # Over 14,000 turns the listed pages' differences nearly cancel: labels the text rule turns down against
+    # unmarked `Words: ...` lines it takes for labels.
+    assert abs(html_turns - text_turns) <= 30
