@@ -8,11 +8,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pyarrow as pa

@@ -138,8 +138,9 @@ def match_label(line: str) -> Label | None:
 
 
 def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
-    """`match_label`, also taking labels the strict rule turns down when they end in (or start with) a name the
-    page itself gives (`Central Bank chairman Sergei Ignatyev`, `Alexei Kudrin, Chairman of the Accounts Chamber`).
+    """`match_label`, also taking long labels that end in a role-and-name or in a name the page gives.
+
+    Examples: `Central Bank chairman Sergei Ignatyev`, `Alexei Kudrin, Chairman of the Accounts Chamber`.
 
     >>> match_label_with("Central Bank chairman Sergei Ignatyev: Yes.", {"Sergei Ignatyev"}).label
     'Central Bank chairman Sergei Ignatyev'
@@ -163,9 +164,9 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
 
 
 def is_role_label(label: str) -> bool:
-    """A long label with a role in free words before a name (`History teacher Anton Molev`,
-    `Commander of the Southern Military District forces, Colonel General Aleksandr Dvornikov`).
+    """A long label with a role in free words before a name (`History teacher Anton Molev`).
 
+    Such as `Commander of the Southern Military District forces, Colonel General Aleksandr Dvornikov`.
     Lower-case words and commas are allowed, as long as a role word stands in it and two capitalised words
     (a name) end it.
 

@@ -30,7 +30,8 @@ _PLACE_WORD = re.compile(r"^(?:[A-Z0-9][\w’'.-]*,?|of|the|de|on|upon|am|an|der
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]–-]$")
 # Photo captions placed between paragraphs: third-person descriptions opening with these words.
 _CAPTION_START = re.compile(
-    r"^(?:At (?:a|an|the)\b(?! (?:same time|moment|end|beginning|start|least|first|very)\b)|With\b|During\b|Before\b|After\b|Meeting (?:with|of)\b|Visit(?:ing)? (?:to|of)\b|"
+    r"^(?:At (?:a|an|the)\b(?! (?:same time|moment|end|beginning|start|least|first|very)\b)|"
+    r"With\b|During\b|Before\b|After\b|Meeting (?:with|of)\b|Visit(?:ing)? (?:to|of)\b|"
     r"Ceremony\b|Presentation of\b|Statements for the press\b|Greetings?\b|Press statements?\b|Vladimir Putin "
     r"(?:at|with|and|during|visited|visiting|meets|met|before|after|in)\b|Direct Line with Vladimir Putin\b|"
     r"News conference\b|Annual news conference\b|Presidential Address\b|Address to\b)")

@@ -9,7 +9,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data" / "kremlin_en"
 TEXT_DIR = SHARED_DATA / "text"
-HTML_DIR = SHARED_DATA / "raw" / "iandennismiller_valdai-transcripts" / "en.kremlin.ru" / "events" / "president" / "news"
+HTML_DIR = (SHARED_DATA / "raw" / "iandennismiller_valdai-transcripts" / "en.kremlin.ru" / "events" / "president"
+            / "news")
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 

@@ -122,7 +122,8 @@ def _page(body: str, footer: str = "Publication status\nText version") -> str:
     ("Vladimir Putin: Look.\nMy question is: why?\nOne more thing: yes.",
      [("Vladimir Putin", None, ["Look.", "My question is: why?", "One more thing: yes."])]),
     ("Vladimir Putin: A.\nSecond: b.", [("Vladimir Putin", None, ["A.", "Second: b."])]),
-    ("Vladimir Putin: A.\nQuestion: at what expense?", [("Vladimir Putin", None, ["A.", "Question: at what expense?"])]),
+    ("Vladimir Putin: A.\nQuestion: at what expense?",
+     [("Vladimir Putin", None, ["A.", "Question: at what expense?"])]),
 ])
 def test_turns(body: str, expected: list) -> None:
     page = parse_page(_page(body), "t.txt")
