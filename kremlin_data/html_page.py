@@ -23,7 +23,7 @@ _SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
 # A label and its closing note: `Sauli Niinisto (retranslated)`; a parenthesis inside a role stays in the label.
 _LABEL = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\)?)?\s*$")
 _TRAILING_ID = re.compile(r"/catalog/(?:persons|keywords)/(\d+)")
-_COUNTRY = re.compile(r"/catalog/countries/([A-Za-z]{2,3})\b")
+_PLACE_CODE = re.compile(r"/catalog/(?:countries|regions)/([A-Za-z]{2,3})\b")
 _PUB_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]]$")
 _LATE_NOTE = re.compile(r"^\((?P<note>[^()]{1,200})\)\s*:\s*(?P<rest>.*)$")
@@ -460,18 +460,19 @@ def _parse_footer(footer: LexborNode, page: Page) -> None:
                 continue
             tag = _text(a)
             href = a.attributes.get("href") or ""
+            # The id lists stay aligned with the tag lists: None where a tag has no catalogue link.
             if name == "Geography":
                 page.geography.append(tag)
-                if m := _COUNTRY.search(href):
-                    page.geography_codes.append(m.group(1))
+                m = _PLACE_CODE.search(href)
+                page.geography_codes.append(m.group(1) if m else None)
             elif name == "Topics":
                 page.topics.append(tag)
-                if m := _TRAILING_ID.search(href):
-                    page.topic_ids.append(int(m.group(1)))
+                m = _TRAILING_ID.search(href)
+                page.topic_ids.append(int(m.group(1)) if m else None)
             elif name == "Persons":
                 page.persons.append(tag)
-                if m := _TRAILING_ID.search(href):
-                    page.person_ids.append(int(m.group(1)))
+                m = _TRAILING_ID.search(href)
+                page.person_ids.append(int(m.group(1)) if m else None)
     status = footer.css_first("div.read__status")
     if status is None:
         return

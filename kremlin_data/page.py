@@ -79,9 +79,9 @@ class Page:
     geography: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     persons: list[str] = field(default_factory=list)
-    geography_codes: list[str] = field(default_factory=list)
-    topic_ids: list[int] = field(default_factory=list)
-    person_ids: list[int] = field(default_factory=list)
+    geography_codes: list[str | None] = field(default_factory=list)
+    topic_ids: list[int | None] = field(default_factory=list)
+    person_ids: list[int | None] = field(default_factory=list)
     linked_persons: dict[str, int] = field(default_factory=dict)
     published_in: list[str] = field(default_factory=list)
     published_at: dt.datetime | None = None

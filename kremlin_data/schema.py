@@ -75,11 +75,13 @@ _FIELDS: list[Field] = [
     Field("geography", LIST_STR, "Geography tags of the page footer."),
     Field("topics", LIST_STR, "Topics tags of the page footer."),
     Field("persons", LIST_STR, "Persons tags of the page footer, as printed (`Surname Given-name`)."),
-    Field("geography_codes", LIST_STR, "Country codes of the Geography tags (`/catalog/countries/<code>`), "
-          "HTML only; empty for text input."),
-    Field("topic_ids", pa.list_(pa.int64()), "Site ids of the Topics tags (`/catalog/keywords/<n>`), HTML only."),
-    Field("person_ids", pa.list_(pa.int64()), "Site person-catalogue ids of the Persons tags "
-          "(`/catalog/persons/<n>`), HTML only."),
+    Field("geography_codes", LIST_STR, "Site catalogue code of each Geography tag, aligned with `geography`: a "
+          "country (`/catalog/countries/<code>`, `KZ`) or a Russian region (`/catalog/regions/<code>`, `SPE`); "
+          "null for a tag without a link. HTML only; empty for text input."),
+    Field("topic_ids", pa.list_(pa.int64()), "Site id of each Topics tag (`/catalog/keywords/<n>`), aligned with "
+          "`topics`; null for a tag without a link. HTML only."),
+    Field("person_ids", pa.list_(pa.int64()), "Site person-catalogue id of each Persons tag "
+          "(`/catalog/persons/<n>`), aligned with `persons`; null for a tag without a link. HTML only."),
     Field("published_in", LIST_STR, "Sections the page is published in (`News`, `Transcripts`, ...)."),
     Field("published_at", pa.timestamp("ms", tz=MOSCOW), "Publication date and time from the footer."),
     Field("n_utterances", pa.int32(), "Speaker turns on the page.", unit="turns", nullable=False),
