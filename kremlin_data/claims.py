@@ -615,6 +615,16 @@ def extract_claims(text: str) -> list[Claim]:
     >>> [(c.surface, c.value, c.kind, c.bound, c.change) for c in extract_claims("It grew by almost 9 percent.")]
     [('9 percent', 9.0, 'percent', '<~', 'up')]
     """
+    return [Claim(*fields) for fields in _claim_fields(text)]
+
+
+# A claim's fields in the order of `Claim`: plain tuples, because a frozen dataclass is slow to build and
+# `claim_rows` needs none.
+_Fields = tuple[int, int, str, str, float | None, float | None, str, str | None, str, str | None, str | None]
+
+
+def _claim_fields(text: str) -> list[_Fields]:
+    """The fields of every claim in `text`, in text order."""
     drafts: list[_Draft] = []
     pos = 0
     first = _SCAN_WORD.match(text)
@@ -634,14 +644,15 @@ def extract_claims(text: str) -> list[Claim]:
     return _resolve(text, drafts)
 
 
-def _resolve(text: str, drafts: list[_Draft]) -> list[Claim]:
+def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
     """Units carried over ranges written apart, sentences, change and change type."""
     for d, nxt in zip(reversed(drafts[:-1]), reversed(drafts[1:]), strict=True):  # backwards, so units pass along
         if (d.kind == "count" and d.unit is None and nxt.kind not in ("count", "ordinal", "year")
                 and " " not in text[d.start:d.end] and _LINK_BEFORE.match(text, d.end, nxt.start)):
             d.kind, d.unit = nxt.kind, nxt.unit
-    out: list[Claim] = []
+    out: list[_Fields] = []
     last_sentence = (-1, -1)
+    prev_end, prev_change, prev_type = -1, None, None
     for d in drafts:
         # claims often share a sentence: reuse it while the claim lies inside
         if last_sentence[0] <= d.start < last_sentence[1]:
@@ -653,18 +664,18 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[Claim]:
             change = _change(text, s_start, d.left, d.start, d.end)
             change = d.change or change
             if change:
-                prev = out[-1] if out else None
                 if d.prep == "to":
                     change_type = "to"
                 elif d.prep == "from":
                     change_type = None
-                elif prev is not None and prev.change == change and prev.char_end >= s_start and _OR_LINK.search(
-                        text, prev.char_end, d.left if d.left > prev.char_end else d.start):
-                    change_type = prev.change_type
+                elif prev_change == change and prev_end >= s_start and _OR_LINK.search(
+                        text, prev_end, d.left if d.left > prev_end else d.start):
+                    change_type = prev_type
                 else:
                     change_type = "by"
-        out.append(Claim(d.start, d.end, text[d.start:d.end], text[s_start:s_end], d.value, d.value_high, d.kind,
-                         d.unit, d.bound, change, change_type))
+        out.append((d.start, d.end, text[d.start:d.end], text[s_start:s_end], d.value, d.value_high, d.kind,
+                    d.unit, d.bound, change, change_type))
+        prev_end, prev_change, prev_type = d.end, change, change_type
     return out
 
 
@@ -677,22 +688,27 @@ def claim_rows(utterance: Mapping[str, Any], date: dt.date | None) -> list[dict[
     [('e.u1.c1', 70500.0, 'candidate', '>')]
     """
     uid = utterance["utterance_id"]
+    fields = _claim_fields(utterance["text"])
+    if not fields:
+        return []
+    event_id, speaker_id, speaker_name = utterance["event_id"], utterance["speaker_id"], utterance["speaker_name"]
     return [{
         "claim_id": f"{uid}.c{n}",
         "utterance_id": uid,
-        "event_id": utterance["event_id"],
-        "speaker_id": utterance["speaker_id"],
-        "speaker_name": utterance["speaker_name"],
+        "event_id": event_id,
+        "speaker_id": speaker_id,
+        "speaker_name": speaker_name,
         "date": date,
-        "char_start": c.char_start,
-        "char_end": c.char_end,
-        "surface": c.surface,
-        "sentence": c.sentence,
-        "value": c.value,
-        "value_high": c.value_high,
-        "kind": c.kind,
-        "unit": c.unit,
-        "bound": c.bound,
-        "change": c.change,
-        "change_type": c.change_type,
-    } for n, c in enumerate(extract_claims(utterance["text"]), start=1)]
+        "char_start": start,
+        "char_end": end,
+        "surface": surface,
+        "sentence": sentence,
+        "value": value,
+        "value_high": value_high,
+        "kind": kind,
+        "unit": unit,
+        "bound": bound,
+        "change": change,
+        "change_type": change_type,
+    } for n, (start, end, surface, sentence, value, value_high, kind, unit, bound, change, change_type)
+        in enumerate(fields, start=1)]
