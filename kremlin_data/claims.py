@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 
@@ -215,23 +216,37 @@ def _counted_noun(text: str, pos: int, singular: bool) -> str | None:
     head = None
     singular_words = 0
     for w in words:
-        bare = w.rstrip("’'")
-        if bare[:1].isupper() or "’s" in w or "'s" in w:
+        role, bare = _noun_role(w)
+        if role == _NAME:
             if head:
                 break
             continue
-        if bare in _STOP or bare.endswith("ly"):
+        if role == _STOP_WORD:
             break
         if singular:
             head = bare
             singular_words += 1
             if singular_words == 3:
                 break
-        elif _is_plural(bare):
+        elif role == _PLURAL:
             head = _singular(bare)
         elif head:
             break
     return head
+
+
+_NAME, _STOP_WORD, _PLURAL, _OTHER = range(4)
+
+
+@lru_cache(maxsize=8192)
+def _noun_role(word: str) -> tuple[int, str]:
+    """What a word after a number is to `_counted_noun` (name, stop word, plural or other), and its bare form."""
+    bare = word.rstrip("’'")
+    if bare[:1].isupper() or "’s" in word or "'s" in word:
+        return _NAME, bare
+    if bare in _STOP or bare.endswith("ly"):
+        return _STOP_WORD, bare
+    return (_PLURAL if _is_plural(bare) else _OTHER), bare
 
 
 _TOKEN_SPLIT = re.compile(r"[\s-]+")
@@ -273,7 +288,13 @@ def _word_run(text: str, start: int) -> tuple[int, float] | None:
     m = _WORDSEQ.match(text, start)
     if not m:
         return None
-    run = m.group()
+    read = _read_run(m.group())
+    return (start + read[0], read[1]) if read is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _read_run(run: str) -> tuple[int, float] | None:
+    """Length and value of a matched run of number words, cut before an `and` that does not follow a scale."""
     for and_m in _AND.finditer(run):
         before = run[:and_m.start()].rsplit(None, 1)[-1].lower()
         if run[and_m.end():].lower().startswith("a half"):
@@ -282,7 +303,7 @@ def _word_run(text: str, start: int) -> tuple[int, float] | None:
             run = run[:and_m.start()]
             break
     value = _words_value(run)
-    return (start + len(run), value) if value is not None else None
+    return (len(run), value) if value is not None else None
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -374,9 +395,17 @@ def _reject_digits(text: str, start: int, end: int, raw_rev: str) -> bool:
     return bool(_IDENT.match(raw_rev))
 
 
+# Every character a range, scale, unit or measure after a number can start with (`p` and `f` for a glued
+# "5percent" or "5fold").
+_TAIL_FIRST = frozenset(_SPACES + "-–—%pPfF")
+
+
 def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft | None:
     """Range, scale and unit after the number; decides kind and unit. None when not a claim."""
     assert d.value is not None
+    if text[d.end:d.end + 1] not in _TAIL_FIRST:  # a count: no range, scale or unit can start here
+        d.kind = "count"
+        return d
     if d.prep != "from":
         r = _RANGE.match(text, d.end)
         if r:
@@ -446,20 +475,21 @@ def _left_context(start: int, raw_rev: str, rev: str) -> tuple[_Draft, str | Non
     """A draft with the bound, preposition and minus read before the number, and the currency sign if any."""
     left_m = _LEFT.match(rev)
     assert left_m is not None
-    prep = left_m.group("prep")
-    prep = " ".join(prep[::-1].split()) if prep else None
-    d = _Draft(start, start, None, "count", prep="to" if prep in ("as low as", "as high as") else prep,
-               left=start - left_m.end())
-    bound = left_m.group("bound")
+    cur_g, minus, bound, prep = left_m.groups()
+    if prep:
+        prep = " ".join(prep[::-1].split())
+        if prep in ("as low as", "as high as"):
+            prep = "to"
+    d = _Draft(start, start, None, "count", None, None, "=", None, prep, start - left_m.end())
     if bound:
         phrase = " ".join(bound[::-1].lower().split())
         if phrase == "up to" and _AFTER_GO.match(rev, left_m.end()):
             d.prep = "to"
         else:
             d.bound = _BOUND_SIGN[phrase]
-    cur = raw_rev[:left_m.end("cur")][::-1].strip() if left_m.group("cur") else None
-    if left_m.group("minus") and not cur:
-        d.minus = len(left_m.group("minus"))
+    cur = raw_rev[:len(cur_g)][::-1].strip() if cur_g else None
+    if minus and not cur:
+        d.minus = len(minus)
     return d, cur
 
 
