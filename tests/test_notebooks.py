@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import HTML_DIR, TEXT_DIR, need
+from conftest import HTML_DIR, need
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
@@ -79,14 +78,10 @@ def test_notebooks_run_on_the_sample(sample_build: Path, monkeypatch: pytest.Mon
 
 
 def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The archive built once per session (the browser test shares it): the saved HTML pages when the HTML
-    parser exists, else their text renderings."""
+    """The 7,235 saved HTML pages built once per session (the browser test shares it)."""
     from kremlin_data.build import build
 
-    if importlib.util.find_spec("kremlin_data.html_page"):
-        inputs = [need(HTML_DIR)]
-    else:
-        inputs = [need(TEXT_DIR / "pages"), need(TEXT_DIR / "other")]
+    inputs = [need(HTML_DIR)]
     out = tmp_path_factory.getbasetemp() / "archive-build"
     if not (out / "events.parquet").is_file():  # build writes its tables only when the whole build succeeded
         build(inputs, out, progress=False, log=lambda _msg: None)
