@@ -313,7 +313,13 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     lower-case letter or a digit, so "34.4", "No. 44" and "e.g. this" do not end one.
     """
     p0 = text.rfind("\n", 0, pos) + 1
-    back = _SENTENCE_START_REV.search(text[p0:pos + 1][::-1])
+    # Look back through a short window first, not the whole paragraph. A start found there is also the nearest
+    # in the paragraph: a nearer start whose match reached past the window has only spaces and quotes between it
+    # and the window's edge, where no match can begin, so the window search would have found nothing.
+    w0 = max(p0, pos - 300)
+    back = _SENTENCE_START_REV.search(text[w0:pos + 1][::-1])
+    if back is None and w0 > p0:
+        back = _SENTENCE_START_REV.search(text[p0:pos + 1][::-1])
     start = pos - back.start() if back else p0
     p1 = text.find("\n", pos)
     p1 = len(text) if p1 < 0 else p1
@@ -682,6 +688,7 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
             d.kind, d.unit = nxt.kind, nxt.unit
     out: list[_Fields] = []
     last_sentence = (-1, -1)
+    sentence = ""
     prev_end, prev_change, prev_type = -1, None, None
     for d in drafts:
         # claims often share a sentence: reuse it while the claim lies inside
@@ -689,6 +696,7 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
             s_start, s_end = last_sentence
         else:
             s_start, s_end = last_sentence = _sentence(text, d.start)
+            sentence = text[s_start:s_end]
         change = change_type = None
         if d.kind in _QUANTITY_KINDS:
             change = _change(text, s_start, d.left, d.start, d.end)
@@ -703,7 +711,7 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
                     change_type = prev_type
                 else:
                     change_type = "by"
-        out.append((d.start, d.end, text[d.start:d.end], text[s_start:s_end], d.value, d.value_high, d.kind,
+        out.append((d.start, d.end, text[d.start:d.end], sentence, d.value, d.value_high, d.kind,
                     d.unit, d.bound, change, change_type))
         prev_end, prev_change, prev_type = d.end, change, change_type
     return out
