@@ -1,0 +1,370 @@
+"""Turns the English around numbers into tables and patterns: number words, units, bounds, nouns, sentences."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUE: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
+_WORD_VALUE.update({w: float(20 + 10 * i) for i, w in enumerate(_TENS)})
+SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
+          "mln": 1e6, "dozen": 12.0}
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                  "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+ORDINAL = {w: float(i + 1) for i, w in enumerate(_ORDINAL_WORDS)}
+ORDINAL.update({"thirtieth": 30.0, "fortieth": 40.0, "fiftieth": 50.0, "hundredth": 100.0})
+FRACTION = {"half": 2.0, "halves": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0,
+             "fifth": 5.0, "fifths": 5.0, "tenth": 10.0, "tenths": 10.0}
+MULTIPLE_WORDS = {"twice": (2.0, None), "doubled": (2.0, "up"), "doubling": (2.0, "up"), "tripled": (3.0, "up"),
+                   "quadrupled": (4.0, "up"), "halved": (0.5, "down")}
+VAGUE = ("tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions")
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+_CARD = "|".join(sorted(_WORD_VALUE.keys() | {"hundred", "thousand", "million", "billion", "trillion", "dozen"},
+                        key=len, reverse=True))
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of `words` shaped as a trie, so the scanner rejects non-numbers at the first letter."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+_STARTERS = [*_WORD_VALUE, *ORDINAL, *MULTIPLE_WORDS, *VAGUE, "half", "a hundred", "a thousand", "a million",
+             "a billion", "a trillion", "a dozen", "a third", "a quarter", "a half", "half a", "half an"]
+# Python's re scans fastest when the pattern opens with one plain character set: its search loop then skips
+# other characters in C without entering the matcher. Digits and the character before a number word form that
+# set; `\s` is spelled out as the characters it matches (none lies beyond U+3000), since a class category in
+# the set would make every character pay for a second test.
+_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+SCAN = re.compile(
+    "[0-9" + re.escape(_SPACES) + r"(“\"'‘«/–—-](?:(?<=[0-9])[0-9]*|(?<![0-9])(?:"
+    + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z]))")
+DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
+RANGE = re.compile(rf"(?:\s*[–—]\s*|-(?=\d)|\s+(?:to|or|and)\s+|-\s+(?:or|to)\s+)(?P<hi>\d{{1,3}}(?:,\d{{3}})+"
+                    rf"(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_CARD})(?:[ -](?:{_CARD}))*)(?!\w|-\d|\.\d)", re.I)
+SCALE_RE = re.compile(r"\s+(?:hundred|thousand|million|billion|trillion|bn|mln)\b", re.I)
+_MEASURES = {
+    "tonne": "tonnes?|tons?", "kilometre": "kilometres?|kilometers?|km", "metre": "metres?|meters?",
+    "hectare": "hectares?|ha", "barrel": "barrels?", "litre": "litres?|liters?", "kilogram": "kilogram(?:me)?s?|kg",
+    "gram": "grams?", "degree": "degrees?", "kilowatt-hour": "kilowatt[- ]hours?|kWh",
+    "megawatt-hour": "megawatt[- ]hours?|MWh", "gigawatt-hour": "gigawatt[- ]hours?|GWh",
+    "terawatt-hour": "terawatt[- ]hours?|TWh", "megawatt": "megawatts?|MW", "gigawatt": "gigawatts?|GW",
+    "kilowatt": "kilowatts?|kW", "kilovolt": "kilovolts?|kV", "mile": "miles?", "millimetre": "millimetres?|mm",
+    "centimetre": "centimetres?|cm", "bcm": "bcm",
+}
+MEASURE_RE = re.compile(
+    r"[\s-]+(?:linear\s+)?(?P<sq>square\s+|cubic\s+)?(?:"
+    + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items()) + r")\b", re.I)
+_CURRENCY_WORDS = {"us dollar": "USD", "dollar": "USD", "rouble": "RUB", "ruble": "RUB", "euro": "EUR",
+                   "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "tenge": "KZT", "hryvnia": "UAH",
+                   "pounds sterling": "GBP", "swiss franc": "CHF", "yen": "JPY"}
+UNIT_RE = re.compile(
+    r"(?P<pct>\s*%|[\s-]*(?:percent|per\s+cent)\b)|(?P<pp>\s+percentage\s+points?\b)|(?P<times>\s+times\b)"
+    r"|(?P<fold>-?fold\b)|(?P<cur>\s+(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia|Swiss\s+franc)s?\b"
+    r"|\s+(?:yuan|renminbi|tenge|yen|pounds\s+sterling)\b)"
+    r"|(?P<dur>[\s-]+(?:year|month|week|day|hour|minute|decade)s?\b|[\s-]+centur(?:y|ies)\b)"
+    r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r")\b)"
+    r"|(?P<frac>[\s-]+(?:halves|thirds?|quarters?|fifths?|tenths?)\b)", re.I)
+CUR_PREFIX = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "¥": "CNY", "USD": "USD", "EUR": "EUR",
+               "RUB": "RUB", "CNY": "CNY"}
+_BOUNDS = [("~", "about|around|approximately|roughly|some|an estimated|or so"),
+           ("<~", "almost|nearly|close to|just under|just shy of|not quite|practically"),
+           (">=", "at least|no less than|not less than|no fewer than|not fewer than|a minimum of"),
+           ("<=", "up to|no more than|not more than|a maximum of"),
+           ("=", "as many as|as much as|exactly"),
+           (">", "just over|well over|over|more than|above|exceeding|exceeds|exceeded|in excess of|upwards of|beyond"),
+           ("<", "less than|fewer than|under|below")]
+
+
+def _rev(phrases: str) -> str:
+    """Alternatives for matching left context backwards: words and their order reversed (`more than` -> `naht erom`).
+
+    Python's re only matches forwards, and searching a slice for a pattern anchored at its end tries every start;
+    matching the reversed slice from its start is one attempt.
+    """
+    return "|".join(r"\s+".join(re.escape(w[::-1]) for w in reversed(ph.split())) for ph in phrases.split("|"))
+
+
+# Left context, matched on the reversed text before the number: currency sign, `minus`, bound, preposition.
+LEFT = re.compile(
+    r"(?P<cur>\$su\b|\$|€|£|₽|¥|\s?(?:dsu|rue|bur|ync)\b)?(?P<minus>\s+sunim\b)?"
+    r"(?:\s+(?P<bound>" + "|".join(_rev(alts) for _, alts in _BOUNDS) + r")\b)?"
+    r"(?:\s+(?P<prep>" + _rev("by|to|from|between|of|as low as|as high as") + r")\b)?")
+BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
+AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
+IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Paragraph|Clause|Section|Chapter|"
+                    "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Page|page|Room|Building|Platform")
+                    + r")\b|№)")
+_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
+_DETERMINERS = frozenset("the our their these those its his her this my your".split())
+WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
+VAGUE_RE = re.compile(r"(?:\s+of\s+(?:tens|dozens|hundreds|thousands|millions|billions))*(?=\s+of\s)", re.I)
+VAGUE_OF = re.compile(r"\s+of\s+(?:the\s+)?([a-zA-Z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?")
+CHANGE = re.compile(
+    r"\b(?:(?P<up>increas(?:e|es|ed|ing)|gr(?:ew|own|ow|ows|owing|owth)|r(?:ose|isen|ise|ises|ising)|went\s+up"
+    r"|gone\s+up|go\s+up|goes\s+up|up(?=\s+(?:by\b|from\b|\d))|added|gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?"
+    r"|soar(?:ed|s)?|boost(?:ed|s|ing)?|rais(?:e|ed|es|ing))"
+    r"|(?P<down>decreas(?:e|es|ed|ing)|fell|fall(?:en|s|ing)?|drop(?:ped|s)?|declin(?:e|es|ed|ing)|"
+    r"down(?=\s+(?:by\b|from\b|\d))|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped"
+    r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lower(?:ed|ing|s)))\b")
+CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)(?=\s+than\s+(?:in\s+)?"
+                           r"(?:the\s+)?(?:previous|last|a\s+year|\d{4})))|(?P<down>decrease|decline|drop|fall|reduction"
+                           r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
+                           re.I)
+OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
+AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
+SENTENCE_SPLIT = re.compile(r"([.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9]))")
+SENTENCE_START_REV = re.compile(r"[^\sa-z0-9]\s+[\"'”’)\]]*[.!?…]")
+
+# Words after a number that are not a counted noun; a count then has no unit.
+STOP = frozenset("""a an the of to in on at by for from with and or but nor than as that which who whom whose this
+these those it its is are was were be been being has have had do does did will would shall should can could may might
+must not no so such per each every all both either neither also only just even still already yet most less least
+out up down over under about into onto upon after before since until while when where why how what if then there here
+their our your my his her them us we you they he she i me him thus percent times plus minus year years month months
+week weeks day days hour hours ago old one another other others ones among amongst via across around within without
+including like except""".split())
+_NOT_NOUN_S = frozenset("is was has does as us its his this thus plus less across always perhaps towards whereas "
+                        "besides unless yes news series species gas bus".split())
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "staff": "staff",
+              "personnel": "personnel", "feet": "foot", "media": "media",
+              "spacecraft": "spacecraft", "aircraft": "aircraft"}
+# After "one", these mean "one" is a pronoun or part of an idiom, not a quantity.
+ONE_NOT = frozenset("of who that which another after by or and can could should must may might would will shall "
+                     "has had is was needs cannot gets sees feels knows thinks way hand side".split())
+ONE_BEFORE = re.compile(r"\s+(?:" + _rev("the|this|that|no|any|every|each|which|another|a|some|someone|at|one|"
+                                               "on the|only the") + r")\b")
+ORDINAL_NOT_AFTER = re.compile(r"(?:\s+of\s+all\b|\s+and\s+foremost\b|[,.:;!?]|\s+and\s+second)", re.I)
+AT = re.compile(r"\s+ta\b")
+TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
+HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
+HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")
+QUANTITY_KINDS = frozenset({"percent", "percentage_point", "money", "count", "measure", "multiple"})
+
+
+def singular_of(word: str) -> str:
+    """The singular of an English plural noun, by the regular rules plus a few irregular nouns."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def is_plural(word: str) -> bool:
+    """True for a word that looks like a plural noun ("regions", "people"), not "is", "news" or "bus"."""
+    return word in _IRREGULAR or (word.endswith("s") and not word.endswith(("ss", "us", "is"))
+                                  and word not in _NOT_NOUN_S and len(word) > 2)
+
+
+def counted_noun(text: str, pos: int, singular: bool) -> str | None:
+    """The head noun counted by the number ending at `pos` (singular form), or None if none follows.
+
+    Capitalised words and adjectives before the noun are skipped ("17,000 Russian students", "four power plants");
+    `of` and a determiner may come first ("44 of our largest companies"). For plurals the head is the last of
+    consecutive plural words ("sports facilities" would be "facility"); for `one`, the last word of the run.
+    """
+    m = _WORDS_AFTER.match(text, pos)
+    if not m:
+        return None
+    words = m.group().split()
+    if words[0] == "of":
+        if singular:
+            return None
+        words = words[2:] if len(words) > 1 and words[1] in _DETERMINERS else words[1:]
+    head = None
+    singular_words = 0
+    for w in words:
+        role, bare = _noun_role(w)
+        if role == _NAME:
+            if head:
+                break
+            continue
+        if role == _STOP_WORD:
+            break
+        if singular:
+            head = bare
+            singular_words += 1
+            if singular_words == 3:
+                break
+        elif role == _PLURAL:
+            head = singular_of(bare)
+        elif head:
+            break
+    return head
+
+
+_NAME, _STOP_WORD, _PLURAL, _OTHER = range(4)
+
+
+@lru_cache(maxsize=8192)
+def _noun_role(word: str) -> tuple[int, str]:
+    """What a word after a number is to `counted_noun` (name, stop word, plural or other), and its bare form."""
+    bare = word.rstrip("’'")
+    if bare[:1].isupper() or "’s" in word or "'s" in word:
+        return _NAME, bare
+    if bare in STOP or bare.endswith("ly"):
+        return _STOP_WORD, bare
+    return (_PLURAL if is_plural(bare) else _OTHER), bare
+
+
+_TOKEN_SPLIT = re.compile(r"[\s-]+")
+_AND = re.compile(r"\s+and\s+")
+PHONE = re.compile(r"-\d+-\d")
+
+
+def words_value(surface: str) -> float | None:
+    """The value of a run of number words ("twenty-five thousand", "one and a half"); None if ill-formed."""
+    tokens = _TOKEN_SPLIT.split(surface.lower())
+    total = current = 0.0
+    half = False
+    seen = False
+    for i, tok in enumerate(tokens):
+        if tok == "and":
+            if tokens[i + 1:i + 3] == ["a", "half"]:
+                half = True
+                break
+            continue
+        if tok == "a" and i == 0:
+            current = 1.0
+        elif tok in _WORD_VALUE:
+            current += _WORD_VALUE[tok]
+        elif tok == "hundred":
+            current = max(current, 1.0) * 100
+        elif tok in SCALE:
+            total += max(current, 1.0) * SCALE[tok]
+            current = 0.0
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    return total + current + (0.5 if half else 0.0)
+
+
+def word_run(text: str, start: int) -> tuple[int, float] | None:
+    """End and value of the number-word run at `start`, cut before an `and` that does not follow a scale."""
+    m = _WORDSEQ.match(text, start)
+    if not m:
+        return None
+    read = _read_run(m.group())
+    return (start + read[0], read[1]) if read is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _read_run(run: str) -> tuple[int, float] | None:
+    """Length and value of a matched run of number words, cut before an `and` that does not follow a scale."""
+    for and_m in _AND.finditer(run):
+        before = run[:and_m.start()].rsplit(None, 1)[-1].lower()
+        if run[and_m.end():].lower().startswith("a half"):
+            break
+        if before not in SCALE:
+            run = run[:and_m.start()]
+            break
+    value = words_value(run)
+    return (len(run), value) if value is not None else None
+
+
+MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS)) + r")\b")
+GLUED_UNITS = {"km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre", "kg": "kilogram",
+                "ha": "hectare", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt"}
+GLUED = re.compile(r"(?:" + "|".join(GLUED_UNITS) + r")(?![A-Za-z])")
+# A capitalised word before a small number, mid-sentence, makes it part of a name (Nord Stream 2, Terminal 3).
+NAME_BEFORE = re.compile(r" [a-z]*[A-Z](?= [^\s.!?:;…\"“”])")
+# Reversed text before a word that starts a sentence (or a quote, or the text): a capital there is no name.
+SENTENCE_START = re.compile(r"\s*[\"“‘'(«]?\s*(?:[.!?:;…–—-]|\Z)")
+SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
+# Between a bare number and the next one that has a unit: "5 to 7 percent" written apart, "3, 4 or 5 percent".
+LINK_BEFORE = re.compile(r"(?:,?\s+(?:to|and|or)|,)\s+(?:(?:may\s+be|maybe|perhaps|possibly|even|about)\s+)?\Z")
+HYPHEN_WORD = re.compile(r"-[a-z]")
+SCAN_WORD = re.compile(r"(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
+CUR_AFTER = re.compile(r"\s+of\s+(?:(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s|yuan|tenge|yen)\b", re.I)
+
+
+def currency(word: str) -> str:
+    """The ISO 4217 code for a currency word after a number ("roubles" -> RUB); USD when unknown."""
+    word = " ".join(word.lower().split())
+    return _CURRENCY_WORDS.get(word, _CURRENCY_WORDS.get(word[:-1], "USD"))
+
+
+# Every character a range, scale, unit or measure after a number can start with (`p` and `f` for a glued
+# "5percent" or "5fold").
+TAIL_FIRST = frozenset(_SPACES + "-–—%pPfF")
+
+
+def sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence holding `pos`; sentences never cross a newline.
+
+    A sentence ends at `.`, `!`, `?` or `…` (and closing quotes) before a space and a character that is not a
+    lower-case letter or a digit, so "34.4", "No. 44" and "e.g. this" do not end one.
+    """
+    p0 = text.rfind("\n", 0, pos) + 1
+    # Look back through a short window first, not the whole paragraph. A start found there is also the nearest
+    # in the paragraph: a nearer start whose match reached past the window has only spaces and quotes between it
+    # and the window's edge, where no match can begin, so the window search would have found nothing.
+    w0 = max(p0, pos - 300)
+    back = SENTENCE_START_REV.search(text[w0:pos + 1][::-1])
+    if back is None and w0 > p0:
+        back = SENTENCE_START_REV.search(text[p0:pos + 1][::-1])
+    start = pos - back.start() if back else p0
+    p1 = text.find("\n", pos)
+    p1 = len(text) if p1 < 0 else p1
+    ahead = SENTENCE_SPLIT.search(text, pos, p1)
+    if ahead:
+        return start, ahead.start() + len(ahead.group(1).rstrip())
+    while p1 > start and text[p1 - 1].isspace():
+        p1 -= 1
+    return start, p1
+
+
+def change_near(text: str, sent_start: int, left: int, start: int, right: int) -> str | None:
+    """up/down if a growth or fall word stands in the 90 characters before the number or right after it.
+
+    `left` is where the number's bound and preposition begin; the window reaches into the number so that
+    "up 40 percent" sees its digit.
+    """
+    after = CHANGE_AFTER.match(text, right)
+    if after:
+        return "up" if after.group("up") else "down"
+    w0 = max(sent_start, left - 90)
+    direction = None
+    for m in CHANGE.finditer(text[w0:start + 1].lower()):
+        if m.end() <= left - w0:
+            direction = "up" if m.group("up") else "down"
+    return direction
+
+
+def digits_in_name(text: str, start: int, end: int, raw_rev: str) -> bool:
+    """True for digits that are part of a name, code, time or date (COVID-19, G20, 16:15, 19/08, No. 44)."""
+    prev = text[start - 1] if start else " "
+    if prev.isalpha() or (prev in "-/:." and start > 1 and text[start - 2].isalnum()):
+        return True
+    nxt = text[end:end + 2]
+    if nxt[:1] in ("/", ":") and nxt[1:2].isdigit():
+        return True
+    if nxt[:1] == "." and nxt[1:2].isdigit():
+        return True
+    if nxt[:1] == "-" and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and PHONE.match(text, end))):
+        return True
+    return bool(IDENT.match(raw_rev))
