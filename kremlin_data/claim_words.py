@@ -12,15 +12,15 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _WORD_VALUE: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
 _WORD_VALUE.update({w: float(20 + 10 * i) for i, w in enumerate(_TENS)})
 SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
-          "mln": 1e6, "dozen": 12.0}
+         "mln": 1e6, "dozen": 12.0}
 _ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
                   "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
 ORDINAL = {w: float(i + 1) for i, w in enumerate(_ORDINAL_WORDS)}
 ORDINAL.update({"thirtieth": 30.0, "fortieth": 40.0, "fiftieth": 50.0, "hundredth": 100.0})
 FRACTION = {"half": 2.0, "halves": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0,
-             "fifth": 5.0, "fifths": 5.0, "tenth": 10.0, "tenths": 10.0}
+            "fifth": 5.0, "fifths": 5.0, "tenth": 10.0, "tenths": 10.0}
 MULTIPLE_WORDS = {"twice": (2.0, None), "doubled": (2.0, "up"), "doubling": (2.0, "up"), "tripled": (3.0, "up"),
-                   "quadrupled": (4.0, "up"), "halved": (0.5, "down")}
+                  "quadrupled": (4.0, "up"), "halved": (0.5, "down")}
 VAGUE = ("tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions")
 _MONTHS = ("January February March April May June July August September October November December").split()
 
@@ -60,7 +60,7 @@ SCAN = re.compile(
 DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
 RANGE = re.compile(rf"(?:\s*[–—]\s*|-(?=\d)|\s+(?:to|or|and)\s+|-\s+(?:or|to)\s+)(?P<hi>\d{{1,3}}(?:,\d{{3}})+"
-                    rf"(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_CARD})(?:[ -](?:{_CARD}))*)(?!\w|-\d|\.\d)", re.I)
+                   rf"(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_CARD})(?:[ -](?:{_CARD}))*)(?!\w|-\d|\.\d)", re.I)
 SCALE_RE = re.compile(r"\s+(?:hundred|thousand|million|billion|trillion|bn|mln)\b", re.I)
 _MEASURES = {
     "tonne": "tonnes?|tons?", "kilometre": "kilometres?|kilometers?|km", "metre": "metres?|meters?",
@@ -85,7 +85,7 @@ UNIT_RE = re.compile(
     r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r")\b)"
     r"|(?P<frac>[\s-]+(?:halves|thirds?|quarters?|fifths?|tenths?)\b)", re.I)
 CUR_PREFIX = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "¥": "CNY", "USD": "USD", "EUR": "EUR",
-               "RUB": "RUB", "CNY": "CNY"}
+              "RUB": "RUB", "CNY": "CNY"}
 _BOUNDS = [("~", "about|around|approximately|roughly|some|an estimated|or so"),
            ("<~", "almost|nearly|close to|just under|just shy of|not quite|practically"),
            (">=", "at least|no less than|not less than|no fewer than|not fewer than|a minimum of"),
@@ -112,8 +112,8 @@ LEFT = re.compile(
 BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
 AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
 IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Paragraph|Clause|Section|Chapter|"
-                    "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Page|page|Room|Building|Platform")
-                    + r")\b|№)")
+                   "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Page|page|Room|Building|Platform")
+                   + r")\b|№)")
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
 _DETERMINERS = frozenset("the our their these those its his her this my your".split())
 WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
@@ -127,9 +127,9 @@ CHANGE = re.compile(
     r"down(?=\s+(?:by\b|from\b|\d))|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped"
     r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lower(?:ed|ing|s)))\b")
 CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)(?=\s+than\s+(?:in\s+)?"
-                           r"(?:the\s+)?(?:previous|last|a\s+year|\d{4})))|(?P<down>decrease|decline|drop|fall|reduction"
-                           r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
-                           re.I)
+                          r"(?:the\s+)?(?:previous|last|a\s+year|\d{4})))|(?P<down>decrease|decline|drop|fall|reduction"
+                          r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
+                          re.I)
 OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
 SENTENCE_SPLIT = re.compile(r"([.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9]))")
@@ -150,9 +150,9 @@ _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "w
               "spacecraft": "spacecraft", "aircraft": "aircraft"}
 # After "one", these mean "one" is a pronoun or part of an idiom, not a quantity.
 ONE_NOT = frozenset("of who that which another after by or and can could should must may might would will shall "
-                     "has had is was needs cannot gets sees feels knows thinks way hand side".split())
+                    "has had is was needs cannot gets sees feels knows thinks way hand side".split())
 ONE_BEFORE = re.compile(r"\s+(?:" + _rev("the|this|that|no|any|every|each|which|another|a|some|someone|at|one|"
-                                               "on the|only the") + r")\b")
+                                              "on the|only the") + r")\b")
 ORDINAL_NOT_AFTER = re.compile(r"(?:\s+of\s+all\b|\s+and\s+foremost\b|[,.:;!?]|\s+and\s+second)", re.I)
 AT = re.compile(r"\s+ta\b")
 TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
@@ -288,7 +288,7 @@ def _read_run(run: str) -> tuple[int, float] | None:
 
 MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS)) + r")\b")
 GLUED_UNITS = {"km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre", "kg": "kilogram",
-                "ha": "hectare", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt"}
+               "ha": "hectare", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt"}
 GLUED = re.compile(r"(?:" + "|".join(GLUED_UNITS) + r")(?![A-Za-z])")
 # A capitalised word before a small number, mid-sentence, makes it part of a name (Nord Stream 2, Terminal 3).
 NAME_BEFORE = re.compile(r" [a-z]*[A-Z](?= [^\s.!?:;…\"“”])")
