@@ -28,8 +28,13 @@ _CARD = "|".join(sorted(_WORD_VALUE.keys() | {"hundred", "thousand", "million", 
                         key=len, reverse=True))
 
 
-def _trie(words: list[str]) -> str:
-    """A regex alternation of `words` shaped as a trie, so the scanner rejects non-numbers at the first letter."""
+def _trie(words: list[str], after_first: str = "", tail: str = "") -> str:
+    """A regex alternation of `words` shaped as a trie, so the scanner rejects non-numbers at the first letter.
+
+    With `after_first` or `tail`, the first letters are the top-level branches, each followed by `after_first`,
+    the rest of its subtree and `tail`: a caller can then place the branches straight into its own alternation,
+    where the matcher skips a branch whose first letter differs without entering it.
+    """
     root: dict[str, Any] = {}
     for word in words:
         node = root
@@ -44,6 +49,8 @@ def _trie(words: list[str]) -> str:
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         return f"(?:{body})?" if "" in node else body
 
+    if after_first or tail:
+        return "|".join(re.escape(ch) + after_first + emit(sub) + tail for ch, sub in sorted(root.items()))
     return emit(root)
 
 
@@ -52,11 +59,14 @@ _STARTERS = [*_WORD_VALUE, *ORDINAL, *MULTIPLE_WORDS, *VAGUE, "half", "a hundred
 # Python's re scans fastest when the pattern opens with one plain character set: its search loop then skips
 # other characters in C without entering the matcher. Digits and the character before a number word form that
 # set; `\s` is spelled out as the characters it matches (none lies beyond U+3000), since a class category in
-# the set would make every character pay for a second test.
+# the set would make every character pay for a second test. Most characters of the set are spaces before a
+# word that is no number: the first letters of the number words come first, as plain letters the matcher
+# skips cheaply, each checking after the letter that the character before it was no digit; a digit run last.
 _SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 SCAN = re.compile(
-    "[0-9" + re.escape(_SPACES) + r"(“\"'‘«/–—-](?:(?<=[0-9])[0-9]*|(?<![0-9])(?:"
-    + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z]))")
+    "[0-9" + re.escape(_SPACES) + r"(“\"'‘«/–—-](?:"
+    + _trie(_STARTERS + [w.capitalize() for w in _STARTERS], after_first="(?<![0-9].)", tail=r"(?:fold)?(?![A-Za-z])")
+    + r"|(?<=[0-9])[0-9]*)")
 DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
 RANGE = re.compile(rf"(?:\s*[–—]\s*|-(?=\d)|\s+(?:to|or|and)\s+|-\s+(?:or|to)\s+)(?P<hi>\d{{1,3}}(?:,\d{{3}})+"

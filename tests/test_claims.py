@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import json
 import math
+import re
 import sys
 from itertools import pairwise
 from types import ModuleType
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kremlin_data.build import sample_path
+from kremlin_data.claim_words import _SPACES, _STARTERS, SCAN, _trie
 from kremlin_data.claims import claim_rows, extract_claims
 from kremlin_data.rows import page_rows
 from kremlin_data.schema import CLAIMS, to_table
@@ -284,6 +286,24 @@ def test_claim_rows_fit_the_claims_table(text: str) -> None:
     rows = claim_rows(turn, dt.date(2020, 1, 1))
     assert [r["claim_id"] for r in rows] == [f"e.u1.c{n}" for n in range(1, len(rows) + 1)]
     assert to_table(rows, CLAIMS).num_rows == len(rows)
+
+
+# The scanner is shaped for speed; it must find exactly what the plain pattern it stands for finds.
+PLAIN_SCAN = re.compile(r"[0-9][0-9]*|[\s(“\"'‘«/–—-](?=[a-zA-Z])(?:"
+                        + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
+SCAN_PIECES = [*PIECES, "5one", "7Seven", "1twice", "\xa0", "\u2009", "\t", "“", "—", "Seventeen", "fivefold",
+               "a hundred", "half an", "sixty-six", "tenth", "thousands", "Twenty"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(SCAN_PIECES), max_size=40).map(" ".join),
+                 st.lists(st.sampled_from(SCAN_PIECES), max_size=40).map("".join)))
+def test_scan_finds_what_the_plain_pattern_finds(text: str) -> None:
+    assert [m.span() for m in SCAN.finditer(text)] == [m.span() for m in PLAIN_SCAN.finditer(text)]
+
+
+def test_scan_spells_out_every_space_character() -> None:
+    assert "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", ch)) == _SPACES
 
 
 # ---- golden pages, hand-labelled ---------------------------------------------------------------------------
