@@ -12,14 +12,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kremlin_data.page import Issue, Page, PageError, Turn
 from kremlin_data.speakers import generic_kind, is_label_text
-from kremlin_data.text_version import parse_date, parse_time
+from kremlin_data.text_version import OMISSION, SEPARATOR, parse_date, parse_time
 
 URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{}"
 
 # Text patterns (over decoded text, never over markup).
 _ANNOUNCE = re.compile(r"^Announcement, (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2})\b.*?(?P<year>\d{4})$")
-_OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
-_SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
 # A label and its closing note: `Sauli Niinisto (retranslated)`; a parenthesis inside a role stays in the label.
 _LABEL = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\)?)?\s*$")
 _TRAILING_ID = re.compile(r"/catalog/(?:persons|keywords)/(\d+)")
@@ -266,9 +264,9 @@ def _paragraph(p: LexborNode, items: list[Item]) -> None:
     text = _text(p)
     if not text:
         return
-    if _OMISSION.match(text):
+    if OMISSION.match(text):
         items.append(Item("omission", text))
-    elif _SEPARATOR.match(text):
+    elif SEPARATOR.match(text):
         items.append(Item("separator", text))
     elif (label := _label(p, text)) is not None:
         items.append(label)

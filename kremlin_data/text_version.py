@@ -23,8 +23,9 @@ _PUBLISHED_IN = re.compile(r"^Published in sections?: (?P<sections>.+)$")
 _DIRECT_LINK = re.compile(r"^Direct link: (?:https?://)?en\.kremlin\.ru/d/(?P<id>\d+)$")
 _PHOTO_COUNTER = re.compile(r"^\d{1,3} of \d{1,3}$")
 _MORE_TOGGLE = re.compile(r"^\d+ more$")
-_OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
-_SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
+# Omission markers and `* * *` separators, shared with the HTML parser.
+OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
+SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
 _NOT_PLACE_START = frozenset({"At", "With", "During", "Before", "After", "In", "On", "Greetings", "Meeting"})
 _PLACE_WORD = re.compile(r"^(?:[A-Z0-9][\w’'.-]*,?|of|the|de|on|upon|am|an|der|la|le|and|in)$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]–-]$")
@@ -244,11 +245,11 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
         s = t[i]
         nxt = t[i + 1] if i + 1 < stop else None
         head = s[0]
-        if head == "*" and _SEPARATOR.match(s):
+        if head == "*" and SEPARATOR.match(s):
             place(i, "separator")
             i += 1
             continue
-        if head == "<" and _OMISSION.match(s):
+        if head == "<" and OMISSION.match(s):
             place(i, "omission")
             page.n_omissions += 1
             after_omission = True
