@@ -62,7 +62,7 @@ def run(name: str, folder: Path, workers: int | None) -> None:
         build_s = time.perf_counter() - start
         sizes = {p.stem: p.stat().st_size / 1e6 for p in Path(out).glob("*.parquet")}
     parse_s = summary.timings["parse"]
-    pages = summary.pages
+    pages = summary.events
     print(f"{name}: {len(files)} files, {mb:.1f} MB, {pages} events, {summary.utterances} utterances, "
           f"{summary.rows.get('claims', 0)} claims, {summary.failed_files} failed files, {summary.issues} issues")
     print(f"  parse : {bare_s:6.2f} s  {mb / bare_s:6.1f} MB/s  {pages / bare_s:7.0f} pages/s  "

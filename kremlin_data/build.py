@@ -43,7 +43,6 @@ class BuildSummary:
     skipped_files: int = 0
     failed_files: int = 0
     not_articles: int = 0
-    pages: int = 0
     events: int = 0
     utterances: int = 0
     speakers: int = 0
@@ -247,7 +246,6 @@ def build(
         raise
     summary.rows = dict(writers.rows)
     summary.events = writers.rows.get("events", 0)
-    summary.pages = summary.events
     summary.utterances = writers.rows.get("utterances", 0)
     summary.speakers = writers.rows.get("speakers", 0)
     summary.issues = writers.rows.get("parse_issues", 0)
@@ -313,19 +311,16 @@ def _drop_duplicates(chunk: ParsedChunk, seen: dict[str, str]) -> pa.Table:
     Filters the chunk's tables in place and returns the parse_issues rows naming the copies left out.
     """
     events = chunk.events
-    ids = events.column("event_id").to_pylist()
-    where = [f"{p}:{n}" for p, n in zip(events.column("source_path").to_pylist(),
-                                         events.column("source_line").to_pylist(), strict=True)]
     keep = []
     dups: list[Row] = []
-    for eid, at in zip(ids, where, strict=True):
+    for eid, path, line in zip(events.column("event_id").to_pylist(), events.column("source_path").to_pylist(),
+                               events.column("source_line").to_pylist(), strict=True):
         if eid in seen:
             keep.append(False)
-            path, _, line = at.rpartition(":")
-            dups.append(_issue(path, int(line), eid, f"duplicate_event: {eid} was already read from {seen[eid]}; "
-                                                     "this copy is left out"))
+            dups.append(_issue(path, line, eid, f"duplicate_event: {eid} was already read from {seen[eid]}; "
+                                                "this copy is left out"))
         else:
-            seen[eid] = at
+            seen[eid] = f"{path}:{line}"
             keep.append(True)
     if all(keep):
         return to_table([], PARSE_ISSUES)
