@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from kremlin_data._version import __version__
 from kremlin_data.page import Page
+from kremlin_data.replies import reply_links
 from kremlin_data.schema import MOSCOW
 from kremlin_data.speakers import (
     fix_joined_name,
@@ -73,6 +74,10 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
             "n_paragraphs": len(turn.paragraphs),
             "follows_omission": turn.follows_omission,
         })
+    links, asks = reply_links(utterances, page.title)
+    for row, link, question in zip(utterances, links, asks, strict=True):
+        row["reply_to"] = utterances[link]["utterance_id"] if link is not None else None
+        row["is_question"] = question
     started = dt.datetime.combine(page.date, page.time) if page.date and page.time else None
     event: Row = {
         "event_id": eid,

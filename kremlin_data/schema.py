@@ -108,6 +108,17 @@ _FIELDS: list[Field] = [
     Field("n_paragraphs", pa.int32(), "Paragraphs in the turn.", unit="paragraphs", nullable=False),
     Field("follows_omission", pa.bool_(), "True when an omission marker stands right before the turn.",
           nullable=False),
+    Field("reply_to", STR, "`utterance_id` of the turn this turn replies to, on the same page: the question it "
+          "answers (the question, not a co-answerer, when two answer one question), the remark it takes up, the "
+          "answer a follow-up question takes up, the host's hand-over a guest takes the floor from. Null for the "
+          "first turn, a statement or speech, a host moving on to the next asker, a new question that does not take "
+          "up the answer before it (in interviews, news conferences, Direct Lines and other question-and-answer "
+          "pages: a question of more than 30 words that does not open like a follow-up), a speaker going on after "
+          "a label-like line, and a turn after an omission. Rules in `kremlin_data/replies.py`; precision and "
+          "recall on hand-labelled pages in the README."),
+    Field("is_question", pa.bool_(), "True when the turn asks: a generic Question label, a last sentence that ends "
+          "with a question mark, or a host's turn that gives the floor or introduces the next asker.",
+          nullable=False),
     # speakers
     Field("roles", LIST_STR, "Every role printed for the person, sorted."),
     Field("labels", LIST_STR, "Every printed label form for the person, sorted."),
@@ -230,7 +241,8 @@ EVENTS = Table(
 UTTERANCES = Table(
     "utterances", "One row per speaker turn.",
     ("utterance_id", "event_id", "seq", "speaker_label", "label_note", "speaker_name", "speaker_role",
-     "speaker_id", "person_id", "kind", "subheading", "text", "n_words", "n_paragraphs", "follows_omission"),
+     "speaker_id", "person_id", "kind", "subheading", "text", "n_words", "n_paragraphs", "follows_omission",
+     "reply_to", "is_question"),
     ("utterance_id",),
 )
 SPEAKERS = Table(

@@ -1,0 +1,157 @@
+"""The turns of one page -> which turn each replies to (`reply_to`) and which turns ask (`is_question`). Pure.
+
+Rules read from real pages of each kind (news conferences, Direct Lines, interviews, press statements with
+questions, meetings with a minister or a governor, discussion sessions with a moderator); the labelling
+conventions they aim at are in tests/golden/reply_to/README.md. A turn is told apart from its neighbours by
+its *party*: the speaker_id of a named speaker, or the label kind of a generic one (`question`, `remark`), so
+the rules do not depend on how names are spelt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+FOLLOW_UP_WORDS = 30
+"""In question-and-answer pages, a question after an answer takes it up (a follow-up) when it is at most this
+long or opens like a follow-up; a longer one starts a new exchange."""
+STATEMENT_WORDS = 150
+"""Two turns this long in a row, the first not handing over, are statements one after another, not a reply."""
+INTERJECTION_WORDS = 15
+"""An answerer's turn this short between two turns of the asker is an interjection: the asker goes on."""
+SELF_INTRODUCTION_WORDS = 30
+"""Speakers new to the page who follow one another with turns this short were introduced together."""
+HANDOVER_WORDS = 100
+"""A host's turn this short that comes before a speaker new to the page introduces the next asker."""
+
+# Pages where the President (or a guest) answers a run of questions: there a new question after an answer
+# starts a new exchange. In meetings and talks every turn takes up the one before.
+_QA_TITLE = re.compile(r"interview|news conference|press conference|questions|direct line|press statements"
+                       r"|valdai|discussion club|plenary session|q ?& ?a", re.IGNORECASE)
+# A host moving on: "Let us continue.", "Let's move to that side", "Next question", "Last question".
+_MOVING_ON = re.compile(r"^(?:(?:thank you(?: very much)?|thanks|good|okay|all right)[.,!]?\s+)?"
+                        r"(?:(?:mr president|colleagues|friends),\s+)?"
+                        r"(?:let(?: u|['’])s (?:continue|proceed|move|go|have|look|take|turn|get back|ask)|let me move"
+                        r"|next question|last question|one more question|another (?:question|topic)"
+                        r"|we have come to|moving on)", re.IGNORECASE)
+# How a turn that gives the floor ends: "Please, go ahead.", "You have the floor.", "I give the floor to ...".
+_HANDOVER_END = re.compile(r"(?:go ahead|the floor|over to you|your turn|let(?: u|['’])s (?:begin|start|proceed)"
+                           r"|shall we (?:begin|start)|please)[^.!?]{0,80}[.!?…]?\s*$", re.IGNORECASE)
+_FOLLOW_UP_START = re.compile(r"^(?:but|so|and|then|still|yet|well|yes|indeed|exactly|i see|i agree"
+                              r"|(?:it is|that is|that's|it's) (?:true|right|so)|you (?:have |just )?(?:said|mentioned)"
+                              r"|does that|is that|isn't|aren't|don't|doesn't|didn't|could i (?:continue|follow)"
+                              r"|a follow-up|to follow up|if i may|just one|one more thing)\b", re.IGNORECASE)
+# "You mentioned Libya", "even though you said": the question takes up what was just said.
+_TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|talked about)\b", re.IGNORECASE)
+_COURTESY_END = re.compile(r"(?:\s*(?:thank you(?: very much)?|thanks|thank you, mr president)[.!]?)+\s*$",
+                           re.IGNORECASE)
+_LAST_SENTENCE = re.compile(r"[^.!?…]*[.!?…]*[\s\"'”’)\]]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    party: str
+    words: int
+    text: str
+    omitted: bool
+    asks: bool
+    question_kind: bool
+
+
+def _asks(text: str) -> bool:
+    """The turn's last sentence is a question, once closing thanks are set aside."""
+    tail = _COURTESY_END.sub("", text.rstrip()).rstrip().rstrip("\"'“”‘’)] .…")
+    return tail.endswith("?")
+
+
+def _turn(row: Mapping[str, Any]) -> _Turn:
+    # The surname part of the id: one person whose given name is spelt two ways on a page stays one party.
+    party = row["speaker_id"].rpartition("-")[2] if row["speaker_id"] else f"kind:{row['kind']}"
+    text: str = row["text"]
+    return _Turn(party, len(text.split()), text, bool(row["follows_omission"]), _asks(text),
+                 row["kind"] == "question")
+
+
+def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:
+    """For each turn of one page (in order): the index of the turn it replies to (or None), and is_question.
+
+    >>> rows = [{"speaker_id": None, "kind": "question", "text": "Will prices fall?", "follows_omission": False},
+    ...         {"speaker_id": "vladimir-putin", "kind": "named", "text": "No.", "follows_omission": False}]
+    >>> reply_links(rows, "Answers to journalists' questions")
+    ([None, 0], [True, False])
+    """
+    turns = [_turn(r) for r in rows]
+    seen_at: dict[str, int] = {}
+    for i, t in enumerate(turns):
+        seen_at.setdefault(t.party, i)
+    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)))
+    questions = [t.question_kind or t.asks or page.introduces(i) or page.gives_floor(i) for i, t in enumerate(turns)]
+    links: list[int | None] = []
+    for i in range(len(turns)):
+        links.append(page.link(i, links, questions))
+    return links, questions
+
+
+@dataclass(frozen=True, slots=True)
+class _PageTurns:
+    turns: Sequence[_Turn]
+    seen_at: Mapping[str, int]
+    qa_page: bool
+
+    def introduces(self, i: int) -> bool:
+        """A short turn of someone who spoke before, right before a speaker new to the page: a host's hand-over."""
+        t = self.turns[i]
+        if i + 1 >= len(self.turns) or self.seen_at[t.party] == i:
+            return False
+        nxt = self.turns[i + 1]
+        return (nxt.party != t.party and self.seen_at[nxt.party] == i + 1 and t.words <= HANDOVER_WORDS
+                and not nxt.omitted)
+
+    def gives_floor(self, i: int) -> bool:
+        """The turn ends giving the floor ("Please, go ahead.", "I give the floor to ...")."""
+        return i + 1 < len(self.turns) and bool(_HANDOVER_END.search(_last_sentence(self.turns[i].text)))
+
+    def link(self, i: int, links: Sequence[int | None], questions: Sequence[bool]) -> int | None:
+        turns = self.turns
+        t = turns[i]
+        if i == 0 or t.omitted:
+            return None
+        p = i - 1
+        prev = turns[p]
+        if prev.party == t.party:
+            return None  # the same speaker goes on (a label-like line split the turn)
+        if _MOVING_ON.search(t.text):
+            return None
+        if questions[p]:
+            return p
+        if self.introduces(i):
+            return None  # a host introduces the next asker after an answer
+        q = links[p]
+        if (q is not None and self.seen_at[prev.party] == p and self.seen_at[t.party] == i
+                and prev.words <= SELF_INTRODUCTION_WORDS):
+            return q  # one hand-over introduced several new speakers, who speak in turn
+        if (q is not None and turns[q].question_kind and self.seen_at[t.party] < q and not t.asks
+                and not t.question_kind):
+            return q  # a second answerer to a journalist's question (press statements after talks)
+        if q is None and prev.words >= STATEMENT_WORDS and (t.question_kind or (t.words >= STATEMENT_WORDS
+                                                                             and not t.asks)):
+            return None  # statements one after another, or the first journalist's question after them
+        if (self.qa_page and (t.asks or t.question_kind) and t.words > FOLLOW_UP_WORDS and q is not None
+                and not self.introduces(q) and not self.gives_floor(q) and not self._takes_up(i)):
+            return None  # a new question after an answer
+        return p
+
+    def _takes_up(self, i: int) -> bool:
+        """The question opens like a follow-up, names what was just said, or goes on after a short interjection."""
+        t = self.turns[i]
+        head = " ".join(t.text.split()[:40])
+        interjection = i >= 2 and self.turns[i - 2].party == t.party and self.turns[i - 1].words <= INTERJECTION_WORDS
+        return bool(_FOLLOW_UP_START.search(t.text) or _TAKES_UP.search(head)) or interjection
+
+
+def _last_sentence(text: str) -> str:
+    last_line = text.rstrip().rpartition("\n")[2]
+    match = _LAST_SENTENCE.search(last_line)
+    return match.group(0) if match else last_line
