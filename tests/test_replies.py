@@ -99,10 +99,12 @@ def bench() -> ModuleType:
 def test_reply_to_on_the_hand_labelled_pages() -> None:
     need(SHARED_DATA / "text" / "pages")
     b = bench()
-    total = b.Score()
+    tuned, held = b.Score(), b.Score()
     for gold in b.load_gold():
         score, _errors = b.score_page(gold)
-        total.add(score)
-    assert total.turns >= 300
-    # Measured 0.954 / 0.950 on the pages the rules were tuned on; see the README for the held-out pages.
-    assert total.precision >= 0.95 and total.recall >= 0.95, (total.precision, total.recall)
+        (held if gold.get("held_out") else tuned).add(score)
+    assert tuned.turns >= 300 and held.turns >= 150
+    # Measured 0.957 / 0.950 on the pages the rules were tuned on, and 0.771 / 0.949 on the pages labelled after
+    # they were frozen (most false links there are one page's list of ministers split into turns by the parser).
+    assert tuned.precision >= 0.95 and tuned.recall >= 0.95, (tuned.precision, tuned.recall)
+    assert held.precision >= 0.75 and held.recall >= 0.94, (held.precision, held.recall)
