@@ -203,6 +203,31 @@ _FIELDS += [
           "when there is no change or it cannot tell (`from 5 percent`)."),
 ]
 
+_FIELDS += [
+    # fetch log (kremlin_data/fetch.py): one row per URL asked for, in <cache>/fetch_log.parquet
+    Field("fetch_log.url", STR, "The URL asked for (the base URL, en.kremlin.ru or a mirror, and the site path).",
+          nullable=False),
+    Field("request_kind", STR, "What was asked for: `robots` (robots.txt), `listing` (a listing page) or "
+          "`article` (an article page).", nullable=False),
+    Field("http_status", pa.int16(), "HTTP status of the last response; null when no response came (timeout, "
+          "connection error) or no request was made (disallowed by robots.txt)."),
+    Field("n_bytes", pa.int64(), "Size of the last response body as received (before gzip in the cache).",
+          unit="bytes", nullable=False),
+    Field("sha256", STR, "SHA-256 of the last response body; null for an empty body."),
+    Field("fetched_at", pa.timestamp("ms", tz="UTC"), "When the URL's last attempt ended (UTC).", nullable=False),
+    Field("attempts", pa.int16(), "Requests made for the URL in this run (retries included); 0 when none was "
+          "allowed.", nullable=False),
+    Field("outcome", STR, "`stored` (a whole article written to the cache), `not_modified` (304 to a conditional "
+          "request), `read` (robots.txt or a listing page read), `absent` (no robots.txt: all allowed), `failed` "
+          "(given up after retries, or a 4xx; see `reason`), `disallowed` (robots.txt forbids the path).",
+          nullable=False),
+    Field("fetch_log.reason", STR, "Why the URL failed or was retried: `http_<status>`, `timeout: ...`, "
+          "`connection: ...`, `truncated: ...`, `not_article: ...`, `wrong_article: ...`, with the attempt count; "
+          "null when the first attempt succeeded."),
+    Field("etag", STR, "The response's ETag, sent back as If-None-Match when the article is refreshed."),
+    Field("run_id", STR, "The fetch run that made the request: its start time, ISO 8601 in UTC.", nullable=False),
+]
+
 # A name qualified as `<table>.<column>` defines a column whose meaning differs in that one table.
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
 if len(FIELDS) != len(_FIELDS):  # pragma: no cover - guards against editing mistakes at import
@@ -289,6 +314,15 @@ CLAIMS = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES, EVENT_TAGS, TOPICS,
                                                  UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS)}
 
+# Written by `kremlin-data fetch` into the cache folder, not by build.
+FETCH_LOG = Table(
+    "fetch_log", "One row per URL a fetch run asked for (`<cache>/fetch_log.parquet`, appended atomically).",
+    ("url", "site_id", "request_kind", "http_status", "n_bytes", "sha256", "fetched_at", "attempts", "outcome",
+     "reason", "etag", "run_id"),
+    (),
+)
+CACHE_TABLES: dict[str, Table] = {FETCH_LOG.name: FETCH_LOG}
+
 
 class SchemaError(ValueError):
     """Rows do not fit the table's schema."""
@@ -336,7 +370,7 @@ def empty_table(table: Table) -> pa.Table:
 def data_dictionary() -> str:
     """The README's data dictionary, in Markdown, generated from the table definitions."""
     out = []
-    for table in TABLES.values():
+    for table in (*TABLES.values(), *CACHE_TABLES.values()):
         key = ", ".join(table.primary_key) or "none"
         out.append(f"### `{table.name}`\n\n{table.description} Primary key: {key}.\n")
         out.append("| column | type | unit | description |\n|---|---|---|---|")

@@ -52,12 +52,16 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], li
     """Expand files and folders (recursively) into input files, sorted; also return files that were skipped.
 
     A file named directly is always an input; inside folders only `.txt`, `.html` (and `.gz` of them) count.
+    Hidden files and folders (a name starting with `.`) and a fetch cache's `fetch_log.parquet` are passed
+    over in silence: they are the bookkeeping of `kremlin-data fetch`, not pages.
     """
     found: list[Path] = []
     skipped: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
+                if _bookkeeping(f.relative_to(p)):
+                    continue
                 if f.is_file():
                     (found if is_input_name(f) else skipped).append(f)
         elif p.exists():
@@ -65,6 +69,10 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], li
         else:
             raise FileNotFoundError(f"input not found: {p}")
     return found, skipped
+
+
+def _bookkeeping(relative: Path) -> bool:
+    return relative.name == "fetch_log.parquet" or any(part.startswith(".") for part in relative.parts)
 
 
 def is_input_name(path: Path) -> bool:
