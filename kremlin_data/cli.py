@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,8 +15,30 @@ from kremlin_data._version import __version__
 from kremlin_data.build import build
 from kremlin_data.load import TABLE_NAMES, data_dir
 
+# Modules that come with an extra: a missing one is a set-up step to name, not a bug.
+_EXTRAS = {"vl_convert": "notebooks", "jupyterlab": "notebooks", "anywidget": "notebooks"}
+
+
+class UsageError(Exception):
+    """A mistake in the command line or its paths: one line to the user, exit 2."""
+
+
+def _folder(path: str | os.PathLike[str], option: str) -> Path:
+    """`path` as a folder that exists and can be written to, or a UsageError naming it."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option} {folder}: exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{option} {folder}: cannot create the folder ({exc.strerror or exc})") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {folder}: the folder is not writable")
+    return folder
+
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    _folder(args.out, "--out")
     summary = build(args.inputs or None, args.out, workers=args.workers,
                     progress=False if args.quiet else None, claims=not args.no_claims, topics=not args.no_topics)
     print(summary)
@@ -46,20 +70,111 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_charts(args: argparse.Namespace) -> int:
+    import vl_convert  # noqa: F401 - fails early, before any table is read, when the extra is missing
+
     from kremlin_data.charts import export_charts  # altair and vl-convert load only for this command
+
+    _folder(args.out, "--out")
 
     written = export_charts(args.data, args.out)
     print(f"{len(written)} charts written to {args.out}: {', '.join(p.name for p in written)}")
     return 0
 
 
+def _fetch_options(args: argparse.Namespace) -> dict[str, object]:
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    if args.rate <= 0:
+        raise UsageError(f"--rate must be above 0, not {args.rate}")
+    if args.max_pages is not None and args.max_pages < 1:
+        raise UsageError(f"--max-pages must be 1 or more, not {args.max_pages}")
+    return {"section": args.section, "since": args.since, "until": args.until, "max_pages": args.max_pages,
+            "rate": args.rate, "base_url": args.base_url, "refresh": args.refresh,
+            "timeout": (min(10.0, args.timeout), args.timeout), "progress": False if args.quiet else None}
+
+
+def _run_fetch(args: argparse.Namespace) -> tuple[int, Path]:
+    from kremlin_data import fetch  # httpx loads only for the commands that use the network
+
+    options = _fetch_options(args)
+    cache = _folder(args.cache or fetch.default_cache(), "--cache")
+    try:
+        summary = fetch.fetch(cache, **options)  # type: ignore[arg-type]
+    except fetch.RobotsError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{summary}; cache {cache}")
+    if summary.interrupted:
+        return 130, cache
+    return (1 if summary.failed else 0), cache
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    if args.status:
+        from kremlin_data.fetch import default_cache, fetch_status
+
+        print(fetch_status(args.cache or default_cache()))
+        return 0
+    return _run_fetch(args)[0]
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    _folder(args.out, "--out")
+    code, cache = _run_fetch(args)
+    if code == 130:
+        return code
+    summary = build([cache], args.out, workers=args.workers, progress=False if args.quiet else None)
+    print(summary)
+    return code
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_fetch_arguments(p: argparse.ArgumentParser) -> None:
+    from kremlin_data.listing import SECTIONS
+
+    p.add_argument("--cache", default=None, help="cache folder (default: $KREMLIN_DATA_CACHE or the per-user "
+                   "data folder, such as ~/.local/share/kremlin-data)")
+    p.add_argument("--since", type=_date, default=None, help="oldest publication date to fetch (YYYY-MM-DD)")
+    p.add_argument("--until", type=_date, default=None, help="newest publication date to fetch (YYYY-MM-DD)")
+    p.add_argument("--section", choices=SECTIONS, default="news",
+                   help="listing to follow: news (all events, default) or transcripts")
+    p.add_argument("--max-pages", type=int, default=None, help="read at most N listing pages")
+    p.add_argument("--rate", type=float, default=1.0, help="at most R requests per second (default 1)")
+    p.add_argument("--base-url", default="http://en.kremlin.ru",
+                   help="the site or a mirror with the same paths (default http://en.kremlin.ru)")
+    p.add_argument("--refresh", action="store_true", help="ask again for held articles (conditional requests)")
+    p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per action."""
     parser = argparse.ArgumentParser(prog="kremlin-data", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kremlin-data {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback of any error")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="parse pages into Parquet tables (no INPUT: the bundled sample)")
+    f = sub.add_parser("fetch", parents=[common], help="fetch en.kremlin.ru articles into the local cache")
+    _add_fetch_arguments(f)
+    f.add_argument("--status", action="store_true", help="summarise the cache and its fetch log, fetch nothing")
+    f.set_defaults(func=_cmd_fetch)
+
+    u = sub.add_parser("update", parents=[common], help="fetch, then build the cache into Parquet tables")
+    _add_fetch_arguments(u)
+    u.add_argument("--out", default="parquet", help="output folder (default: parquet)")
+    u.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    u.set_defaults(func=_cmd_update)
+
+    b = sub.add_parser("build", parents=[common],
+                       help="parse pages into Parquet tables (no INPUT: the bundled sample)")
     b.add_argument("inputs", nargs="*", metavar="INPUT", help=".txt/.html files (or .gz) and folders")
     b.add_argument("--out", default="parquet", help="output folder (default: parquet)")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
@@ -69,22 +184,50 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-topics", action="store_true", help="skip learned and site topics (tables empty)")
     b.set_defaults(func=_cmd_build)
 
-    i = sub.add_parser("info", help="row counts (and schemas) of a build folder")
+    i = sub.add_parser("info", parents=[common], help="row counts (and schemas) of a build folder")
     i.add_argument("dir", nargs="?", default=None, help="build folder (default: $KREMLIN_DATA_DIR or parquet)")
     i.add_argument("--schema", action="store_true", help="also print each column with its description")
     i.set_defaults(func=_cmd_info)
 
-    c = sub.add_parser("charts", help="export the key charts of a build folder as PNG files")
+    c = sub.add_parser("charts", parents=[common], help="export the key charts of a build folder as PNG files")
     c.add_argument("--data", default=None, help="build folder (default: $KREMLIN_DATA_DIR or parquet)")
     c.add_argument("--out", default="docs/charts", help="output folder (default: docs/charts)")
     c.set_defaults(func=_cmd_charts)
     return parser
 
 
+def _user_error(exc: BaseException) -> str | None:
+    """The one line that tells the user what to fix, or None for a real bug."""
+    if isinstance(exc, UsageError):
+        return str(exc)
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in _EXTRAS:
+        extra = _EXTRAS[(exc.name or "").split(".")[0]]
+        return f'this command needs {exc.name}, which comes with an extra: pip install "kremlin-data[{extra}]"'
+    if isinstance(exc, OSError):
+        if exc.filename:
+            return f"{exc.filename}: {exc.strerror or exc}"
+        return str(exc)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (2 for a mistake in the command or its paths)."""
     args = make_parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        print(f"kremlin-data {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        message = _user_error(exc)
+        if message is not None:
+            print(f"kremlin-data {args.command}: {message}", file=sys.stderr)
+            return 2
+        print(f"kremlin-data {args.command}: internal error: {type(exc).__name__}: {exc} (run again with --debug "
+              "for the traceback, and please report it)", file=sys.stderr)
+        return 1
     return code
 
 

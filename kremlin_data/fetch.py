@@ -70,8 +70,8 @@ def held_ids(cache: Path) -> set[int]:
     folder = cache / SITE_DIR
     if not folder.is_dir():
         return set()
-    return {int(n[: -len(".html.gz")]) for n in os.listdir(folder)
-            if n.endswith(".html.gz") and n[: -len(".html.gz")].isdigit()}
+    names = (f.name for f in folder.iterdir())
+    return {int(n[: -len(".html.gz")]) for n in names if n.endswith(".html.gz") and n[: -len(".html.gz")].isdigit()}
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -161,7 +161,7 @@ class _Session:
         """GET with retries on timeouts, connection errors, 5xx, 429 and bodies that fail `check`."""
         reason, status, body, etag = "", None, b"", None
         attempt = 0
-        for attempt in range(1, self.attempts + 1):  # noqa: B007 - the count is reported after the loop
+        for attempt in range(1, self.attempts + 1):
             self._pace()
             self.requests[kind] += 1
             wait = self.backoff * 2 ** (attempt - 1) * (0.5 + random.random())  # exponential, with jitter
@@ -182,7 +182,7 @@ class _Session:
                 if status == 200:
                     problem = check(body) if check else None
                     if problem is None:
-                        return _Result(True, status, body, attempt, "", etag)
+                        return _Result(True, status, body, attempt, f"retried after {reason}" if reason else "", etag)
                     reason = problem
                 elif status == 429 or status >= 500:
                     reason = f"http_{status}"
@@ -403,7 +403,8 @@ def _run(session: _Session, robots: RobotFileParser, cache: Path, coverage: _Cov
          max_pages: int | None, refresh: bool, progress: bool | None) -> None:
     from tqdm import tqdm
 
-    with tqdm(desc="listings", unit=" pages", disable=None if progress is None else not progress, leave=False) as bar:
+    disable = None if progress is None else not progress  # None: a bar on a terminal only
+    with tqdm(desc="listings", unit=" pages", disable=disable, leave=False) as bar:
         def on_page(page: int, want: int) -> None:
             bar.update(1)
             bar.set_postfix(new=want)
@@ -415,7 +416,7 @@ def _run(session: _Session, robots: RobotFileParser, cache: Path, coverage: _Cov
     summary.listed, summary.new, summary.stopped_by = walk.listed, len(todo), walk.stopped_by
     low = _covered_low(walk, since)
     high = min(until, walk.newest) if until and walk.newest else walk.newest
-    with tqdm(total=len(todo), desc="articles", unit=" pages", disable=None if progress is None else not progress) as bar:
+    with tqdm(total=len(todo), desc="articles", unit=" pages", disable=disable) as bar:
         for entry in todo:
             ok = _fetch_article(session, robots, cache, entry.site_id, refresh and entry.site_id in held)
             summary.fetched += ok
