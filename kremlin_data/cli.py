@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pyarrow.parquet as pq
 
 from kremlin_data._version import __version__
 from kremlin_data.build import build
-from kremlin_data.load import TABLE_NAMES, data_dir
+from kremlin_data.load import TABLE_NAMES, data_dir, table_path
 
 # Modules that come with an extra: a missing one is a set-up step to name, not a bug.
 _EXTRAS = {"vl_convert": "notebooks", "jupyterlab": "notebooks", "anywidget": "notebooks"}
@@ -21,6 +23,20 @@ _EXTRAS = {"vl_convert": "notebooks", "jupyterlab": "notebooks", "anywidget": "n
 
 class UsageError(Exception):
     """A mistake in the command line or its paths: one line to the user, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (the usage is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _need(module: str) -> None:
+    """A UsageError naming the extra to install when `module` cannot be imported."""
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(f'this command needs {module}, which comes with an extra: '
+                         f'pip install "kremlin-data[{_EXTRAS[module]}]"')
 
 
 def _folder(path: str | os.PathLike[str], option: str) -> Path:
@@ -70,8 +86,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_charts(args: argparse.Namespace) -> int:
-    import vl_convert  # noqa: F401 - fails early, before any table is read, when the extra is missing
-
+    _need("vl_convert")  # both checks before the slow imports of the chart libraries
+    table_path("events", args.data)
     from kremlin_data.charts import export_charts  # altair and vl-convert load only for this command
 
     _folder(args.out, "--out")
@@ -154,10 +170,10 @@ def _add_fetch_arguments(p: argparse.ArgumentParser) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per action."""
-    parser = argparse.ArgumentParser(prog="kremlin-data", description=__doc__)
+    parser = _Parser(prog="kremlin-data", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kremlin-data {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback of any error")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import itertools
 import os
 import signal
 import subprocess
@@ -171,7 +172,7 @@ def test_429_waits_for_retry_after(site: Site, url: str, tmp_path: Path) -> None
 
 
 def test_a_response_slower_than_the_read_timeout_is_retried(site: Site, url: str, tmp_path: Path) -> None:
-    target, row = _fault_run(site, url, tmp_path, Fault("slow", seconds=0.6))
+    _target, row = _fault_run(site, url, tmp_path, Fault("slow", seconds=0.6))
     assert (row["outcome"], row["attempts"]) == ("stored", 2) and "timeout" in row["reason"]
 
 
@@ -182,12 +183,12 @@ def test_a_body_cut_off_mid_page_is_never_stored(site: Site, url: str, tmp_path:
 
 
 def test_a_connection_closed_before_content_length_is_retried(site: Site, url: str, tmp_path: Path) -> None:
-    target, row = _fault_run(site, url, tmp_path, Fault("short"))
+    _target, row = _fault_run(site, url, tmp_path, Fault("short"))
     assert (row["outcome"], row["attempts"]) == ("stored", 2) and "connection" in row["reason"]
 
 
 def test_a_connection_reset_is_retried(site: Site, url: str, tmp_path: Path) -> None:
-    target, row = _fault_run(site, url, tmp_path, Fault("reset"))
+    _target, row = _fault_run(site, url, tmp_path, Fault("reset"))
     assert (row["outcome"], row["attempts"]) == ("stored", 2) and "connection" in row["reason"]
 
 
@@ -217,7 +218,7 @@ def test_the_rate_limit_is_held(site: Site, url: str, tmp_path: Path) -> None:
     assert len(times) >= 8
     # Seen by the server, a gap can shrink by the jitter of the loopback (the first request also opens the
     # connection), never by a whole interval; over the run the rate holds exactly.
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 1 / 8 - 0.03, gaps
     assert times[-1] - times[0] >= (len(times) - 1) / 8 - 0.03
 
@@ -271,7 +272,7 @@ def test_killed_with_sigkill_the_next_run_completes_the_cache(site: Site, url: s
     summary = run(tmp_path, url, since=dt.date(2020, 8, 1), until=None)
     assert held_ids(tmp_path) == expected and summary.failed == 0
     assert len(article_requests(site)) == len(expected) - len(held), "nothing held is asked for again"
-    assert not [p for p in tmp_path.rglob("*.tmp")]
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process is POSIX")
