@@ -268,10 +268,12 @@ def test_killed_with_sigkill_the_next_run_completes_the_cache(site: Site, url: s
     assert 12 <= len(held) < len(expected)
     for i in held:  # whatever is under a final name is a whole article
         assert article_problem(gzip.decompress(article_file(tmp_path, i).read_bytes()), i) is None
-    site.requests, site.article_delay = [], 0.0
+    site.article_delay = 0.0
+    restart = time.monotonic()  # a request of the killed run may still be in the server: count only newer ones
     summary = run(tmp_path, url, since=dt.date(2020, 8, 1), until=None)
     assert held_ids(tmp_path) == expected and summary.failed == 0
-    assert len(article_requests(site)) == len(expected) - len(held), "nothing held is asked for again"
+    asked = [p for t, p, _ in site.requests if t >= restart and "/news/" in p and "/page/" not in p]
+    assert len(asked) == len(expected) - len(held), "nothing held is asked for again"
     assert not list(tmp_path.rglob("*.tmp"))
 
 
