@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from site_server import Site, serve  # noqa: E402
+from site_server import Site, serve
 
-from kremlin_data.fetch import fetch  # noqa: E402
+from kremlin_data.fetch import fetch
 
 
 def cpu() -> float:
