@@ -89,7 +89,7 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
         "title": page.title,
         "lead": page.lead,
         "date": page.date,
-        "time": page.time,
+        "time": page.time.strftime("%H:%M") if page.time else None,
         "started_at": _zoned(started),
         "place": page.place,
         "is_announcement": page.is_announcement,

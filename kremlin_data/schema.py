@@ -37,6 +37,36 @@ class Field:
 STR = pa.string()
 LIST_STR = pa.list_(pa.string())
 
+# Types every reader takes. Each column's type must read without loss in DuckDB, pandas (pyarrow dtypes),
+# polars, R arrow and Spark; tests/test_interop.py reads every table with all but R (not packaged for Debian).
+# - Time of day: a string `HH:MM`. Parquet TIME (Arrow time32/time64) is rejected by Spark
+#   (`[PARQUET_TYPE_ILLEGAL] Illegal Parquet type: INT32 (TIME(MILLIS,false))`); a zero-padded string sorts and
+#   compares like the time and reads the same everywhere, and `started_at` carries the typed instant.
+# - Zoned timestamps: timestamp[ms, tz=Europe/Moscow] is Parquet TIMESTAMP(MILLIS, isAdjustedToUTC=true): the
+#   instant is stored in UTC, so every reader gets the same instant. The zone name lives in the Arrow schema
+#   (pandas, polars and R show Moscow time); DuckDB (TIMESTAMPTZ) and Spark (TimestampType) show it in their
+#   session zone, as the same instant.
+# - Small integers: int8 (`rank`) is Parquet INT(8), read as TINYINT / ByteType / Int8 / R integer; no unsigned
+#   types (Spark has none), no 128-bit decimals, no dictionary or large_string types.
+# - Lists: `list<...>` is written as the standard three-level Parquet LIST, which all readers map to their
+#   array type (Spark array, DuckDB list, R list column); no structs or maps.
+# - Field metadata (description, unit) rides in the Arrow schema stored in the file: pandas, polars and R
+#   keep it, Spark and DuckDB ignore it without error; datapackage.json carries the same text for them.
+TIME_OF_DAY = STR
+PORTABLE_TYPES = (pa.string(), pa.bool_(), pa.int8(), pa.int32(), pa.int64(), pa.float64(), pa.date32(),
+                  pa.timestamp("ms", tz=MOSCOW))
+
+
+def is_portable(t: pa.DataType) -> bool:
+    """True for a type every reader takes: one of PORTABLE_TYPES, or a list of one.
+
+    >>> is_portable(pa.list_(pa.int64())), is_portable(pa.time32("ms")), is_portable(pa.uint32())
+    (True, False, False)
+    """
+    if pa.types.is_list(t):
+        return is_portable(t.value_type)
+    return t in PORTABLE_TYPES
+
 _FIELDS: list[Field] = [
     # keys
     Field("event_id", STR, "Stable event key: `kremlin-en-<site_id>` where the page gives the site's id "
@@ -58,8 +88,9 @@ _FIELDS: list[Field] = [
     Field("title", STR, "Page title."),
     Field("lead", STR, "The lead paragraph under the title."),
     Field("date", pa.date32(), "Date of the event as printed under the lead (announcements: the announced date)."),
-    Field("time", pa.time32("ms"), "Local time of day (Moscow time as published) printed under the date, if any.",
-          unit="Europe/Moscow"),
+    # Not Parquet TIME (time32): Spark rejects that type outright (see the note above TIME_OF_DAY).
+    Field("time", TIME_OF_DAY, "Local time of day printed under the date, as `HH:MM` (24-hour, zero-padded, Moscow "
+          "time as published), if any; `started_at` holds the same instant as a zoned timestamp."),
     Field("started_at", pa.timestamp("ms", tz=MOSCOW), "date + time as a zoned timestamp; null when no time is "
           "printed."),
     Field("place", STR, "Place line under the date and time (`Sochi`, `The Kremlin, Moscow`)."),
