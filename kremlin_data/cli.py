@@ -121,7 +121,10 @@ def _run_fetch(args: argparse.Namespace) -> tuple[int, Path]:
     print(f"{summary}; cache {cache}")
     if summary.interrupted:
         return 130, cache
-    return (1 if summary.failed else 0), cache
+    if summary.stopped_by == "failed":
+        print("warning: a listing page could not be read, so the listing was read only that far; the fetch log "
+              f"has the reason (kremlin-data fetch --status --cache {cache})", file=sys.stderr)
+    return (1 if summary.failed or summary.stopped_by == "failed" else 0), cache
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:

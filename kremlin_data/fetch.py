@@ -29,7 +29,7 @@ import platformdirs
 
 from kremlin_data._version import __version__
 from kremlin_data.fetch_log import LOG_NAME, FetchLog
-from kremlin_data.listing import ARTICLE_PATH, Entry, article_problem, listing_path, parse_listing
+from kremlin_data.listing import ARTICLE_PATH, Entry, Listing, article_problem, listing_path, parse_listing
 
 DEFAULT_BASE_URL = "http://en.kremlin.ru"
 CACHE_ENV = "KREMLIN_DATA_CACHE"
@@ -288,25 +288,62 @@ class _Coverage:
         write_atomic(self.file, json.dumps(self.state, indent=1).encode())
 
 
+def _read_listing(session: _Session, robots: RobotFileParser, section: str, page: int) -> tuple[Listing | None, str]:
+    """One listing page, or None and why not: `disallowed`, `failed` or `end` (a page with no entries)."""
+    path = listing_path(section, page)
+    if not robots.can_fetch(_AGENT, session.client.base_url.join(path).path):
+        session.record(path, "listing", None, _Result(False, None, b"", 0, "disallowed by robots.txt"), "disallowed")
+        return None, "disallowed"
+    res = session.get(path, "listing")
+    listing = parse_listing(res.body) if res.ok else None
+    session.record(path, "listing", None, res, "read" if listing and listing.entries else "failed")
+    if listing is None or not listing.entries:
+        return None, "end" if res.ok else "failed"
+    return listing, ""
+
+
+def _oldest(listing: Listing) -> dt.date | None:
+    return min((e.date for e in listing.entries if e.date), default=None)
+
+
+def _first_page(session: _Session, robots: RobotFileParser, section: str, until: dt.date, first: Listing,
+                read: dict[int, Listing]) -> int:
+    """The first listing page that can list `until` or older, by bisection over the page numbers.
+
+    Listings are newest first, so a range in the past costs about log2(pages) requests to reach, not one
+    request per page in between.
+    """
+    low, high = 1, first.pages or 1  # page `low` ends after `until`; the answer lies in (low, high]
+    while high - low > 1:
+        mid = (low + high) // 2
+        listing, _ = _read_listing(session, robots, section, mid)
+        oldest = _oldest(listing) if listing else None
+        if listing is not None:
+            read[mid] = listing
+        if oldest is not None and oldest > until:
+            low = mid
+        else:
+            high = mid  # older than `until`, past the end, or unreadable: look earlier (walking on is safe)
+    return high
+
+
 def _discover(session: _Session, robots: RobotFileParser, coverage: _Coverage, held: set[int], *, section: str,
               since: dt.date | None, until: dt.date | None, max_pages: int | None, refresh: bool,
               on_page: Callable[[int, int], None]) -> _Walk:
     """Read listing pages, newest first, until the date range, the listing or what earlier runs covered ends."""
     walk = _Walk([])
+    read: dict[int, Listing] = {}
     page = 1
     while max_pages is None or page <= max_pages:
-        path = listing_path(section, page)
-        if not robots.can_fetch(_AGENT, session.client.base_url.join(path).path):
-            session.record(path, "listing", None, _Result(False, None, b"", 0, "disallowed by robots.txt"),
-                           "disallowed")
-            walk.stopped_by = "disallowed"
-            return walk
-        res = session.get(path, "listing")
-        listing = parse_listing(res.body) if res.ok else None
-        session.record(path, "listing", None, res, "read" if listing and listing.entries else "failed")
-        if listing is None or not listing.entries:
-            walk.stopped_by = "end" if res.ok else "failed"
-            return walk
+        listing: Listing | None = read.pop(page, None)
+        if listing is None:
+            listing, walk.stopped_by = _read_listing(session, robots, section, page)
+            if listing is None:
+                return walk
+        oldest = _oldest(listing)
+        if page == 1 and until and max_pages is None and oldest and oldest > until and (listing.pages or 1) > 2:
+            page = _first_page(session, robots, section, until, listing, read)
+            continue
         stop = False
         for e in listing.entries:
             if e.date is not None:
@@ -332,6 +369,7 @@ def _discover(session: _Session, robots: RobotFileParser, coverage: _Coverage, h
             walk.stopped_by = "end"
             return walk
         page += 1
+    walk.stopped_by = "max_pages"
     return walk
 
 

@@ -43,14 +43,18 @@ def url(site: Site) -> Iterator[str]:
         yield base
 
 
-def listed(site: Site, since: dt.date = SINCE, until: dt.date = UNTIL) -> list[int]:
+def listed_in(site: Site, since: dt.date, until: dt.date, pages: range = range(1, 44)) -> list[int]:
     """The ids the served listing shows in the range, read the way a person would: page by page."""
     ids = []
-    for page in range(1, 4):
+    for page in pages:
         body = site.listing_page("news", page)
         assert body is not None
         ids += [e.site_id for e in parse_listing(body).entries if e.date and since <= e.date <= until]
     return ids
+
+
+def listed(site: Site, since: dt.date = SINCE, until: dt.date = UNTIL) -> list[int]:
+    return listed_in(site, since, until, range(1, 4))
 
 
 def run(cache: Path, url: str, **kw: Any) -> FetchSummary:
@@ -128,6 +132,34 @@ def test_refresh_asks_again_conditionally(site: Site, url: str, tmp_path: Path) 
     assert {s for _, p, s in site.requests if "/page/" not in p} == {304}
     last = log(tmp_path).filter(pl.col("run_id") == pl.col("run_id").max())
     assert set(last.filter(pl.col("request_kind") == "article")["outcome"]) == {"not_modified"}
+
+
+def test_a_range_in_the_past_is_found_by_bisection_of_the_listing(site: Site, url: str, tmp_path: Path) -> None:
+    since, until = dt.date(2020, 1, 9), dt.date(2020, 1, 11)
+    expected = listed_in(site, since, until)
+    summary = run(tmp_path, url, since=since, until=until)
+    assert held_ids(tmp_path) == set(expected) and len(expected) >= 5 and summary.failed == 0
+    # Page 34 of 43 holds January 11: read linearly that is 34+ listing requests; bisected, at most 1 + log2(43) + 2.
+    assert site.count("listing") <= 9, site.count("listing")
+    site.requests = []
+    run(tmp_path, url, since=since, until=until)
+    assert site.count("article") == 0
+
+
+def test_the_transcripts_section_follows_its_own_listing(site: Site, url: str, tmp_path: Path) -> None:
+    run(tmp_path, url, section="transcripts", since=dt.date(2020, 8, 1), until=None)
+    held = held_ids(tmp_path)
+    in_range = {i for i in listed_in(site, dt.date(2020, 8, 1), dt.date(2020, 8, 31)) if i in site.transcripts}
+    assert held == in_range and len(held) >= 3
+    assert all("/transcripts/page/" in p for _, p, _ in site.requests if "/page/" in p)
+
+
+def test_a_listing_page_that_cannot_be_read_is_retried_then_reported(site: Site, url: str, tmp_path: Path) -> None:
+    site.add_fault("/events/president/news/page/1", *[Fault("status", 503)] * 4)
+    summary = run(tmp_path, url)
+    assert summary.stopped_by == "failed" and held_ids(tmp_path) == set()
+    assert main(["fetch", "--cache", str(tmp_path), "--base-url", url, "--since", "2020-08-17", "--quiet",
+                 "--rate", "1000"]) == 0, "the next run reads it"
 
 
 # --- faults: each injected on one listed article; the others are stored whatever happens to it ---
