@@ -111,9 +111,10 @@ def _fetch_options(args: argparse.Namespace) -> dict[str, object]:
 
 def _run_fetch(args: argparse.Namespace) -> tuple[int, Path]:
     from kremlin_data import fetch  # httpx loads only for the commands that use the network
+    from kremlin_data.fetch_cache import default_cache
 
     options = _fetch_options(args)
-    cache = _folder(args.cache or fetch.default_cache(), "--cache")
+    cache = _folder(args.cache or default_cache(), "--cache")
     try:
         summary = fetch.fetch(cache, **options)  # type: ignore[arg-type]
     except fetch.RobotsError as exc:
@@ -129,7 +130,7 @@ def _run_fetch(args: argparse.Namespace) -> tuple[int, Path]:
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     if args.status:
-        from kremlin_data.fetch import default_cache, fetch_status
+        from kremlin_data.fetch_cache import default_cache, fetch_status
 
         print(fetch_status(args.cache or default_cache()))
         return 0

@@ -12,7 +12,6 @@ import datetime as dt
 import email.utils
 import gzip
 import hashlib
-import json
 import os
 import random
 import sys
@@ -25,29 +24,25 @@ from pathlib import Path
 from urllib.robotparser import RobotFileParser
 
 import httpx
-import platformdirs
 
 from kremlin_data._version import __version__
-from kremlin_data.fetch_log import LOG_NAME, FetchLog
+from kremlin_data.fetch_cache import (
+    LOG_NAME,
+    SITE_DIR,
+    STATE_DIR,
+    Coverage,
+    FetchLog,
+    article_file,
+    default_cache,
+    held_ids,
+    write_atomic,
+)
 from kremlin_data.listing import ARTICLE_PATH, Entry, Listing, article_problem, listing_path, parse_listing
 
 DEFAULT_BASE_URL = "http://en.kremlin.ru"
-CACHE_ENV = "KREMLIN_DATA_CACHE"
-SITE_DIR = Path("en.kremlin.ru", "events", "president", "news")
-STATE_DIR = ".fetch"
 ROBOTS_MAX_AGE = 24 * 3600  # RFC 9309 lets a crawler keep robots.txt for a day
 MAX_BODY = 32 * 2**20
 _AGENT = "kremlin-data"
-
-
-def default_cache() -> Path:
-    """The cache folder: `$KREMLIN_DATA_CACHE`, else the per-user data folder (platformdirs).
-
-    >>> default_cache().name in {"kremlin-data", "cache"} or "KREMLIN_DATA_CACHE" in os.environ
-    True
-    """
-    env = os.environ.get(CACHE_ENV)
-    return Path(env) if env else Path(platformdirs.user_data_dir("kremlin-data", appauthor=False))
 
 
 def user_agent() -> str:
@@ -58,33 +53,6 @@ def user_agent() -> str:
         urls = []
     home = next((u.split(",", 1)[1].strip() for u in urls if u.lower().startswith("repository")), None)
     return f"{_AGENT}/{__version__} (+{home})" if home else f"{_AGENT}/{__version__} (python-httpx {httpx.__version__})"
-
-
-def article_file(cache: Path, site_id: int) -> Path:
-    """Where article `site_id` is held in the cache."""
-    return cache / SITE_DIR / f"{site_id}.html.gz"
-
-
-def held_ids(cache: Path) -> set[int]:
-    """Site ids of the articles held in the cache (whole files under their final names only)."""
-    folder = cache / SITE_DIR
-    if not folder.is_dir():
-        return set()
-    names = (f.name for f in folder.iterdir())
-    return {int(n[: -len(".html.gz")]) for n in names if n.endswith(".html.gz") and n[: -len(".html.gz")].isdigit()}
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary name, fsync and rename: never a partial file under `path`."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @dataclass
@@ -256,38 +224,6 @@ class _Walk:
     stop_date: dt.date | None = None
 
 
-class _Coverage:
-    """Date intervals of a section whose listed articles are all held or recorded (`<cache>/.fetch/state.json`)."""
-
-    def __init__(self, cache: Path, section: str) -> None:
-        self.file = cache / STATE_DIR / "state.json"
-        self.section = section
-        try:
-            self.state = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.state = {}  # a missing or damaged state only costs listing requests
-        raw = self.state.get("coverage", {}).get(section, [])
-        self.spans: list[tuple[dt.date, dt.date]] = [
-            (dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in raw]
-
-    def span_of(self, day: dt.date | None) -> tuple[dt.date, dt.date] | None:
-        return next((s for s in self.spans if day is not None and s[0] <= day <= s[1]), None)
-
-    def add(self, lo: dt.date, hi: dt.date) -> None:
-        if lo > hi:
-            return
-        spans = sorted([*self.spans, (lo, hi)])
-        merged = [spans[0]]
-        for a, b in spans[1:]:
-            if a <= merged[-1][1] + dt.timedelta(days=1):
-                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-            else:
-                merged.append((a, b))
-        self.spans = merged
-        self.state.setdefault("coverage", {})[self.section] = [[a.isoformat(), b.isoformat()] for a, b in merged]
-        write_atomic(self.file, json.dumps(self.state, indent=1).encode())
-
-
 def _read_listing(session: _Session, robots: RobotFileParser, section: str, page: int) -> tuple[Listing | None, str]:
     """One listing page, or None and why not: `disallowed`, `failed` or `end` (a page with no entries)."""
     path = listing_path(section, page)
@@ -327,7 +263,7 @@ def _first_page(session: _Session, robots: RobotFileParser, section: str, until:
     return high
 
 
-def _discover(session: _Session, robots: RobotFileParser, coverage: _Coverage, held: set[int], *, section: str,
+def _discover(session: _Session, robots: RobotFileParser, coverage: Coverage, held: set[int], *, section: str,
               since: dt.date | None, until: dt.date | None, max_pages: int | None, refresh: bool,
               on_page: Callable[[int, int], None]) -> _Walk:
     """Read listing pages, newest first, until the date range, the listing or what earlier runs covered ends."""
@@ -415,7 +351,7 @@ def fetch(cache: str | os.PathLike[str] | None = None, *, section: str = "news",
     say = say or (lambda msg: print(msg, file=sys.stderr))
     log = FetchLog(folder / LOG_NAME)
     held = held_ids(folder)
-    coverage = _Coverage(folder, section)
+    coverage = Coverage(folder, section)
     summary = FetchSummary()
     session = _Session(base_url, rate, timeout, attempts, backoff, log, max_wait)
     try:
@@ -436,7 +372,7 @@ def fetch(cache: str | os.PathLike[str] | None = None, *, section: str = "news",
     return summary
 
 
-def _run(session: _Session, robots: RobotFileParser, cache: Path, coverage: _Coverage, held: set[int],
+def _run(session: _Session, robots: RobotFileParser, cache: Path, coverage: Coverage, held: set[int],
          summary: FetchSummary, log: FetchLog, *, section: str, since: dt.date | None, until: dt.date | None,
          max_pages: int | None, refresh: bool, progress: bool | None) -> None:
     from tqdm import tqdm
@@ -491,33 +427,3 @@ def _fetch_article(session: _Session, robots: RobotFileParser, cache: Path, site
         return True
     session.record(path, "article", site_id, res, "failed")
     return False
-
-
-def fetch_status(cache: str | os.PathLike[str] | None = None) -> str:
-    """A summary of the cache and its fetch log: held, new and failed articles, and the last run."""
-    from kremlin_data.fetch_log import read_log
-
-    folder = Path(cache) if cache is not None else default_cache()
-    held = held_ids(folder)
-    size = sum(article_file(folder, i).stat().st_size for i in held)
-    lines = [f"cache: {folder}", f"held: {len(held)} articles ({size / 1e6:.1f} MB gzipped)"]
-    rows = read_log(folder / LOG_NAME).to_pylist()
-    if not rows:
-        lines.append("fetch log: no runs yet")
-        return "\n".join(lines)
-    runs = sorted({r["run_id"] for r in rows})
-    last = [r for r in rows if r["run_id"] == runs[-1]]
-    kinds = Counter(r["request_kind"] for r in last)
-    stored = sum(r["outcome"] == "stored" for r in last)
-    failed_last = sum(r["outcome"] == "failed" and r["request_kind"] == "article" for r in last)
-    latest: dict[int, dict[str, object]] = {}
-    for r in rows:
-        if r["request_kind"] == "article" and r["site_id"] is not None:
-            latest[r["site_id"]] = r
-    failed = {i: r for i, r in latest.items() if r["outcome"] == "failed" and i not in held}
-    lines.append(f"last run: {runs[-1]} ({len(runs)} runs in all): new {stored}, failed {failed_last}, requests "
-                 + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-    lines.append(f"failed, not held: {len(failed)}" + (": " + ", ".join(
-        f"{i} ({r['reason']})" for i, r in sorted(failed.items())[:10]) + (" ..." if len(failed) > 10 else "")
-        if failed else ""))
-    return "\n".join(lines)

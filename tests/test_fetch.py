@@ -21,7 +21,8 @@ from site_server import MIRROR, Fault, Site, serve
 
 from kremlin_data.build import build
 from kremlin_data.cli import main
-from kremlin_data.fetch import FetchSummary, article_file, fetch, fetch_status, held_ids
+from kremlin_data.fetch import FetchSummary, fetch
+from kremlin_data.fetch_cache import article_file, fetch_status, held_ids
 from kremlin_data.listing import article_problem, parse_listing
 
 SINCE, UNTIL = dt.date(2020, 8, 12), dt.date(2020, 8, 17)
