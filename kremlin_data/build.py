@@ -22,8 +22,8 @@ from kremlin_data.claims import claim_rows
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
 from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, empty_table, to_table
-from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes, split_pages
-from kremlin_data.text_version import parse_lines
+from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes
+from kremlin_data.text_file import read_text_file
 
 CHUNK_FILES = 48
 _ISSUE_TEXT_MAX = 300
@@ -73,20 +73,9 @@ def _pages_of_file(path: Path) -> tuple[list[Page], list[Row]]:
         return [parse_html(data, name)], []
     decoded = decode_text(data)
     issues = [_issue(name, line, text, reason) for line, text, reason in decoded.problems]
-    pages = []
-    for chunk in split_pages(decoded.text):
-        if chunk.is_page:
-            pages.append(parse_lines(chunk.lines, name, chunk.first_line))
-        else:
-            nonempty = [(chunk.first_line + k, s) for k, s in enumerate(chunk.lines) if s.strip()]
-            first, last = nonempty[0][0], nonempty[-1][0]
-            issues.append(_issue(name, first, nonempty[0][1],
-                                 f"outside_page: {len(nonempty)} non-empty line(s), {first}-{last}, stand outside "
-                                 "any `Events` ... `Text version` page"))
-    if not pages:
-        issues.append(_issue(name, None, f"{len(decoded.text)} characters",
-                             "no_page: the file holds no line `Events` that starts a page"))
-    return pages, issues
+    read = read_text_file(decoded.text, name)
+    issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in read.issues)
+    return read.pages, issues
 
 
 @dataclass(slots=True)

@@ -28,7 +28,8 @@ Row = dict[str, Any]
 def event_id(page: Page) -> str:
     """`kremlin-en-<site id>`; without a site id, `kremlin-en-<yyyymmdd>-<hhmm>-<8 hex of sha1(title)>`.
 
-    The fallback uses only date, time and title, so fixing a typo in the body keeps the id.
+    The fallback uses only date, time and title, so fixing a typo in the body keeps the id. A fragment (no
+    title) without a site id is `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>`.
 
     >>> event_id(Page(source_path="x", site_id=68991))
     'kremlin-en-68991'
@@ -36,6 +37,9 @@ def event_id(page: Page) -> str:
     if page.site_id is not None:
         return f"kremlin-en-{page.site_id}"
     day = page.date.strftime("%Y%m%d") if page.date else "00000000"
+    if page.is_fragment:
+        digest = hashlib.sha1((page.fragment_start or "").encode("utf-8")).hexdigest()[:8]
+        return f"kremlin-en-{day}-fragment-{digest}"
     hhmm = page.time.strftime("%H%M") if page.time else "0000"
     digest = hashlib.sha1((page.title or "").encode("utf-8")).hexdigest()[:8]
     return f"kremlin-en-{day}-{hhmm}-{digest}"
@@ -92,6 +96,7 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
         "time": page.time.strftime("%H:%M") if page.time else None,
         "started_at": _zoned(started),
         "place": page.place,
+        "is_fragment": page.is_fragment,
         "is_announcement": page.is_announcement,
         "photo_captions": page.photo_captions,
         "subheadings": page.subheadings,

@@ -71,7 +71,9 @@ _FIELDS: list[Field] = [
     # keys
     Field("event_id", STR, "Stable event key: `kremlin-en-<site_id>` where the page gives the site's id "
           "(HTML page, or a `Direct link` line); otherwise `kremlin-en-<yyyymmdd>-<hhmm>-<8 hex of sha1(title)>` "
-          "(`0000` when the page gives no time).", nullable=False),
+          "(`0000` when the page gives no time); for a fragment without a `Direct link`, "
+          "`kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>` (`00000000` when the file name is not "
+          "a date).", nullable=False),
     Field("utterance_id", STR, "Stable turn key: `<event_id>.u<seq>`.", nullable=False),
     Field("speaker_id", STR, "Stable person key: the speaker's name in lower-case ASCII with hyphens "
           "(`vladimir-putin`); null for generic labels such as Question. One person keeps one id across "
@@ -94,6 +96,10 @@ _FIELDS: list[Field] = [
     Field("started_at", pa.timestamp("ms", tz=MOSCOW), "date + time as a zoned timestamp; null when no time is "
           "printed."),
     Field("place", STR, "Place line under the date and time (`Sochi`, `The Kremlin, Moscow`)."),
+    Field("is_fragment", pa.bool_(), "True for a page body whose header (`Events`, title, date) the capture of "
+          "the text version lost (the start of a day file, or text glued after a `Text version` marker): its date "
+          "is the day file's name (`2017-04-19.txt` -> 2017-04-19; null when the name is not a date), its title "
+          "null, and one `no_header` row in parse_issues names it. False for HTML pages.", nullable=False),
     Field("is_announcement", pa.bool_(), "True for announcement pages (`Announcement, <date>` instead of date and "
           "time).", nullable=False),
     Field("photo_captions", LIST_STR, "Captions of the page's photos (slider caption and in-body photo captions); "
@@ -289,7 +295,7 @@ class Table:
 EVENTS = Table(
     "events", "One row per page (event).",
     ("event_id", "site_id", "url", "source_path", "source_line", "section", "title", "lead", "date", "time",
-     "started_at", "place", "is_announcement", "photo_captions", "subheadings", "see_also", "narration",
+     "started_at", "place", "is_fragment", "is_announcement", "photo_captions", "subheadings", "see_also", "narration",
      "geography", "topics", "persons", "geography_codes", "topic_ids", "person_ids", "published_in",
      "published_at", "n_utterances", "n_words", "n_omissions", "content_sha256", "parser_version"),
     ("event_id",),

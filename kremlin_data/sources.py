@@ -16,7 +16,16 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
 PAGE_START = "Events"
 PAGE_END = "Text version"
-_GLUE = re.compile(r"Text version(?=Events$)")
+# The capture's defects around the page markers: a marker glued to the text before or after it
+# (`Text versionGovernor of ...`, `... Mr President.Events`), and pages flattened onto one or a few lines whose
+# fields and paragraphs are separated by runs of spaces (`Text version    Events Speech at ...     March 1, 2006`).
+_MARKER = re.compile(r"(Text version)")
+_GAP = re.compile(r" {2,}")
+# In a flattened page a field name shares its piece with the field (`Events <title>`, `Geography India`,
+# `1 of 2 <caption>`, `* * * <first paragraph>`, `Publication status Published in section: ...`).
+_FLAT_HEAD = re.compile(r"^(Events|Publication status|Geography|\d{1,3} of \d{1,3}|\*\s*\*\s*\*)\s*(?=\S)")
+# What the flattened form prints after its `Text version`: the photo slider's empty counter.
+NAN_COUNTER = "NaN /"
 # Non-breaking and other fixed-width spaces print as spaces; replace() is much faster than translate().
 _SPACES = ("\u00a0", "\u202f", "\u2007", "\t")
 
@@ -31,11 +40,17 @@ class Decoded:
 
 @dataclass(slots=True)
 class TextChunk:
-    """A run of lines of a text file: one page (``is_page``) or lines outside any page."""
+    """A run of pieces of a text file between page markers: a page that opens with `Events` (``is_page``) or one
+    that does not (a page whose `Events` line, or whole header, the capture lost).
+
+    ``lines`` are the pieces and ``line_nos`` their line numbers in the file: a line holds several pieces where
+    the capture glued or flattened pages, and then its number repeats.
+    """
 
     first_line: int
     lines: list[str]
     is_page: bool
+    line_nos: list[int] = field(default_factory=list)
 
 
 class InputError(ValueError):
@@ -132,36 +147,90 @@ def decode_text(data: bytes) -> Decoded:
     return Decoded(text, problems)
 
 
-def split_pages(text: str) -> Iterator[TextChunk]:
-    r"""Split a text file into pages (`Events` ... `Text version`) and the runs of lines outside pages.
+def line_pieces(line: str, flat: bool) -> tuple[list[str], bool]:
+    """The pieces of one line: the line itself, or several where markers are glued or a page is flattened.
 
-    A glued `Text versionEvents` line ends one page and starts the next on the same line number.
+    ``flat`` says whether the line continues a flattened page; the second value says whether the next one does.
+
+    >>> line_pieces("Thank you.Events", False)
+    (['Thank you.', 'Events'], False)
+    >>> line_pieces("Text version    Events Talks     March 1, 2006  Budapest", False)
+    (['Text version', 'Events', 'Talks', 'March 1, 2006', 'Budapest'], True)
+    """
+    s = line.strip()
+    has_marker = PAGE_END in s
+    if s == PAGE_START or not (flat or has_marker or s.startswith(PAGE_START) or s.endswith(PAGE_START)):
+        return [s], False
+    flat = flat or (bool(_GAP.search(s)) and (s.startswith(PAGE_START + " ") or has_marker))
+    raw = _flat_pieces(s) if flat else [s]
+    pieces: list[str] = []
+    for piece in raw:
+        for part in _MARKER.split(piece) if has_marker else [piece]:
+            part = part.strip()
+            if part.endswith(PAGE_START) and len(part) > len(PAGE_START) and not part[-len(PAGE_START) - 1].isspace():
+                pieces.extend((part[:-len(PAGE_START)].rstrip(), PAGE_START))
+            elif part:
+                pieces.append(part)
+    for piece in reversed(pieces):
+        if piece == PAGE_END:
+            flat = False
+            break
+        if piece == PAGE_START:
+            flat = flat and pieces[-1] != PAGE_START
+            break
+    return pieces, flat
+
+
+def _flat_pieces(s: str) -> list[str]:
+    """A flattened line cut at its runs of spaces, field names apart from their fields."""
+    pieces: list[str] = []
+    for piece in _GAP.split(s):
+        if m := _FLAT_HEAD.match(piece):
+            pieces.extend((m[1], piece[m.end():]))
+        elif pieces and pieces[-1] == "Publication date:":
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        elif piece:
+            pieces.append(piece)
+    return pieces
+
+
+def split_pages(text: str) -> Iterator[TextChunk]:
+    r"""Split a text file into its pages: each `Text version` marker closes a page, whatever follows it.
+
+    A page opens with an `Events` line (``is_page``), or with whatever follows a marker or starts the file (a page
+    whose `Events` line or header the capture lost). Glued and flattened markers are cut apart first
+    (`line_pieces`); the flattened form's `NaN /` after a marker stays with the page it follows.
 
     >>> [(c.first_line, c.is_page) for c in split_pages("Events\nT\nText versionEvents\nU\nText version\n")]
     [(1, True), (3, True)]
+    >>> [(c.lines, c.is_page) for c in split_pages("Events\nT\nText versionGlued body\nText version\n")]
+    [(['Events', 'T', 'Text version'], True), (['Glued body', 'Text version'], False)]
     """
-    current: list[str] = []
-    first = 1
-    in_page = False
+    lines: list[str] = []
+    nos: list[int] = []
+    flat = False
+    closed: TextChunk | None = None
     for line_no, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        parts = _GLUE.split(line) if line.endswith(PAGE_START) else [line]
-        if len(parts) == 2:
-            parts[0] = PAGE_END
-        for part in parts:
-            if part == PAGE_START and not in_page:
-                if any(current):
-                    yield TextChunk(first, current, False)
-                current, first, in_page = [part], line_no, True
-            elif part == PAGE_END and in_page:
-                current.append(part)
-                yield TextChunk(first, current, True)
-                current, first, in_page = [], line_no + 1, False
-            else:
-                if not current:
-                    first = line_no
-                current.append(part)
-    if in_page:
-        yield TextChunk(first, current, True)
-    elif any(current):
-        yield TextChunk(first, current, False)
+        pieces, flat = line_pieces(raw, flat)
+        for piece in pieces:
+            if not piece:
+                continue
+            if piece == NAN_COUNTER and not lines and closed is not None and closed.line_nos[-1] == line_no:
+                closed.lines.append(piece)
+                closed.line_nos.append(line_no)
+                continue
+            if closed is not None:
+                yield closed
+                closed = None
+            if piece == PAGE_START and lines:
+                yield TextChunk(nos[0], lines, lines[0] == PAGE_START, nos)
+                lines, nos = [], []
+            lines.append(piece)
+            nos.append(line_no)
+            if piece == PAGE_END:
+                closed = TextChunk(nos[0], lines, lines[0] == PAGE_START, nos)
+                lines, nos = [], []
+    if closed is not None:
+        yield closed
+    if lines:
+        yield TextChunk(nos[0], lines, lines[0] == PAGE_START, nos)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kremlin_data.page import Issue, Page, Turn
+from kremlin_data.sources import NAN_COUNTER
 from kremlin_data.speakers import match_label, match_label_with, match_split_label, persons_to_names, short_label_names
 
 MONTHS = {m: i for i, m in enumerate(
@@ -125,29 +126,99 @@ def parse_page(text: str, source_path: str, first_line: int = 1) -> Page:
     return parse_lines(text.split("\n"), source_path, first_line)
 
 
-def parse_lines(raw_lines: list[str], source_path: str, first_line: int = 1) -> Page:
-    """`parse_page` on the page's lines, as `sources.split_pages` gives them."""
+def parse_lines(raw_lines: list[str], source_path: str, first_line: int = 1, *, line_nos: list[int] | None = None,
+                file_date: dt.date | None = None) -> Page:
+    """`parse_page` on the page's lines, as `sources.split_pages` gives them.
+
+    ``line_nos`` gives each line's number in the file where lines are pieces of glued or flattened lines
+    (default: consecutive from ``first_line``). A page without its `Events` line is read from its title when a
+    title, lead and date still open it; otherwise it is a fragment (``is_fragment``: a body whose header the
+    capture lost), dated ``file_date`` (the day file's name) and reported once as `no_header`.
+    """
     page = Page(source_path=source_path, source_line=first_line,
                 content_sha256=hashlib.sha256("\n".join(raw_lines).encode("utf-8")).hexdigest())
     lines = _Lines([], [])
-    for no, raw in enumerate(raw_lines, start=first_line):
+    for no, raw in zip(line_nos or range(first_line, first_line + len(raw_lines)), raw_lines, strict=True):
         s = " ".join(raw.replace("\u00a0", " ").split()) if "  " in raw or "\u00a0" in raw else raw.strip()
         if s:
             lines.nos.append(no)
             lines.texts.append(s)
-    if lines.texts and lines.texts[-1] == PAGE_END:
+    if lines.texts and lines.texts[-1] == NAN_COUNTER and len(lines.texts) > 1 and lines.texts[-2] == PAGE_END:
         page.line_places.append((lines.nos.pop(), "footer"))
         lines.texts.pop()
-    elif lines.texts:
-        page.issues.append(Issue(lines.nos[-1], lines.texts[-1], "truncated: the page has no `Text version` end line"))
+    ended = bool(lines.texts) and lines.texts[-1] == PAGE_END
+    if ended:
+        page.line_places.append((lines.nos.pop(), "footer"))
+        lines.texts.pop()
     if not lines.texts:
         page.issues.append(Issue(first_line, "", "empty_page: no text between the page markers"))
         return page
-    body_start = _parse_header(lines, page)
+    if lines.texts[0] == "Events" or _opens_with_header(lines.texts):
+        if not ended:
+            page.issues.append(Issue(lines.nos[-1], lines.texts[-1],
+                                     "truncated: the page has no `Text version` end line"))
+        body_start = _parse_header(lines, page)
+    else:
+        body_start = _parse_fragment_header(lines, page, file_date, ended)
     footer_start = _find_footer(lines, body_start)
     _parse_footer(lines, page, footer_start)
     _parse_body(lines, page, body_start, footer_start)
     return page
+
+
+def _opens_with_header(t: list[str]) -> bool:
+    """A page whose `Events` line was lost: a title, the lead's paragraphs and a date line still open it."""
+    for d in range(1, min(len(t), 6)):
+        if _is_date_line(t[d]):
+            return not any(x in BOX_HEADS or _PHOTO_COUNTER.match(x) or parse_time(x) or match_label(x)
+                           for x in t[:d])
+    return False
+
+
+def embedded_header(t: list[str]) -> int | None:
+    """Index of a page header that starts inside a run of lines, after a body whose end the capture lost.
+
+    A header is a title (not a sentence), at most two lead paragraphs, a date line and a time line.
+    """
+    for k in range(2, len(t) - 1):
+        if _is_date_line(t[k]) and parse_time(t[k + 1]):
+            h = k - 1
+            while h > 0 and k - h <= 2 and t[h].endswith(".") and not t[h - 1].endswith((".", ":", "?", "!")):
+                h -= 1
+            if h > 0 and not _ENDS_SENTENCE.search(t[h]) and t[h - 1] not in BOX_HEADS and match_label(t[h]) is None:
+                return h
+    return None
+
+
+def _is_lead_alone(t: list[str]) -> bool:
+    """A header that lost its `Events` line and its title too: a lead of sentences right before the date."""
+    return len(t) > 1 and _is_date_line(t[1]) and t[0].endswith(".") and len(t[0].split()) > 12
+
+
+def _parse_fragment_header(lines: _Lines, page: Page, file_date: dt.date | None, ended: bool) -> int:
+    """A body whose header was lost: what remains of the header (a time, then a place); returns the next index.
+
+    The date is the day file's (``file_date``); the title stays null; one issue says the header is missing.
+    """
+    t = lines.texts
+    place = lines.place_into(page)
+    page.is_fragment = True
+    page.fragment_start = t[0]
+    page.date = file_date
+    page.issues.append(Issue(lines.nos[0], t[0], "no_header: a page body whose header (`Events`, title, date) "
+                             "the capture lost, read as a fragment " + ("dated from the file name" if file_date
+                                                                       else "without a date")
+                             + ("" if ended else "; its `Text version` end line is lost too")))
+    i = 0
+    if tm := parse_time(t[0]):
+        page.time = tm
+        place(0, "time")
+        i = 1
+        if i < len(t) and looks_like_place(t[i]) and t[i] not in FOOTER_HEADS and t[i] != PUBLICATION_STATUS:
+            page.place = t[i]
+            place(i, "place")
+            i += 1
+    return i
 
 
 def _parse_header(lines: _Lines, page: Page) -> int:
@@ -159,9 +230,7 @@ def _parse_header(lines: _Lines, page: Page) -> int:
         page.section = t[0]
         place(0, "section")
         i = 1
-    else:
-        page.issues.append(Issue(lines.nos[0], t[0], "no_section: the page does not start with `Events`"))
-    if i < len(t):
+    if i < len(t) and not (i == 0 and _is_lead_alone(t)):
         page.title = t[i]
         place(i, "title")
         i += 1

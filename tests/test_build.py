@@ -47,15 +47,17 @@ def test_bad_inputs_are_reported_and_the_rest_builds(tmp_path: Path) -> None:
     summary = build([inputs], out, **QUIET)
     issues = kd.load_parse_issues(out)
     reasons = {(Path(p).name, r.split(":")[0]) for p, r in zip(issues["source_path"], issues["reason"], strict=True)}
-    assert {("b_empty.txt", "empty"), ("c_binary.txt", "binary"), ("d_no_page.txt", "outside_page"),
-            ("d_no_page.txt", "no_page"), ("e_bad_utf8.txt", "bad_utf8"), ("f_cut_off.txt", "truncated"),
+    assert {("b_empty.txt", "empty"), ("c_binary.txt", "binary"), ("d_no_page.txt", "no_header"),
+            ("e_bad_utf8.txt", "bad_utf8"), ("f_cut_off.txt", "truncated"),
             ("g_bad.txt.gz", "bad_gzip"), ("h_notes.md", "skipped")} <= reasons
     bad_utf8 = issues.filter(pl.col("reason").str.starts_with("bad_utf8"))
     assert bad_utf8["line_no"].to_list() == [3] and "byte offset" in bad_utf8["text"][0]
     # The good file builds; e_bad_utf8 is the same two pages, so its copies are reported as duplicates.
     assert summary.failed_files == 3
     events = kd.load_events(out)
-    assert events.height == 3  # the sample's two pages and the cut-off page
+    # the sample's two pages, the cut-off page, and d_no_page's lines as a fragment without a date
+    assert events.height == 4
+    assert events.filter(pl.col("is_fragment"))["date"].to_list() == [None]
     assert issues.filter(pl.col("reason").str.starts_with("duplicate_event")).height == 2
 
 
