@@ -11,6 +11,7 @@ SHARED_DATA = REPO.parent / "shared" / "data" / "kremlin_en"
 TEXT_DIR = SHARED_DATA / "text"
 HTML_DIR = (SHARED_DATA / "raw" / "iandennismiller_valdai-transcripts" / "en.kremlin.ru" / "events" / "president"
             / "news")
+DAYS_DIR = REPO.parent / "shared" / "data" / "kremlin_en_days" / "content"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
