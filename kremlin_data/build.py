@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
+import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,10 +25,13 @@ from kremlin_data.claims import claim_rows
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
 from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, empty_table, to_table
-from kremlin_data.sources import InputError, decode_text, find_inputs, is_html, read_bytes
+from kremlin_data.sources import HTML_SUFFIXES, InputError, decode_text, find_inputs, is_html, read_bytes
 from kremlin_data.text_file import read_text_file
 
 CHUNK_FILES = 48
+_NOT_ALNUM = re.compile(r"[\W_]+")
+# Paragraphs this long are not repeated by chance from one page to another of the same day.
+_LONG_PARAGRAPH = 150
 _ISSUE_TEXT_MAX = 300
 
 
@@ -201,11 +207,13 @@ def build(
     started = time.perf_counter()
     say = log or (lambda msg: print(msg, file=sys.stderr))
     paths, skipped = find_inputs([sample_path()] if inputs is None else list(inputs))
+    # HTML first: of a page read in both forms, the first copy is kept, and the HTML gives more (ids, tags).
+    paths.sort(key=lambda p: not p.name.lower().endswith(HTML_SUFFIXES))
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BuildSummary(out=out_dir, files=len(paths), skipped_files=len(skipped))
     writers = _AtomicWriters(out_dir)
-    seen: dict[str, str] = {}
+    seen: dict[object, str] = {}
     try:
         skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
                         for p in skipped]
@@ -294,23 +302,61 @@ def _unified_claims(claims: pl.DataFrame, utterances: pl.DataFrame) -> pl.DataFr
             .with_columns(pl.col("unified").alias("speaker_id")).drop("unified"))
 
 
-def _drop_duplicates(chunk: ParsedChunk, seen: dict[str, str]) -> pa.Table:
-    """Keep the first copy of each event (the same page may come as a page file and in a day file).
+def page_key(date: dt.date | None, time: dt.time | None, title: str | None) -> tuple[object, ...] | None:
+    """What identifies a page across its forms when no site id does: date, time and the title's letters and digits.
 
-    Filters the chunk's tables in place and returns the parse_issues rows naming the copies left out.
+    >>> page_key(dt.date(2017, 4, 19), None, "Meeting with Sergei Shoigu.") == page_key(dt.date(2017, 4, 19), None,
+    ...                                                                                   "Meeting with  Sergei Shoigu")
+    True
+    """
+    if date is None or not title:
+        return None
+    return date, time, _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+
+
+def _drop_duplicates(chunk: ParsedChunk, seen: dict[object, str]) -> pa.Table:
+    """Keep the first copy of each event, and the form with the site's id of a page also read as text.
+
+    The same page may come as a page file and in a day file (the same event id), or as a saved HTML page and in
+    the text version. HTML files are parsed first; a text page without a site id is a copy of a page with one
+    when their date, time and title agree, or (a fragment, a title spelt otherwise) when most of its long
+    paragraphs are paragraphs of a page of the same date. Filters the chunk's tables in place and returns the
+    parse_issues rows naming the copies left out.
     """
     events = chunk.events
     keep = []
     dups: list[Row] = []
-    for eid, path, line in zip(events.column("event_id").to_pylist(), events.column("source_path").to_pylist(),
-                               events.column("source_line").to_pylist(), strict=True):
+    columns = ("event_id", "source_path", "source_line", "site_id", "date", "time", "title", "narration",
+               "n_utterances")
+    texts = iter(chunk.utterances.column("text").to_pylist())
+    for eid, path, line, site_id, date, time_, title, narration, n_turns in zip(
+            *(events.column(c).to_pylist() for c in columns), strict=True):
+        key = page_key(date, time_, title)
+        paragraphs = {(date, p) for t in [*narration, *(next(texts) for _ in range(n_turns))]
+                      for p in t.split("\n") if len(p) >= _LONG_PARAGRAPH}
+        found = [seen[p] for p in paragraphs if p in seen]
         if eid in seen:
-            keep.append(False)
             dups.append(_issue(path, line, eid, f"duplicate_event: {eid} was already read from {seen[eid]}; "
                                                 "this copy is left out"))
+        elif site_id is None and key is not None and key in seen:
+            dups.append(_issue(path, line, eid, f"duplicate_page: the page of the same date, time and title was "
+                                                f"already read from {seen[key]} (a form with the site's id; "
+                                                "HTML also gives tags and person ids); this copy is left out"))
+        elif site_id is None and found and len(found) * 2 > len(paragraphs):
+            source = max(set(found), key=found.count)
+            dups.append(_issue(path, line, eid, f"duplicate_page: {len(found)} of its {len(paragraphs)} long "
+                                                f"paragraphs were already read, of the same date, from {source} "
+                                                "(a form with the site's id); this copy is left out"))
         else:
             seen[eid] = f"{path}:{line}"
+            if site_id is not None:
+                if key is not None:
+                    seen.setdefault(key, f"{path}:{line}")
+                for p in paragraphs:
+                    seen.setdefault(p, f"{path}:{line}")
             keep.append(True)
+            continue
+        keep.append(False)
     if all(keep):
         return to_table([], PARSE_ISSUES)
     # Turns and claims follow their pages in order, so each page's keep flag repeats over its rows.

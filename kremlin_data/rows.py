@@ -28,8 +28,9 @@ Row = dict[str, Any]
 def event_id(page: Page) -> str:
     """`kremlin-en-<site id>`; without a site id, `kremlin-en-<yyyymmdd>-<hhmm>-<8 hex of sha1(title)>`.
 
-    The fallback uses only date, time and title, so fixing a typo in the body keeps the id. A fragment (no
-    title) without a site id is `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>`.
+    The fallback uses only date, time and title (the lead where the capture lost the title), so fixing a typo
+    in the body keeps the id. A fragment (no title) without a site id is
+    `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>`.
 
     >>> event_id(Page(source_path="x", site_id=68991))
     'kremlin-en-68991'
@@ -41,7 +42,7 @@ def event_id(page: Page) -> str:
         digest = hashlib.sha1((page.fragment_start or "").encode("utf-8")).hexdigest()[:8]
         return f"kremlin-en-{day}-fragment-{digest}"
     hhmm = page.time.strftime("%H%M") if page.time else "0000"
-    digest = hashlib.sha1((page.title or "").encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1((page.title or page.lead or "").encode("utf-8")).hexdigest()[:8]
     return f"kremlin-en-{day}-{hhmm}-{digest}"
 
 

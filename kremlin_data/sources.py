@@ -24,6 +24,11 @@ _GAP = re.compile(r" {2,}")
 # In a flattened page a field name shares its piece with the field (`Events <title>`, `Geography India`,
 # `1 of 2 <caption>`, `* * * <first paragraph>`, `Publication status Published in section: ...`).
 _FLAT_HEAD = re.compile(r"^(Events|Publication status|Geography|\d{1,3} of \d{1,3}|\*\s*\*\s*\*)\s*(?=\S)")
+# A flattened page runs its turns together (`... relations have warmed up. President Putin: Yes, ...`): a
+# label after the end of a sentence starts a turn when the line has it twice, or it is a generic one.
+_INLINE_LABEL = re.compile(r"(?<=[.?!…»”\")])\s*(?=((?:[A-Z][\w'’-]*\.?)(?: (?:[A-Z][\w'’-]*\.?|of|the|and|de|von))*"
+                           r"(?: \([^()]{1,40}\))?): )")
+_GENERIC_LABELS = frozenset({"Question", "Answer", "Remark", "Reply", "Response"})
 # What the flattened form prints after its `Text version`: the photo slider's empty counter.
 NAN_COUNTER = "NaN /"
 # Non-breaking and other fixed-width spaces print as spaces; replace() is much faster than translate().
@@ -40,8 +45,9 @@ class Decoded:
 
 @dataclass(slots=True)
 class TextChunk:
-    """A run of pieces of a text file between page markers: a page that opens with `Events` (``is_page``) or one
-    that does not (a page whose `Events` line, or whole header, the capture lost).
+    """A run of pieces of a text file between page markers: one page, opening with `Events` (``is_page``) or not.
+
+    A page may not open with `Events` where the capture lost its `Events` line or its whole header.
 
     ``lines`` are the pieces and ``line_nos`` their line numbers in the file: a line holds several pieces where
     the capture glued or flattened pages, and then its number repeats.
@@ -182,9 +188,13 @@ def line_pieces(line: str, flat: bool) -> tuple[list[str], bool]:
 
 
 def _flat_pieces(s: str) -> list[str]:
-    """A flattened line cut at its runs of spaces, field names apart from their fields."""
+    """A flattened line cut at its runs of spaces and before the labels it runs on, field names apart."""
     pieces: list[str] = []
-    for piece in _GAP.split(s):
+    found = [(m.end(), m[1]) for m in _INLINE_LABEL.finditer(s)]
+    labels = {label for _, label in found if label in _GENERIC_LABELS or sum(x == label for _, x in found) > 1}
+    cuts = [end for end, label in found if label in labels]
+    runs = [s[a:b] for a, b in zip([0, *cuts], [*cuts, len(s)], strict=True)] if cuts else [s]
+    for piece in (p for run in runs for p in _GAP.split(run.strip())):
         if m := _FLAT_HEAD.match(piece):
             pieces.extend((m[1], piece[m.end():]))
         elif pieces and pieces[-1] == "Publication date:":

@@ -351,7 +351,7 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
         if looks_like_caption(s):
             page.photo_captions.append(s)
             place(i, "photo_caption")
-        elif looks_like_subheading(s):
+        elif looks_like_subheading(s) and not (nxt and nxt[0].islower()):  # a wrapped line goes on lower-case
             page.subheadings.append(s)
             place(i, "subheading")
             subheading = s

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kremlin_data.build import sample_path
-from kremlin_data.sources import InputError, decode_text, find_inputs, read_bytes, split_pages
+from kremlin_data.sources import InputError, decode_text, find_inputs, line_pieces, read_bytes, split_pages
 
 SEED = sample_path().read_bytes()
 
@@ -59,6 +59,44 @@ def test_lines_outside_pages_are_kept_as_chunks() -> None:
     chunks = list(split_pages("stray\nEvents\nT\nText version\ntrailing\n"))
     assert [(c.first_line, c.is_page, c.lines[0]) for c in chunks] == [
         (1, False, "stray"), (2, True, "Events"), (5, False, "trailing")]
+
+
+@pytest.mark.parametrize("line, flat, expected", [
+    ("Vladimir Putin: Thank you.", False, (["Vladimir Putin: Thank you."], False)),
+    ("Text versionEvents", False, (["Text version", "Events"], False)),
+    ("Text versionGovernor of Belgorod Region Yevgeny Savchenko: Mr President.Events", False,
+     (["Text version", "Governor of Belgorod Region Yevgeny Savchenko: Mr President.", "Events"], False)),
+    ("Text version04:15", False, (["Text version", "04:15"], False)),
+    ("Text version: Mr President,Events", False, (["Text version", ": Mr President,", "Events"], False)),
+    ("Publication statusEvents", False, (["Publication status", "Events"], False)),
+    ("Cultural Events", False, (["Cultural Events"], False)),  # a title ending in the word, not a glued marker
+    ("    Events Statement     December 30, 2016  15:15   We regard", False,
+     (["Events", "Statement", "December 30, 2016", "15:15", "We regard"], True)),
+    ("relations as a whole.  As it proceeds", True, (["relations as a whole.", "As it proceeds"], True)),
+    ("relations as a whole.  As it proceeds", False, (["relations as a whole.  As it proceeds"], False)),
+    ("Geography India  Publication status Published in section: News  Publication date:    May 1, 2006, 23:58", True,
+     (["Geography", "India", "Publication status", "Published in section: News",
+       "Publication date: May 1, 2006, 23:58"], True)),
+    ("1 of 2 With the Mayor.  * * * Vladimir Putin: Hello.", True,
+     (["1 of 2", "With the Mayor.", "* * *", "Vladimir Putin: Hello."], True)),
+    ("Direct link: en.kremlin.ru/d/21869    Text version        NaN /  Events", True,
+     (["Direct link: en.kremlin.ru/d/21869", "Text version", "NaN /", "Events"], False)),
+    ("Paris  A: Why? B: Yes. A: And? Moreover: no. B: No. A: Right.", True,  # labels seen twice, or generic
+     (["Paris", "A: Why?", "B: Yes.", "A: And? Moreover: no.", "B: No.", "A: Right."], True)),
+    ("Paris  Hello. Question: Why? Moreover: no.", True, (["Paris", "Hello.", "Question: Why? Moreover: no."], True)),
+])
+def test_line_pieces(line: str, flat: bool, expected: tuple[list[str], bool]) -> None:
+    assert line_pieces(line, flat) == expected
+
+
+def test_a_glued_body_after_a_marker_is_its_own_chunk() -> None:
+    text = "Events\nT\nText versionGlued body.Events\nU\nText version    NaN /\nText versionTail\n"
+    assert [(c.first_line, c.lines, c.is_page, c.line_nos) for c in split_pages(text)] == [
+        (1, ["Events", "T", "Text version"], True, [1, 2, 3]),
+        (3, ["Glued body."], False, [3]),
+        (3, ["Events", "U", "Text version", "NaN /"], True, [3, 4, 5, 5]),
+        (6, ["Text version"], False, [6]),
+        (6, ["Tail"], False, [6])]
 
 
 def test_find_inputs_recurses_and_skips_other_files(tmp_path: Path) -> None:
