@@ -85,6 +85,11 @@ def load_utterance_site_topics(path: _Path = None) -> pl.DataFrame:
     return load("utterance_site_topics", path)
 
 
+def load_exchanges(path: _Path = None) -> pl.DataFrame:
+    """Questions and their answers, one row per answered question."""
+    return load("exchanges", path)
+
+
 __all__ = [
     "BuildSummary",
     "__version__",
@@ -93,6 +98,7 @@ __all__ = [
     "load_claims",
     "load_event_tags",
     "load_events",
+    "load_exchanges",
     "load_parse_issues",
     "load_speakers",
     "load_topics",

@@ -22,9 +22,21 @@ import pyarrow.parquet as pq
 
 from kremlin_data import speakers as spk
 from kremlin_data.claims import claim_rows
+from kremlin_data.exchanges import exchanges
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
-from kremlin_data.schema import CLAIMS, EVENTS, PARSE_ISSUES, SPEAKERS, TABLES, UTTERANCES, Table, empty_table, to_table
+from kremlin_data.schema import (
+    CLAIMS,
+    EVENTS,
+    EXCHANGES,
+    PARSE_ISSUES,
+    SPEAKERS,
+    TABLES,
+    UTTERANCES,
+    Table,
+    empty_table,
+    to_table,
+)
 from kremlin_data.sources import HTML_SUFFIXES, InputError, decode_text, find_inputs, is_html, read_bytes
 from kremlin_data.text_file import read_text_file
 
@@ -231,11 +243,14 @@ def build(
         events_df = writers.read_back(EVENTS)
         utterances_df = spk.unify_speaker_ids(spk.refine_names(writers.read_back(UTTERANCES), events_df))
         writers.replace(UTTERANCES, utterances_df.to_arrow())
-        writers.replace(CLAIMS, _unified_claims(writers.read_back(CLAIMS), utterances_df).to_arrow())
+        claims_df = _unified_claims(writers.read_back(CLAIMS), utterances_df)
+        writers.replace(CLAIMS, claims_df.to_arrow())
         writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())
         summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-        for name, table in _corpus_tables(events_df, utterances_df, say, topics).items():
+        corpus = _corpus_tables(events_df, utterances_df, say, topics)
+        for name, table in corpus.items():
             writers.replace(TABLES[name], table)
+        writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"])))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
         writers.commit()
     except BaseException:

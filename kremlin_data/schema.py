@@ -265,6 +265,36 @@ _FIELDS += [
     Field("run_id", STR, "The fetch run that made the request: its start time, ISO 8601 in UTC.", nullable=False),
 ]
 
+_FIELDS += [
+    # exchanges (kremlin_data/exchanges.py)
+    Field("question_id", STR, "`utterance_id` of the question turn (a turn with `is_question` that at least one "
+          "turn answers).", nullable=False),
+    Field("asker_id", STR, "`speaker_id` of the asker; null for a generic label (Question, Remark)."),
+    Field("asker_label", STR, "The asker's label as printed (`Question`, `Question from Perm Territory`, "
+          "`Konstantin Panyushkin`).", nullable=False),
+    Field("asker_from", STR, "The outlet or place the asker names: from a label `Question from …`, from "
+          "`<name>, <outlet>` in the question's opening sentences (`Channel One`, `Mayak radio station`), from an "
+          "opening sentence naming an outlet (`Rossiya TV channel.`), or from `I represent …`, `I am from …`, "
+          "`calling from …`; null when none of these is there."),
+    Field("asker_type", STR, "`official` (the printed role names an office: minister, governor, head, deputy, "
+          "…), `journalist` (an outlet is named or the role is a press one), `citizen` (a named asker with neither), "
+          "`unnamed` (a generic label with no outlet).", nullable=False),
+    Field("answer_id", STR, "`utterance_id` of the first answer.", nullable=False),
+    Field("answerer_id", STR, "`speaker_id` of the first answer's speaker; null for a generic label."),
+    Field("answerer_label", STR, "The first answer's label as printed.", nullable=False),
+    Field("n_answers", pa.int32(), "Turns that answer the question: turns whose `reply_to` is the question and "
+          "that do not ask themselves (two leaders answering one journalist give 2).", unit="turns",
+          nullable=False),
+    Field("words_asked", pa.int32(), "Words of the question turn.", unit="words", nullable=False),
+    Field("words_answered", pa.int32(), "Words of all its answer turns.", unit="words", nullable=False),
+    Field("exchanges.n_claims", pa.int32(), "Numeric claims (rows of `claims`) in the answer turns.",
+          unit="claims", nullable=False),
+    Field("exchanges.topic_id", pa.int32(), "The question's heaviest learned topic (`utterance_topics` rank 1); "
+          "null when the question is too short to have one or topics were skipped."),
+    Field("answer_topic_id", pa.int32(), "The heaviest learned topic of the longest answer turn; null as for "
+          "`topic_id`."),
+]
+
 # A name qualified as `<table>.<column>` defines a column whose meaning differs in that one table.
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
 if len(FIELDS) != len(_FIELDS):  # pragma: no cover - guards against editing mistakes at import
@@ -348,8 +378,16 @@ CLAIMS = Table(
     ("claim_id",),
 )
 
+EXCHANGES = Table(
+    "exchanges", "One row per question turn and its answers (turns whose `reply_to` is the question and that do not "
+    "ask themselves): asker, answerer, words, claims and learned topics.",
+    ("question_id", "event_id", "asker_id", "asker_label", "asker_from", "asker_type", "answer_id", "answerer_id",
+     "answerer_label", "n_answers", "words_asked", "words_answered", "n_claims", "topic_id", "answer_topic_id"),
+    ("question_id",),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES, EVENT_TAGS, TOPICS,
-                                                 UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS)}
+                                                 UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS, EXCHANGES)}
 
 # Written by `kremlin-data fetch` into the cache folder, not by build.
 FETCH_LOG = Table(

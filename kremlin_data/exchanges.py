@@ -1,0 +1,148 @@
+"""Utterances (with reply_to), claims and learned topics -> the exchanges table: one row per answered question.
+
+A corpus step: it runs after claims are unified and topics are learned, and reads only tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from kremlin_data.schema import EXCHANGES, columns_to_table
+
+# "Valery Sanfirov, Mayak radio station." / "Matvei Shestakov from TV Centre TV company" / "I represent the
+# Prime news agency": the outlet or place an asker names right after the name, or in a self-introduction.
+_OUTLET_WORDS = (r"\b(?:TV|television|channel|radio|news|agency|newspaper|magazine|gazeta|journal|daily|weekly"
+                 r"|broadcasting|Rossiya|RIA|TASS|Interfax|Kommersant|Izvestia|Vedomosti|Pravda|Komsomolskaya"
+                 r"|CNN|BBC|NBC|CBS|Bloomberg|Reuters|Xinhua)\b")
+_NOT_OUTLET = re.compile(r"^(?:mr|mrs|ms|madam|dear|colleagues|friends|ladies|president|sir|a|an|i|i'm|my|and|head"
+                         r"|this|it)\b", re.IGNORECASE)
+_INTRO_PREFIX = re.compile(r"^(?:and )?(?:I represent|I am from|I work for|I am [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)* from"
+                           r"|from)\s+(?:the )?")
+OUTLET_MAX_WORDS = 8
+"""An outlet or place is a short phrase; anything longer after a comma is the question itself."""
+_INTRO = re.compile(r"(?:\bI (?:represent|am from|work for|work at|am with|am calling from)|\bcalling from|"
+                    r"\bI am [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)* from|\bhere from|\bwe are from)\s+(?:the )?"
+                    r"(?P<what>[^.,;:!?\n]{2,80})")
+_LEAD = re.compile(r"^(?:(?:good (?:afternoon|morning|evening)|hello|hi)[,.!]?\s+(?:mr president[,.!]?\s+)?)?"
+                   r"(?:(?:my name is|i am|this is)\s+)?(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}),\s+"
+                   r"(?P<what>[^.;:!?\n]{2,80})", re.IGNORECASE)
+_OPENING_OUTLET = re.compile(rf"^(?P<what>[^.;:!?\n]{{0,50}}{_OUTLET_WORDS}[^.;:!?\n]{{0,30}})\.\s",
+                             re.IGNORECASE)
+_LABEL_FROM = re.compile(r"\bfrom (?:the )?(?P<what>.+)$", re.IGNORECASE)
+_OFFICIAL = re.compile(r"\b(?:minister|governor|head|deputy|chair(?:man|woman|person)?|president|prime|mayor|"
+                       r"director|senator|ambassador|secretary|aide|envoy|commissioner|speaker|chief|prosecutor|"
+                       r"general|chancellor|king|emir|premier|ombudsman|representative|member of)\b",
+                       re.IGNORECASE)
+_JOURNALIST = re.compile(r"\b(?:journalist|correspondent|editor|reporter|anchor|host|presenter|columnist|"
+                         r"commentator)\b", re.IGNORECASE)
+
+
+def asker_from(label: str, kind: str, text: str) -> str | None:
+    """The outlet or place a question names for its asker, from the label or the question's opening words.
+
+    >>> asker_from("Question from Perm Territory", "question", "Why?")
+    'Perm Territory'
+    >>> asker_from("Konstantin Panyushkin", "named", "Good afternoon. Konstantin Panyushkin, Channel One.")
+    'Channel One'
+    >>> asker_from("Question", "question", "I represent the Prime news agency. Will taxes rise?")
+    'Prime news agency'
+    """
+    return next((c for c in map(_clean, _candidates(label, kind, text)) if c), None)
+
+
+def _candidates(label: str, kind: str, text: str) -> Iterator[str]:
+    if kind != "named":
+        found = _LABEL_FROM.search(label)
+        if found:
+            yield found.group("what")
+    head = text[:400]
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", head)[:4]:
+        lead = _LEAD.match(sentence)
+        if lead is None:
+            continue
+        what = lead.group("what")
+        intro = _INTRO.search(what)
+        if intro:
+            yield intro.group("what")
+        own_name = kind == "named" and lead.group("name").lower() in label.lower()
+        if own_name or re.search(_OUTLET_WORDS, what, re.IGNORECASE):
+            yield what
+    opening = _OPENING_OUTLET.match(head)
+    if opening:
+        yield opening.group("what")
+    intro = _INTRO.search(head)
+    if intro:
+        yield intro.group("what")
+
+
+def _clean(what: str) -> str | None:
+    what = _INTRO_PREFIX.sub("", what.strip(" ,.-–—\"'“”"))
+    if not what or len(what.split()) > OUTLET_MAX_WORDS or _NOT_OUTLET.match(what):
+        return None
+    return what
+
+
+def asker_type(kind: str, role: str | None, outlet: str | None) -> str:
+    """Who asks: `official`, `journalist`, `citizen` or `unnamed`.
+
+    `official` when the printed role names an office, `journalist` when an outlet is named or the role is a press
+    one, `citizen` for a named asker with neither, `unnamed` for a generic Question label with no outlet.
+
+    >>> asker_type("named", "Governor of Tula Region", None), asker_type("question", None, "Channel One")
+    ('official', 'journalist')
+    """
+    if role and _OFFICIAL.search(role) and not _JOURNALIST.search(role):
+        return "official"
+    if outlet or (role and _JOURNALIST.search(role)):
+        return "journalist"
+    return "citizen" if kind == "named" else "unnamed"
+
+
+def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: pl.DataFrame) -> pa.Table:
+    """One row per question turn that has at least one answer: a turn replying to it that does not itself ask.
+
+    A host's hand-over is a question turn too, but the guest's reply to it asks, so it makes no exchange.
+    """
+    answers = (utterances.filter(pl.col("reply_to").is_not_null() & ~pl.col("is_question"))
+               .join(claims.group_by("utterance_id").len("n_claims"), on="utterance_id", how="left")
+               .sort("event_id", "seq")
+               .group_by("reply_to", maintain_order=True)
+               .agg(pl.col("utterance_id").first().alias("answer_id"),
+                    pl.col("speaker_id").first().alias("answerer_id"),
+                    pl.col("speaker_label").first().alias("answerer_label"),
+                    pl.len().alias("n_answers"),
+                    pl.col("n_words").sum().alias("words_answered"),
+                    pl.col("n_claims").fill_null(0).sum().alias("n_claims"),
+                    pl.col("utterance_id").sort_by("n_words", descending=True).first().alias("longest_answer")))
+    # A short label (`Vladimir Putin:`) carries no role: take the role printed most often for the person.
+    roles = (utterances.filter(pl.col("speaker_role").is_not_null() & pl.col("speaker_id").is_not_null())
+             .group_by("speaker_id", "speaker_role").len()
+             .sort("len", "speaker_role", descending=[True, False])
+             .group_by("speaker_id", maintain_order=True).agg(pl.col("speaker_role").first().alias("usual_role")))
+    top = utterance_topics.filter(pl.col("rank") == 1).select("utterance_id", "topic_id")
+    questions = (utterances.filter(pl.col("is_question"))
+                 .join(answers, left_on="utterance_id", right_on="reply_to", how="inner")
+                 .join(top, on="utterance_id", how="left")
+                 .join(roles, on="speaker_id", how="left")
+                 .join(top.rename({"utterance_id": "longest_answer", "topic_id": "answer_topic_id"}),
+                       on="longest_answer", how="left")
+                 .sort("event_id", "seq"))
+    outlets = [asker_from(label, kind, text) for label, kind, text in
+               zip(questions["speaker_label"], questions["kind"], questions["text"], strict=True)]
+    types = [asker_type(kind, role, outlet) for kind, role, outlet in
+             zip(questions["kind"], questions.select(pl.coalesce("speaker_role", "usual_role")).to_series(), outlets,
+                 strict=True)]
+    same = {"question_id": "utterance_id", "event_id": "event_id", "asker_id": "speaker_id",
+            "asker_label": "speaker_label", "answer_id": "answer_id", "answerer_id": "answerer_id",
+            "answerer_label": "answerer_label", "n_answers": "n_answers", "words_asked": "n_words",
+            "words_answered": "words_answered", "n_claims": "n_claims", "topic_id": "topic_id",
+            "answer_topic_id": "answer_topic_id"}
+    cols: dict[str, list[Any]] = {name: questions[column].to_list() for name, column in same.items()}
+    cols["asker_from"] = list(outlets)
+    cols["asker_type"] = types
+    return columns_to_table(cols, EXCHANGES)
