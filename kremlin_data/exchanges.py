@@ -20,7 +20,7 @@ _OUTLET_WORDS = (r"\b(?:TV|television|channel|radio|news|agency|newspaper|magazi
                  r"|broadcasting|Rossiya|RIA|TASS|Interfax|Kommersant|Izvestia|Vedomosti|Pravda|Komsomolskaya"
                  r"|CNN|BBC|NBC|CBS|Bloomberg|Reuters|Xinhua)\b")
 _NOT_OUTLET = re.compile(r"^(?:mr|mrs|ms|madam|dear|colleagues|friends|ladies|president|sir|a|an|i|i'm|my|and|head"
-                         r"|this|it)\b", re.IGNORECASE)
+                         r"|this|it|thank|thanks)\b", re.IGNORECASE)
 _INTRO_PREFIX = re.compile(r"^(?:and )?(?:I represent|I am from|I work for|I am [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)* from"
                            r"|from)\s+(?:the )?")
 OUTLET_MAX_WORDS = 8
