@@ -680,22 +680,31 @@ def _key_charts(path: Path) -> dict[str, Callable[[], alt.TopLevelMixin | str]]:
             "learned_topics_by_year": learned}
 
 
+def save_png(chart: alt.TopLevelMixin, file: str | os.PathLike[str], scale: float = 2.0) -> Path:
+    """Write one chart as a PNG (vl-convert, no browser), through a temporary file; return the file.
+
+    The folder is created if needed. A notebook calls this to export the chart it has just drawn.
+    """
+    import vl_convert as vlc  # imported late: only the export needs it
+
+    out = Path(file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(vlc.vegalite_to_png(chart.to_dict(), scale=scale))
+    tmp.replace(out)
+    return out
+
+
 def export_charts(data: str | os.PathLike[str] | None = None, out_dir: str | os.PathLike[str] = "docs/charts",
                   scale: float = 2.0) -> list[Path]:
     """Write the key charts of a build folder as PNG files (vl-convert, no browser); return the files written.
 
     Charts whose table is missing or too small are skipped.
     """
-    import vl_convert as vlc  # imported late: only the export needs it
-
     path, out = data_dir(data), Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, make in _key_charts(path).items():
         chart = make()
-        if isinstance(chart, str):
-            continue
-        file = out / f"{name}.png"
-        file.write_bytes(vlc.vegalite_to_png(chart.to_dict(), scale=scale))
-        written.append(file)
+        if not isinstance(chart, str):
+            written.append(save_png(chart, out / f"{name}.png", scale))
     return written

@@ -209,8 +209,9 @@ def test_notebooks_render_charts_in_jupyterlab(sample_build: Path, tmp_path: Pat
     assert "Share of the event's words" in speaking["tooltip"]
     assert "Kassym-Jomart Tokayev" not in speaking["labels_before"]
     assert "Kassym-Jomart Tokayev" in speaking["labels_after"]
-    # The sample draws the speaking-share charts and two claim charts; the topic notebook explains instead.
-    assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [4, 2, 0]
+    # The sample draws the speaking-share charts, two claim charts and the answer lengths; the topic notebook
+    # explains instead.
+    assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [4, 2, 0, 1]
 
 
 @pytest.mark.corpus
@@ -219,4 +220,4 @@ def test_notebooks_render_charts_in_jupyterlab_on_the_archive(tmp_path_factory: 
     with running_lab(archive_dir(tmp_path_factory), tmp_path) as lab:
         seen = run_in_browser(lab, "archive")
     check(seen)
-    assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [6, 7, 4]
+    assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [6, 7, 4, 6]

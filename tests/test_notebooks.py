@@ -15,8 +15,9 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 TOO_SMALL = "Not enough data for this chart"
 
 
-def test_the_three_notebooks_exist() -> None:
-    assert [p.name for p in NOTEBOOKS] == ["01_speaking_share.ipynb", "02_numeric_claims.ipynb", "03_topics.ipynb"]
+def test_the_four_notebooks_exist() -> None:
+    assert [p.name for p in NOTEBOOKS] == ["01_speaking_share.ipynb", "02_numeric_claims.ipynb", "03_topics.ipynb",
+                                           "04_questions.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -75,6 +76,10 @@ def test_notebooks_run_on_the_sample(sample_build: Path, monkeypatch: pytest.Mon
     assert TOO_SMALL in printed(books["01_speaking_share"])
     assert "2 events and 22 speaker turns" in printed(books["01_speaking_share"])
     assert TOO_SMALL in printed(books["03_topics"])
+    # The sample's one page of questions draws the answer lengths and says why the rest cannot be drawn.
+    assert n_charts(books["04_questions"]) == 1
+    assert TOO_SMALL in printed(books["04_questions"])
+    assert "5 answered questions in 1 of 2 events" in printed(books["04_questions"])
 
 
 def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -97,7 +102,7 @@ def archive_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.notebooks
 def test_notebooks_run_on_the_archive(archive_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     books = execute_all(archive_build, monkeypatch)
-    expected_charts = {"01_speaking_share": 6, "02_numeric_claims": 7, "03_topics": 4}
+    expected_charts = {"01_speaking_share": 6, "02_numeric_claims": 7, "03_topics": 4, "04_questions": 6}
     for name, nb in books.items():
         assert not problems(nb), (name, problems(nb))
         assert TOO_SMALL not in printed(nb), (name, printed(nb))
