@@ -20,7 +20,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kremlin_data import cache as file_cache
 from kremlin_data import speakers as spk
+from kremlin_data.cache import FileRows
 from kremlin_data.claims import claim_rows
 from kremlin_data.exchanges import exchanges
 from kremlin_data.page import Page, PageError
@@ -65,14 +67,17 @@ class BuildSummary:
     utterances: int = 0
     speakers: int = 0
     issues: int = 0
+    cached_files: int = 0
+    """Input files unchanged since the last build, whose rows came from the cache instead of a parse."""
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
         """One closing line for the command line."""
+        cached = f", {self.cached_files} unchanged" if self.cached_files else ""
         return (f"{self.files} files ({self.skipped_files} skipped, {self.not_articles} not articles, "
-                f"{self.failed_files} failed), "
+                f"{self.failed_files} failed{cached}), "
                 f"{self.events} events, {self.utterances} utterances, {self.speakers} speakers, "
                 f"{self.issues} parse issues in {self.seconds:.1f} s -> {self.out}")
 
@@ -107,6 +112,38 @@ class ParsedChunk:
     claims_per_event: list[int]
     failed: int
     not_articles: int
+    file_rows: list[tuple[int, int, int, int, int, str]] = field(default_factory=list)
+    """Per input file: rows of events, utterances, claims, parse_issues, its pages' claims_per_event entries,
+    and how its parse ended (`ok`, `failed`, `not_article`)."""
+
+    def table(self, name: str) -> pa.Table:
+        """One of the per-file tables by name."""
+        return {"events": self.events, "utterances": self.utterances, "claims": self.claims,
+                "parse_issues": self.issues}[name]
+
+    def files(self) -> list[FileRows]:
+        """The chunk cut back into its files' rows."""
+        out = []
+        at = dict.fromkeys(("events", "utterances", "claims", "parse_issues", "cpe"), 0)
+        for *counts, outcome in self.file_rows:
+            rows = {}
+            for name, n in zip(("events", "utterances", "claims", "parse_issues"), counts[:4], strict=True):
+                rows[name] = self.table(name).slice(at[name], n)
+                at[name] += n
+            cpe = self.claims_per_event[at["cpe"]:at["cpe"] + counts[4]]
+            at["cpe"] += counts[4]
+            out.append(FileRows(rows, cpe, str(outcome)))
+        return out
+
+
+def _join(files: Sequence[FileRows]) -> ParsedChunk:
+    """Files' rows put together as one chunk, in the order given."""
+    def cat(t: Table) -> pa.Table:
+        return pa.concat_tables([t.schema.empty_table(), *(f.tables[t.name] for f in files)])
+
+    return ParsedChunk(cat(EVENTS), cat(UTTERANCES), cat(CLAIMS), cat(PARSE_ISSUES),
+                       [n for f in files for n in f.claims_per_event],
+                       sum(f.outcome == "failed" for f in files), sum(f.outcome == "not_article" for f in files))
 
 
 def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
@@ -120,33 +157,42 @@ def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
     claims_per_event: list[int] = []
     issues: list[Row] = []
     failed = not_articles = 0
+    file_rows: list[tuple[int, int, int, int, int, str]] = []
     for name in paths:
-        try:
-            pages, file_issues = _pages_of_file(Path(name))
-        except (InputError, PageError) as exc:
-            issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
-            if exc.reason == "not_article":
-                not_articles += 1
-            else:
-                failed += 1
-            continue
-        except Exception as exc:  # one bad file must not stop the build; it is reported by name
-            issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
-            failed += 1
-            continue
-        issues.extend(file_issues)
-        for page in pages:
-            event, turns = page_rows(page)
-            events.append(event)
-            utterances.extend(turns)
-            n_claims = len(claim_list)
-            if claims:
-                for turn in turns:
-                    claim_list.extend(claim_rows(turn, event["date"]))
-            claims_per_event.append(len(claim_list) - n_claims)
-            issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in page.issues)
+        before = (len(events), len(utterances), len(claim_list), len(issues), len(claims_per_event))
+        outcome = _parse_file(name, events, utterances, claim_list, claims_per_event, issues, claims)
+        failed += outcome == "failed"
+        not_articles += outcome == "not_article"
+        after = (len(events), len(utterances), len(claim_list), len(issues), len(claims_per_event))
+        e, u, c, i, k = (b - a for a, b in zip(before, after, strict=True))
+        file_rows.append((e, u, c, i, k, outcome))
     return ParsedChunk(to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(claim_list, CLAIMS),
-                       to_table(issues, PARSE_ISSUES), claims_per_event, failed, not_articles)
+                       to_table(issues, PARSE_ISSUES), claims_per_event, failed, not_articles, file_rows)
+
+
+def _parse_file(name: str, events: list[Row], utterances: list[Row], claim_list: list[Row],
+                claims_per_event: list[int], issues: list[Row], claims: bool) -> str:
+    """Parse one file, appending its rows to the lists; returns how it ended: ok, failed or not_article."""
+    try:
+        pages, file_issues = _pages_of_file(Path(name))
+    except (InputError, PageError) as exc:
+        issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
+        return "not_article" if exc.reason == "not_article" else "failed"
+    except Exception as exc:  # one bad file must not stop the build; it is reported by name
+        issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
+        return "failed"
+    issues.extend(file_issues)
+    for page in pages:
+        event, turns = page_rows(page)
+        events.append(event)
+        utterances.extend(turns)
+        n_claims = len(claim_list)
+        if claims:
+            for turn in turns:
+                claim_list.extend(claim_rows(turn, event["date"]))
+        claims_per_event.append(len(claim_list) - n_claims)
+        issues.extend(_issue(name, i.line_no, i.text, i.reason) for i in page.issues)
+    return "ok"
 
 
 class _AtomicWriters:
@@ -182,12 +228,25 @@ class _AtomicWriters:
         pq.write_table(data.cast(table.schema), tmp, compression="zstd")
         self.rows[table.name] = data.num_rows
 
+    def reserve(self, name: str) -> Path:
+        """The temporary path of any other file of the build folder (`name` relative to it), renamed on commit."""
+        final = self.out / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.parent / f".{final.name}.{os.getpid()}.tmp"
+        self.tmp[name] = tmp
+        return tmp
+
+    def save(self, name: str, write: Callable[[Path], None]) -> None:
+        """Write any other file of the build folder through a temporary file."""
+        write(self.reserve(name))
+
     def commit(self) -> None:
         for w in self.writers.values():
             w.close()
         self.writers.clear()
+        # In the order written: the cache manifest comes last, so a cut-short commit leaves it stale, not wrong.
         for name, tmp in self.tmp.items():
-            tmp.replace(self.out / f"{name}.parquet")
+            tmp.replace(self.out / (name if "/" in name or "." in name else f"{name}.parquet"))
 
     def abort(self) -> None:
         for w in self.writers.values():
@@ -209,12 +268,18 @@ def build(
     log: Callable[[str], None] | None = None,
     claims: bool = True,
     topics: bool = True,
+    clean: bool = False,
+    refit_topics: bool = False,
 ) -> BuildSummary:
     """Build the tables from input files and folders into `out/<table>.parquet`.
 
     With no inputs, builds the bundled sample. Files that cannot be read become parse_issues rows; the
     rest still builds. The Parquet files are replaced only when the whole build succeeded.
     `claims=False` / `topics=False` skip those steps and write their tables empty (typed).
+
+    A rebuild into the same folder parses only the files that are new or changed since the last build (the
+    cache in `out/.cache/`), and gives the same tables as a clean build; `clean=True` parses everything.
+    The topic models saved in `out` by the first build are reused; `refit_topics=True` fits them again.
     """
     started = time.perf_counter()
     say = log or (lambda msg: print(msg, file=sys.stderr))
@@ -226,11 +291,15 @@ def build(
     summary = BuildSummary(out=out_dir, files=len(paths), skipped_files=len(skipped))
     writers = _AtomicWriters(out_dir)
     seen: dict[object, str] = {}
+    options: dict[str, object] = {"claims": claims}
+    cache_out: file_cache.CacheWriter | None = None
     try:
         skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
                         for p in skipped]
         writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
-        for chunk in _parse_all([str(p) for p in paths], workers, progress, claims):
+        cache = None if clean else file_cache.load(out_dir, options, say)
+        cache_out = file_cache.CacheWriter(options, writers.reserve)
+        for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary):
             dup_issues = _drop_duplicates(chunk, seen)
             writers.write(EVENTS, chunk.events)
             writers.write(UTTERANCES, chunk.utterances)
@@ -247,13 +316,16 @@ def build(
         writers.replace(CLAIMS, claims_df.to_arrow())
         writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())
         summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-        corpus = _corpus_tables(events_df, utterances_df, say, topics)
+        corpus = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers)
         for name, table in corpus.items():
             writers.replace(TABLES[name], table)
         writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"])))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
+        cache_out.close()
         writers.commit()
     except BaseException:
+        if cache_out is not None:
+            cache_out.abort()
         writers.abort()
         raise
     summary.rows = dict(writers.rows)
@@ -265,16 +337,67 @@ def build(
     return summary
 
 
-def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool
-                   ) -> dict[str, pa.Table]:
-    """Tables computed over the whole corpus after the per-page pass: tags and topics."""
-    from kremlin_data import topics as tp  # imported here: scikit-learn loads only for this step
+def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_out: file_cache.CacheWriter,
+                      workers: int | None, progress: bool | None, claims: bool, summary: BuildSummary
+                      ) -> Iterator[ParsedChunk]:
+    """The rows of all inputs in input order, `CHUNK_FILES` files at a time.
 
-    if topics:
-        return tp.topic_tables(events, utterances, log=say)
-    say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics are empty")
-    tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
-    return {"event_tags": tp.event_tags(events), **tables}
+    Unchanged files' rows come from the cache, the others are parsed (in a process pool). Every file's rows
+    also go to the new cache.
+    """
+    prints = [file_cache.fingerprint(Path(p)) for p in paths]
+    hits = [cache.lookup(p, size, sha) if cache else None for p, (size, sha) in zip(paths, prints, strict=True)]
+    summary.cached_files = sum(h is not None for h in hits)
+    parsed = _parse_all([p for p, h in zip(paths, hits, strict=True) if h is None], workers, progress, claims)
+    pending: list[FileRows] = []
+    group: list[FileRows] = []
+    for path, (size, sha), hit in zip(paths, prints, hits, strict=True):
+        if hit is not None and cache is not None:
+            rows = cache.rows(hit)
+        else:
+            if not pending:
+                pending = next(parsed).files()[::-1]
+            rows = pending.pop()
+        cache_out.add(path, size, sha, rows)
+        group.append(rows)
+        if len(group) == CHUNK_FILES:
+            yield _join(group)
+            group = []
+    if group:
+        yield _join(group)
+    if next(parsed, None) is not None:  # also lets the pool of the parse shut down
+        raise RuntimeError("the parse gave more chunks than there were new or changed files")
+
+
+def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,
+                   out: Path, refit: bool, writers: _AtomicWriters) -> dict[str, pa.Table]:
+    """Tables computed over the whole corpus after the per-page pass: tags and topics.
+
+    Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted and saved.
+    """
+    from kremlin_data import topic_models as tm  # imported here: scikit-learn loads only for this step
+    from kremlin_data import topics as tp
+
+    if not topics:
+        say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics "
+            "are empty")
+        tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
+        return {"event_tags": tp.event_tags(events), **tables}
+    models = tp.TopicModels()
+    if not refit:
+        learned = tm.load_model(out / tm.LEARNED_FILE, say)
+        site = tm.load_model(out / tm.SITE_FILE, say)
+        models.learned = learned if isinstance(learned, tm.TopicModel) else None
+        models.site = site if isinstance(site, tm.SiteTopicModel) else None
+    tables = tp.topic_step(events, utterances, models, log=say)
+    for kind in models.fitted:
+        model = models.learned if kind == "learned" else models.site
+        name = tm.LEARNED_FILE if kind == "learned" else tm.SITE_FILE
+        if model is not None:
+            writers.save(name, partial(tm.save_model, model))
+            say(f"topics: {'learned-topic model' if kind == 'learned' else 'site-topic classifier'} fitted and "
+                f"saved as {out / name}; later builds reuse it (`--refit-topics` fits it again)")
+    return tables
 
 
 def _parse_all(paths: list[str], workers: int | None, progress: bool | None, claims: bool

@@ -56,7 +56,8 @@ def _folder(path: str | os.PathLike[str], option: str) -> Path:
 def _cmd_build(args: argparse.Namespace) -> int:
     _folder(args.out, "--out")
     summary = build(args.inputs or None, args.out, workers=args.workers,
-                    progress=False if args.quiet else None, claims=not args.no_claims, topics=not args.no_topics)
+                    progress=False if args.quiet else None, claims=not args.no_claims, topics=not args.no_topics,
+                    clean=args.clean, refit_topics=args.refit_topics)
     print(summary)
     if args.strict and summary.issues:
         print(f"--strict: {summary.issues} parse issue(s); see {Path(args.out) / 'parse_issues.parquet'}",
@@ -202,6 +203,10 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--no-claims", action="store_true", help="skip numeric claims (the claims table is empty)")
     b.add_argument("--no-topics", action="store_true", help="skip learned and site topics (tables empty)")
+    b.add_argument("--clean", action="store_true",
+                   help="parse every input again, ignoring the cache of the last build in the output folder")
+    b.add_argument("--refit-topics", action="store_true",
+                   help="fit the topic models again instead of reusing those saved in the output folder")
     b.set_defaults(func=_cmd_build)
 
     i = sub.add_parser("info", parents=[common], help="row counts (and schemas) of a build folder")

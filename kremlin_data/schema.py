@@ -386,6 +386,10 @@ EXCHANGES = Table(
     ("question_id",),
 )
 
+PER_FILE_TABLES = (EVENTS, UTTERANCES, CLAIMS, PARSE_ISSUES)
+"""Tables whose rows each come from one input file, as the parse pass writes them (before the corpus steps):
+what the build cache keeps per file. The others are made over the whole corpus."""
+
 TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES, EVENT_TAGS, TOPICS,
                                                  UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS, EXCHANGES)}
 

@@ -5,21 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
 from scipy import sparse
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from threadpoolctl import threadpool_limits
 
+from kremlin_data import topic_models as tm
 from kremlin_data.schema import (
     EVENT_TAGS,
     TOPICS,
@@ -28,6 +24,9 @@ from kremlin_data.schema import (
     columns_to_table,
     empty_table,
 )
+from kremlin_data.topic_models import DECIMALS, SiteTopicModel, TopicModel, tokens
+
+__all__ = ["SiteTopicModel", "TopicModel", "tokens"]
 
 # --- learned topics (NMF) ---
 N_TOPICS = 30
@@ -35,24 +34,13 @@ N_TOPICS = 30
 DOCS_PER_TOPIC = 20
 MIN_DOCUMENTS = 200
 """Model documents (paragraph-sized pieces of turns) needed before topics are learned at all."""
-DOC_WORDS = 60
-"""Paragraphs of a turn are merged until a model document holds at least this many words."""
 MIN_FIT_WORDS = 25
 """Documents shorter than this (greetings, one-line replies) are left out of fitting, but still get topics."""
-MIN_DF = 3
-"""A term is used by a model when at least this many of its documents hold it..."""
-MAX_DF = 0.5
-"""...and at most this share of them (words every other document holds say nothing)."""
-NMF_FEATURES = 10_000
-"""Vocabulary of the topic model: the most frequent words and two-word phrases (the rest slows NMF down)."""
-NMF_ITERATIONS = 60
 MIN_TURN_TOKENS = 5
 """Turns with fewer words left after stop words ("Thank you.", "It isn't a campaign.") get no topics of
 either kind: one or two words are too little to say what a turn is about."""
 TOP_TERMS = 10
 TOPICS_PER_TURN = 3
-DECIMALS = 6
-"""Floats are rounded so that tables are byte-identical across runs and machines."""
 
 # --- site topics (classifier) ---
 SITE_MIN_PAGES = 20
@@ -60,46 +48,33 @@ SITE_MIN_PAGES = 20
 MIN_TRAIN_PAGES = 100
 SITE_THRESHOLD = 0.5
 """A turn (and, on the word-weighted mean of its turns, a page) gets a site topic at this probability or more."""
-SITE_C = 16.0
-"""Inverse regularisation strength of the per-topic logistic regressions (chosen by held-out F1)."""
 
 EVAL_FOLDS = 5
 
-# Words of the transcript ritual rather than of any subject; kept out of both vocabularies.
-BOILERPLATE_WORDS = frozenset("""
-    mr mrs ms president colleagues colleague friends friend ladies gentlemen dear thank thanks thanking
-    good afternoon evening morning welcome please floor let like want wish say said says saying think
-    thought know known just really course certainly yes okay ok right way lot lots things thing going
-    make making made need needs needed instance example words word question questions answer ask asked
-    asking today tell told come came look looking believe sure talk talking talked speak speaking mean
-    meeting meetings discuss discussed discussing issue issues matter matters point important
-    necessary able fact hope great far did does doing got get getting probably quite actually simply
-    understand understood don didn doesn isn aren wasn won ll ve re use used work working
-    year years time times day days people country countries russia russian russians also new
-    putin vladimir dmitry medvedev opportunity pleased happy glad situation problem problems development area areas
-""".split())
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | BOILERPLATE_WORDS)
-# Words of two or more letters; hyphenated words stay whole ("medium-sized"); numbers are left out.
-TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]+(?:-[a-zA-Z]+)*\b"
-
 _DASHES = re.compile(r"[\u2010-\u2015\u2212-]")
 _SPACES = re.compile(r"\s+")
+_Ints = np.ndarray[Any, np.dtype[np.int64]]
 
 
 def _no_log(message: str) -> None:
     """Drop messages when the caller gives no logger."""
 
 
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run BLAS on one thread: summation order then does not depend on the machine's core count."""
-    with threadpool_limits(limits=1):
-        yield
+@dataclass(slots=True)
+class TopicModels:
+    """The two models of the topic step: given ones are applied as they are, missing ones are fitted.
+
+    After `topic_step`, `fitted` names the models it fitted (the build saves those).
+    """
+
+    learned: TopicModel | None = None
+    site: SiteTopicModel | None = None
+    fitted: list[str] = field(default_factory=list)
 
 
 def topic_tables(events: pl.DataFrame, utterances: pl.DataFrame, *,
                  log: Callable[[str], None] = _no_log) -> dict[str, pa.Table]:
-    """All four topic tables for a corpus: event_tags, topics, utterance_topics, utterance_site_topics.
+    """All four topic tables for a corpus, with both models fitted on it.
 
     Tables that cannot be made (too few documents, too few tagged pages) come back empty but typed,
     and `log` is told why.
@@ -111,7 +86,7 @@ def topic_tables(events: pl.DataFrame, utterances: pl.DataFrame, *,
         log: receives one line per skipped step.
 
     Returns:
-        A dict from table name to Arrow table.
+        A dict from table name to Arrow table: event_tags, topics, utterance_topics, utterance_site_topics.
 
     >>> ev = pl.DataFrame({"event_id": ["e1"], "topics": [["Sport "]], "geography": [[]], "persons": [[]],
     ...                    "topic_ids": [[7]], "geography_codes": [[]], "person_ids": [[]], "narration": [[]]},
@@ -122,14 +97,20 @@ def topic_tables(events: pl.DataFrame, utterances: pl.DataFrame, *,
     >>> {k: v.num_rows for k, v in topic_tables(ev, ut).items()}
     {'event_tags': 1, 'topics': 0, 'utterance_topics': 0, 'utterance_site_topics': 0}
     """
+    return topic_step(events, utterances, TopicModels(), log=log)
+
+
+def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicModels, *,
+               log: Callable[[str], None] = _no_log) -> dict[str, pa.Table]:
+    """The four topic tables, applying the models given in `models` and fitting (and storing there) the others."""
     tags = event_tags(events)
     corpus = _corpus(events, tags, utterances)
-    topics, utterance_topics = _learned_topics(corpus, log)
+    topics, utterance_topics = _learned_topics(corpus, models, log)
     return {
         "event_tags": tags,
         "topics": topics,
         "utterance_topics": utterance_topics,
-        "utterance_site_topics": _site_topics(corpus, log),
+        "utterance_site_topics": _site_topics(corpus, models, log),
     }
 
 
@@ -152,190 +133,109 @@ def event_tags(events: pl.DataFrame) -> pa.Table:
     """One row per page tag, with the site's id for it where the HTML gives one; one spelling per tag.
 
     Spellings that differ only in spacing, dashes or case are one tag, written the way most pages write it
-    (ties: the alphabetically first). A tag listed twice on a page is one row.
+    (ties: the alphabetically first). A tag listed twice on a page is one row. Columnar: the Python string
+    functions run once per distinct tag, not per row.
     """
     kinds = (("topic", "topics", "topic_ids"), ("geography", "geography", "geography_codes"),
              ("person", "persons", "person_ids"))
-    rows: list[tuple[str, str, str, str | None]] = []
+    parts = []
     for tag_type, tag_col, id_col in kinds:
-        for event_id, tags, ids in events.select("event_id", tag_col, id_col).iter_rows():
-            tags = tags or []
-            ids = ids or []
-            aligned = len(ids) == len(tags)
-            for i, raw in enumerate(tags):
-                tag = _clean_tag(raw)
-                if tag:
-                    tag_id = ids[i] if aligned else None
-                    rows.append((event_id, tag_type, tag, None if tag_id is None else str(tag_id)))
-    spellings: dict[tuple[str, str], Counter[str]] = {}
-    for _, tag_type, tag, _ in rows:
-        spellings.setdefault((tag_type, tag_key(tag)), Counter())[tag] += 1
-    canonical = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
-    seen: dict[tuple[str, str, str], str | None] = {}
-    for event_id, tag_type, tag, tag_id in rows:
-        key = (event_id, tag_type, canonical[(tag_type, tag_key(tag))])
-        if seen.get(key) is None:
-            seen[key] = tag_id
-    ordered = sorted(seen.items(), key=lambda kv: kv[0])
+        tags = pl.col(tag_col).fill_null([])
+        ids = pl.col(id_col).cast(pl.List(pl.String))
+        parts.append(
+            events.select("event_id", tags.alias("raw"),
+                          pl.when(ids.list.len() == tags.list.len()).then(ids).alias("ids"),
+                          pl.int_ranges(tags.list.len()).alias("pos"))
+            .explode("raw", "pos")
+            .filter(pl.col("raw").is_not_null())
+            .select("event_id", pl.lit(tag_type).alias("tag_type"), "raw",
+                    pl.col("ids").list.get(pl.col("pos"), null_on_oob=True).alias("tag_id")))
+    rows = pl.concat(parts).with_row_index("order")
+    distinct = rows.select(pl.col("raw").unique()).to_series().to_list()
+    cleaned = pl.DataFrame({"raw": distinct, "tag": [_clean_tag(t) for t in distinct]},
+                           schema={"raw": pl.String, "tag": pl.String})
+    rows = rows.join(cleaned, on="raw").filter(pl.col("tag") != "")
+    keys = pl.DataFrame({"tag": cleaned["tag"].unique().to_list()}, schema={"tag": pl.String})
+    keys = keys.with_columns(pl.Series("key", [tag_key(t) for t in keys["tag"].to_list()], dtype=pl.String))
+    rows = rows.join(keys, on="tag")
+    canonical = (rows.group_by("tag_type", "key", "tag").len()
+                 .sort(["len", "tag"], descending=[True, False])
+                 .group_by("tag_type", "key", maintain_order=True).first()
+                 .select("tag_type", "key", pl.col("tag").alias("canonical")))
+    out = (rows.join(canonical, on=["tag_type", "key"]).sort("order")
+           .group_by("event_id", "tag_type", "canonical", maintain_order=True)
+           .agg(pl.col("tag_id").drop_nulls().first())
+           .sort("event_id", "tag_type", "canonical"))
     return columns_to_table({
-        "event_id": [k[0] for k, _ in ordered],
-        "tag_type": [k[1] for k, _ in ordered],
-        "tag": [k[2] for k, _ in ordered],
-        "tag_id": [v for _, v in ordered],
+        "event_id": out["event_id"].to_list(),
+        "tag_type": out["tag_type"].to_list(),
+        "tag": out["canonical"].to_list(),
+        "tag_id": out["tag_id"].to_list(),
     }, EVENT_TAGS)
 
 
-# --------------------------------------------------------------------------------------------- documents
-
-_TOKEN = re.compile(TOKEN_PATTERN)
-_STOP = frozenset(STOP_WORDS)
-_Floats = np.ndarray[Any, np.dtype[np.float64]]
-_Ints = np.ndarray[Any, np.dtype[np.int64]]
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case words of a text without stop words and boilerplate.
-
-    >>> tokens("Thank you, Mr President. Small- and medium-sized businesses need 20 loans.")
-    ['small', 'medium-sized', 'businesses', 'loans']
-    """
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
-
-
-@dataclass(frozen=True, slots=True)
-class Documents:
-    """Model documents cut from turns: their text, word count and the turn (row index) each came from."""
-
-    texts: list[str]
-    n_words: _Ints
-    owner: _Ints
-
-
-def split_turns(texts: Sequence[str], min_words: int = DOC_WORDS) -> Documents:
-    r"""Cut turns into paragraph-sized documents: paragraphs merged until each holds `min_words` words.
-
-    A short tail joins the document before it, so a turn never ends in a scrap.
-
-    >>> d = split_turns(["a b c\nd e\nf", "x y"], min_words=2)
-    >>> d.texts, d.owner.tolist()
-    (['a b c', 'd e\nf', 'x y'], [0, 0, 1])
-    """
-    out: list[str] = []
-    words: list[int] = []
-    owner: list[int] = []
-    for i, text in enumerate(texts):
-        start = len(out)
-        buf: list[str] = []
-        n = 0
-        for para in (text or "").split("\n"):
-            k = len(para.split())
-            if not k:
-                continue
-            buf.append(para)
-            n += k
-            if n >= min_words:
-                out.append("\n".join(buf))
-                words.append(n)
-                owner.append(i)
-                buf, n = [], 0
-        if buf:
-            if len(out) > start:
-                out[-1] += "\n" + "\n".join(buf)
-                words[-1] += n
-            else:
-                out.append("\n".join(buf))
-                words.append(n)
-                owner.append(i)
-    return Documents(out, np.asarray(words, dtype=np.int64), np.asarray(owner, dtype=np.int64))
-
-
-def count_terms(docs: Sequence[list[str]], min_df: int = MIN_DF) -> tuple[sparse.csr_matrix, list[str]]:
-    """Counts of words and adjacent word pairs in tokenised documents; terms in `min_df`+ documents, sorted.
-
-    Done with numpy rather than a scikit-learn vectorizer, which spends seconds per run in Python on pairs.
-
-    >>> m, terms = count_terms([["gas", "oil"], ["gas", "oil", "gas"]], min_df=2)
-    >>> terms, m.toarray().tolist()
-    (['gas', 'gas oil', 'oil'], [[1.0, 1.0, 1.0], [2.0, 1.0, 1.0]])
-    """
-    index: dict[str, int] = {}
-    ids = np.fromiter((index.setdefault(w, len(index)) for d in docs for w in d), dtype=np.int64)
-    rows = np.repeat(np.arange(len(docs), dtype=np.int64),
-                     np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs)))
-    v = len(index)
-    pair = rows[1:] == rows[:-1]
-    keys = np.concatenate([ids, v + ids[:-1][pair] * v + ids[1:][pair]])
-    rows = np.concatenate([rows, rows[:-1][pair]])
-    uniq, col = np.unique(keys, return_inverse=True)
-    counts = sparse.csr_matrix((np.ones(len(keys)), (rows, col.ravel())), shape=(len(docs), len(uniq)))
-    counts.sum_duplicates()
-    keep = np.flatnonzero(np.bincount(counts.indices, minlength=len(uniq)) >= min_df)
-    words = list(index)
-    names = [words[k] if k < v else f"{words[(k - v) // v]} {words[(k - v) % v]}" for k in uniq[keep].tolist()]
-    order = sorted(range(len(names)), key=names.__getitem__)
-    return counts[:, keep[order]].tocsr(), [names[i] for i in order]
-
-
-def _columns(counts: sparse.csr_matrix, max_features: int | None = None) -> _Ints:
-    """Columns in `MIN_DF`+ rows and at most `MAX_DF` of them; the `max_features` most frequent (ties: first)."""
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    cols = np.flatnonzero((df >= MIN_DF) & (df <= MAX_DF * counts.shape[0]))
-    if max_features is not None and len(cols) > max_features:
-        total = np.asarray(counts[:, cols].sum(axis=0)).ravel()
-        cols = np.sort(cols[np.argsort(-total, kind="stable")[:max_features]])
-    return cols
-
-
-def _group(owner: _Ints, n_groups: int, weights: _Floats | None = None) -> sparse.csr_matrix:
-    """A matrix that sums rows into groups: row `owner[i]`, column `i`."""
-    data = np.ones(len(owner)) if weights is None else weights
-    return sparse.csr_matrix((data, (owner, np.arange(len(owner)))), shape=(n_groups, len(owner)))
-
+# --------------------------------------------------------------------------------------------- corpus
 
 @dataclass(frozen=True, slots=True)
 class _Corpus:
-    """Turns cut into documents, the tagged pages, and term counts of both, made once for both models."""
+    """Turns cut into documents, the tagged pages, and the tokens of both, made once for both models.
+
+    Documents `0 .. n_docs - 1` are pieces of turns; document `n_docs + i` is the narration of page i.
+    """
 
     turn_ids: list[str]
     turn_tokens: _Ints
-    docs: Documents
-    doc_counts: sparse.csr_matrix
-    terms: list[str]
-    turn_words: sparse.csr_matrix
+    docs: tm.Documents
+    n_docs: int
+    tokens: tm.Tokens
     page_ids: list[str]
     page_labels: list[frozenset[str]]
     page_of_turn: _Ints
-    narration_words: sparse.csr_matrix
     narration_tokens: _Ints
+
+    def page_docs(self, pages: _Ints) -> _Ints:
+        """The documents (turn pieces and narration) of the given pages."""
+        of_page = np.zeros(len(self.page_ids) + 1, dtype=bool)
+        of_page[pages] = True
+        turn_docs = np.flatnonzero(of_page[self.page_of_turn[self.docs.owner]])
+        return np.concatenate([turn_docs, self.n_docs + pages]).astype(np.int64)
+
+    def word_counts(self, vocabulary: Sequence[str], docs: _Ints | None = None) -> tuple[sparse.csr_matrix,
+                                                                                          sparse.csr_matrix]:
+        """Word counts over `vocabulary` of each turn and each page's narration (of `docs` only, if given)."""
+        toks = self.tokens if docs is None else self.tokens.only(docs)
+        counts = toks.counts(vocabulary, self.n_docs + len(self.page_ids))
+        turns = tm.group_matrix(self.docs.owner, len(self.turn_ids)) @ counts[:self.n_docs]
+        return turns.tocsr(), counts[self.n_docs:].tocsr()
 
 
 def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame) -> _Corpus:
-    texts = utterances["text"].to_list()
-    docs = split_turns(texts)
-    doc_tokens = [tokens(t) for t in docs.texts]
-    labels: dict[str, set[str]] = {}
-    for event_id, tag_type, tag in zip(*(tags.column(c).to_pylist() for c in ("event_id", "tag_type", "tag")),
-                                       strict=True):
-        if tag_type == "topic":
-            labels.setdefault(event_id, set()).add(tag)
-    pages = [(e, tokens("\n".join(n or []))) for e, n in events.select("event_id", "narration").iter_rows()
-             if e in labels]
-    counts, terms = count_terms(doc_tokens + [toks for _, toks in pages])
-    words = np.flatnonzero([" " not in t for t in terms])
-    n_doc_tokens = np.asarray([len(t) for t in doc_tokens], dtype=np.float64)
-    page_index = {e: i for i, (e, _) in enumerate(pages)}
+    docs = tm.split_turns(utterances["text"])
+    n_docs = len(docs.owner)
+    all_tags = pl.from_arrow(tags)
+    assert isinstance(all_tags, pl.DataFrame)
+    topic_tags = all_tags.filter(pl.col("tag_type") == "topic")
+    labels = topic_tags.group_by("event_id", maintain_order=True).agg("tag")
+    pages = (events.select("event_id", "narration").join(labels, on="event_id", maintain_order="left")
+             .with_columns(pl.col("narration").list.join("\n").fill_null("")))
+    n_pages = pages.height
+    texts = pl.concat([docs.paragraphs["text"], pages["narration"]])
+    doc_of_text = np.concatenate([docs.paragraphs["doc"].to_numpy(), n_docs + np.arange(n_pages)])
+    toks = tm.Tokens.of_texts(texts, doc_of_text)
+    per_doc = np.bincount(toks.doc, minlength=n_docs + n_pages)
+    page_index = pl.DataFrame({"event_id": pages["event_id"], "page": np.arange(n_pages, dtype=np.int64)})
+    page_of_turn = (utterances.select("event_id").join(page_index, on="event_id", how="left",
+                                                       maintain_order="left")["page"].fill_null(-1).to_numpy())
     return _Corpus(
         turn_ids=utterances["utterance_id"].to_list(),
-        turn_tokens=np.bincount(docs.owner, weights=n_doc_tokens, minlength=len(texts)).astype(np.int64),
+        turn_tokens=np.bincount(docs.owner, weights=per_doc[:n_docs], minlength=utterances.height).astype(np.int64),
         docs=docs,
-        doc_counts=counts[:len(docs.texts)],
-        terms=terms,
-        turn_words=(_group(docs.owner, len(texts)) @ counts[:len(docs.texts)][:, words]).tocsr(),
-        page_ids=[e for e, _ in pages],
-        page_labels=[frozenset(labels[e]) for e, _ in pages],
-        page_of_turn=np.asarray([page_index.get(e, -1) for e in utterances["event_id"].to_list()], dtype=np.int64),
-        narration_words=counts[len(docs.texts):][:, words].tocsr(),
-        narration_tokens=np.asarray([len(toks) for _, toks in pages], dtype=np.int64),
+        n_docs=n_docs,
+        tokens=toks,
+        page_ids=pages["event_id"].to_list(),
+        page_labels=[frozenset(ls) for ls in pages["tag"].to_list()],
+        page_of_turn=page_of_turn.astype(np.int64),
+        narration_tokens=per_doc[n_docs:].astype(np.int64),
     )
 
 
@@ -373,39 +273,41 @@ def learned_topics(utterances: pl.DataFrame, *, log: Callable[[str], None] = _no
         (topics, utterance_topics) as Arrow tables; both empty when the corpus is too small.
     """
     events = pl.DataFrame(schema={"event_id": pl.String, "narration": pl.List(pl.String)})
-    return _learned_topics(_corpus(events, empty_table(EVENT_TAGS), utterances), log)
+    return _learned_topics(_corpus(events, empty_table(EVENT_TAGS), utterances), TopicModels(), log)
 
 
-def _learned_topics(corpus: _Corpus, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
-    docs = corpus.docs
-    fit_rows = np.flatnonzero(docs.n_words >= MIN_FIT_WORDS)
-    rest_rows = np.flatnonzero(docs.n_words < MIN_FIT_WORDS)
+def _fit_learned(corpus: _Corpus, log: Callable[[str], None]) -> TopicModel | None:
+    """Fit the learned topics on an even sample of the documents of `MIN_FIT_WORDS`+ words."""
+    fit_rows = np.flatnonzero(corpus.docs.n_words >= MIN_FIT_WORDS)
     if len(fit_rows) < MIN_DOCUMENTS:
         log(f"topics: skipped, {len(fit_rows)} turn documents of {MIN_FIT_WORDS}+ words (need {MIN_DOCUMENTS}); "
             "topics and utterance_topics are empty")
-        return empty_table(TOPICS), empty_table(UTTERANCE_TOPICS)
+        return None
     n_topics = min(N_TOPICS, len(fit_rows) // DOCS_PER_TOPIC)
-    cols = _columns(corpus.doc_counts[fit_rows], NMF_FEATURES)
-    tfidf = TfidfTransformer(sublinear_tf=True)
-    w = np.zeros((len(docs.texts), n_topics))
-    with _one_thread():
-        x_fit = tfidf.fit_transform(corpus.doc_counts[fit_rows][:, cols])
-        # A fixed number of iterations (tol=0): where a tolerance test stops must not hinge on the last bit.
-        model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
-                    max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
-        w[fit_rows] = model.fit_transform(x_fit)
-        if len(rest_rows):
-            w[rest_rows] = model.transform(tfidf.transform(corpus.doc_counts[rest_rows][:, cols]))
-    # Terms are sorted, so stable sorts on weight break ties by term.
-    terms = [corpus.terms[c] for c in cols]
-    h = np.round(model.components_, DECIMALS)
+    sample = tm.even_sample(fit_rows, tm.NMF_FIT_DOCUMENTS)
+    toks = corpus.tokens.of_docs(sample)
+    vocabulary = toks.candidates(pairs=True)
+    counts = toks.counts(vocabulary, len(sample))
+    return tm.fit_topics(counts, vocabulary, corpus.docs.n_words[sample], n_topics)
+
+
+def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
+    if models.learned is None:
+        models.learned = _fit_learned(corpus, log)
+        if models.learned is None:
+            return empty_table(TOPICS), empty_table(UTTERANCE_TOPICS)
+        models.fitted.append("learned")
+    model = models.learned
+    docs = corpus.docs
+    n_topics = len(model.components)
+    counts = corpus.tokens.counts(model.terms, corpus.n_docs + len(corpus.page_ids))[:corpus.n_docs]
+    w = model.weights(counts)
+    h = np.round(model.components, DECIMALS)
     # Turn weight = word-weighted sum of its documents' weights; then shares of the turn's total.
-    turn_w = np.asarray(_group(docs.owner, len(corpus.turn_ids), docs.n_words.astype(np.float64)) @ w)
-    # Topics numbered by their total weight over the turns, largest first.
-    order = np.argsort(-np.round(turn_w.sum(axis=0), DECIMALS), kind="stable")
+    turn_w = np.asarray(tm.group_matrix(docs.owner, len(corpus.turn_ids), docs.n_words.astype(np.float64)) @ w)
     totals = turn_w.sum(axis=1)
     rows = np.flatnonzero((totals > 0) & (corpus.turn_tokens >= MIN_TURN_TOKENS))
-    shares = np.round(turn_w[rows][:, order] / totals[rows, None], DECIMALS)
+    shares = np.round(turn_w[rows] / totals[rows, None], DECIMALS)
     best = np.argsort(-shares, axis=1, kind="stable")[:, :TOPICS_PER_TURN]
     best_share = np.take_along_axis(shares, best, axis=1)
     keep = best_share > 0
@@ -418,26 +320,27 @@ def _learned_topics(corpus: _Corpus, log: Callable[[str], None]) -> tuple[pa.Tab
     }
     n_first = np.bincount(best[:, 0], minlength=n_topics) if len(rows) else np.zeros(n_topics, dtype=np.int64)
     topic_cols: dict[str, list[Any]] = {c: [] for c in TOPICS.columns}
-    for topic_id, k in enumerate(order, start=1):
+    for k in range(n_topics):
+        # Terms are sorted, so stable sorts on weight break ties by term.
         top = np.argsort(-h[k], kind="stable")[:TOP_TERMS]
-        top_terms = [terms[j] for j in top]
+        top_terms = [model.terms[j] for j in top]
         weights = [round(float(h[k, j] / (h[k, top[0]] or 1.0)), DECIMALS) for j in top]
-        topic_cols["topic_id"].append(topic_id)
+        topic_cols["topic_id"].append(k + 1)
         topic_cols["label"].append(topic_label(top_terms, weights))
         topic_cols["top_terms"].append(top_terms)
         topic_cols["term_weights"].append(weights)
-        topic_cols["n_utterances"].append(int(n_first[topic_id - 1]))
+        topic_cols["n_utterances"].append(int(n_first[k]))
     return columns_to_table(topic_cols, TOPICS), columns_to_table(utt_cols, UTTERANCE_TOPICS)
 
 
 # --------------------------------------------------------------------------------------------- site topics
 
-def _page_words(corpus: _Corpus) -> tuple[sparse.csr_matrix, _Ints]:
+def _page_words(corpus: _Corpus, turn_words: sparse.csr_matrix, narration_words: sparse.csr_matrix
+                ) -> tuple[sparse.csr_matrix, _Ints]:
     """Word counts of each tagged page (narration + turns), and its number of words after stop words."""
     turns = np.flatnonzero(corpus.page_of_turn >= 0)
     n = len(corpus.page_ids)
-    group = _group(corpus.page_of_turn[turns], n)
-    words = corpus.narration_words + group @ corpus.turn_words[turns]
+    words = narration_words + tm.group_matrix(corpus.page_of_turn[turns], n) @ turn_words[turns]
     n_tokens = corpus.narration_tokens + np.bincount(corpus.page_of_turn[turns],
                                                      weights=corpus.turn_tokens[turns], minlength=n).astype(np.int64)
     return words.tocsr(), n_tokens
@@ -448,68 +351,53 @@ def _learnable(labels: Sequence[frozenset[str]]) -> list[str]:
     return sorted(t for t, n in counts.items() if n >= SITE_MIN_PAGES)
 
 
-@dataclass(slots=True)
-class SiteTopicModel:
-    """The word columns used, their TF-IDF weighting, and one logistic regression per site topic."""
-
-    columns: _Ints
-    tfidf: TfidfTransformer
-    classifiers: list[LogisticRegression]
-    topics: list[str]
-
-    def predict_proba(self, words: sparse.csr_matrix) -> _Floats:
-        """Probability of each topic (columns, in `topics` order) for each row of word counts."""
-        if not words.shape[0]:
-            return np.zeros((0, len(self.topics)))
-        with _one_thread():
-            x = self.tfidf.transform(words[:, self.columns])
-            return np.column_stack([c.predict_proba(x)[:, 1] for c in self.classifiers])
+def _training_pages(corpus: _Corpus) -> tuple[_Ints, list[str]]:
+    """Tagged pages with words (evenly sampled down to `SITE_FIT_PAGES`), and the topics they can teach."""
+    n_tokens = corpus.narration_tokens.copy()
+    turns = np.flatnonzero(corpus.page_of_turn >= 0)
+    n_tokens += np.bincount(corpus.page_of_turn[turns], weights=corpus.turn_tokens[turns],
+                            minlength=len(corpus.page_ids)).astype(np.int64)
+    pages = np.flatnonzero(n_tokens > 0)
+    return pages, _learnable([corpus.page_labels[i] for i in pages])
 
 
-def fit_site_topics(words: sparse.csr_matrix, labels: Sequence[frozenset[str]], topics: Sequence[str]
-                    ) -> SiteTopicModel:
-    """Fit the site-topic classifier on pages' word counts and their site topics: one logistic regression each.
-
-    Whole pages train better than pages cut into turn-sized pieces (held-out F1), and faster. Classes are
-    weighted to balance, so that rare topics are not drowned by Foreign policy.
-    """
-    cols = _columns(words)
-    tfidf = TfidfTransformer(sublinear_tf=True)
-    with _one_thread():
-        x = tfidf.fit_transform(words[:, cols])
-        classifiers = []
-        for topic in topics:
-            y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))
-            clf = LogisticRegression(C=SITE_C, class_weight="balanced", solver="liblinear", random_state=0,
-                                     max_iter=1000)
-            classifiers.append(clf.fit(x, y))
-    return SiteTopicModel(cols, tfidf, classifiers, list(topics))
+def _fit_site(corpus: _Corpus, log: Callable[[str], None]) -> SiteTopicModel | None:
+    pages, topics = _training_pages(corpus)
+    if len(pages) < MIN_TRAIN_PAGES or len(topics) < 2:
+        log(f"utterance_site_topics: skipped, {len(pages)} page(s) with Topics tags and text "
+            f"(need {MIN_TRAIN_PAGES}), {len(topics)} topic(s) on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
+        return None
+    pages = tm.even_sample(pages, tm.SITE_FIT_PAGES)
+    docs = corpus.page_docs(pages)
+    vocabulary = corpus.tokens.only(docs).candidates(pairs=False)
+    turn_words, narration_words = corpus.word_counts(vocabulary, docs)
+    page_words, _ = _page_words(corpus, turn_words, narration_words)
+    labels = [corpus.page_labels[i] for i in pages]
+    return tm.fit_site_topics(page_words[pages], vocabulary, labels, _learnable(labels))
 
 
 def site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, log: Callable[[str], None] = _no_log) -> pa.Table:
     """The site's own topics assigned to each turn by a classifier trained on the tagged pages."""
-    return _site_topics(_corpus(events, event_tags(events), utterances), log)
+    return _site_topics(_corpus(events, event_tags(events), utterances), TopicModels(), log)
 
 
-def _site_topics(corpus: _Corpus, log: Callable[[str], None]) -> pa.Table:
-    page_words, page_tokens = _page_words(corpus)
-    pages = np.flatnonzero(page_tokens > 0)
-    labels = [corpus.page_labels[i] for i in pages]
-    topics = _learnable(labels)
-    if len(pages) < MIN_TRAIN_PAGES or len(topics) < 2:
-        log(f"utterance_site_topics: skipped, {len(pages)} page(s) with Topics tags and text "
-            f"(need {MIN_TRAIN_PAGES}), {len(topics)} topic(s) on {SITE_MIN_PAGES}+ pages (need 2); the table is empty")
-        return empty_table(UTTERANCE_SITE_TOPICS)
-    model = fit_site_topics(page_words[pages], labels, topics)
+def _site_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]) -> pa.Table:
+    if models.site is None:
+        models.site = _fit_site(corpus, log)
+        if models.site is None:
+            return empty_table(UTTERANCE_SITE_TOPICS)
+        models.fitted.append("site")
+    model = models.site
     rows = np.flatnonzero(corpus.turn_tokens >= MIN_TURN_TOKENS)
-    proba = np.round(model.predict_proba(corpus.turn_words[rows]), DECIMALS)
+    turn_words, _ = corpus.word_counts(model.terms)
+    proba = np.round(model.predict_proba(turn_words[rows]), DECIMALS)
     # Within a turn, most probable topic first; ties by name (topics are sorted).
     order = np.argsort(-proba, axis=1, kind="stable")
     sorted_p = np.take_along_axis(proba, order, axis=1)
     keep = sorted_p >= SITE_THRESHOLD
     return columns_to_table({
         "utterance_id": [corpus.turn_ids[r] for r in np.repeat(rows, keep.sum(axis=1))],
-        "topic": [topics[c] for c in order[keep]],
+        "topic": [model.topics[c] for c in order[keep]],
         "probability": sorted_p[keep].tolist(),
     }, UTTERANCE_SITE_TOPICS)
 
@@ -539,10 +427,11 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
     by `min_pages`+ pages; "transcripts" are the pages with turns.
     """
     corpus = _corpus(events, event_tags(events), utterances)
-    page_words, page_tokens = _page_words(corpus)
-    pages = np.flatnonzero(page_tokens > 0)
+    vocabulary = corpus.tokens.candidates(pairs=False)
+    turn_words, narration_words = corpus.word_counts(vocabulary)
+    page_words, _ = _page_words(corpus, turn_words, narration_words)
+    pages, topics = _training_pages(corpus)
     labels = [corpus.page_labels[i] for i in pages]
-    topics = _learnable(labels)
     scored = [i for i, t in enumerate(topics) if sum(t in ls for ls in labels) >= min_pages]
     n = len(pages)
     fold = np.random.default_rng(0).permutation(np.arange(n) % folds)
@@ -552,17 +441,18 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
     turn_page = np.where(corpus.page_of_turn >= 0, slot[np.maximum(corpus.page_of_turn, 0)], -1)
     turn_rows = np.flatnonzero((turn_page >= 0) & (corpus.turn_tokens >= MIN_TURN_TOKENS))
     nar_rows = pages[corpus.narration_tokens[pages] > 0]
-    doc_words = sparse.vstack([corpus.turn_words[turn_rows], corpus.narration_words[nar_rows]]).tocsr()
+    doc_words = sparse.vstack([turn_words[turn_rows], narration_words[nar_rows]]).tocsr()
     doc_page = np.concatenate([turn_page[turn_rows], slot[nar_rows]])
     doc_weight = np.concatenate([corpus.turn_tokens[turn_rows], corpus.narration_tokens[nar_rows]]).astype(float)
     truth = np.array([[t in ls for t in topics] for ls in labels], dtype=bool).reshape(n, len(topics))
     proba = np.zeros(truth.shape)
     for f in range(folds):
-        train = np.flatnonzero(fold != f)
-        model = fit_site_topics(page_words[pages[train]], [labels[i] for i in train], topics)
+        train = tm.even_sample(np.flatnonzero(fold != f), tm.SITE_FIT_PAGES)
+        model = tm.fit_site_topics(page_words[pages[train]], vocabulary, [labels[i] for i in train], topics)
+        cols = np.searchsorted(np.asarray(vocabulary), np.asarray(model.terms))
         test_docs = np.flatnonzero(fold[doc_page] == f)
-        p = model.predict_proba(doc_words[test_docs])
-        group = _group(doc_page[test_docs], n, doc_weight[test_docs])
+        p = model.predict_proba(doc_words[test_docs][:, cols])
+        group = tm.group_matrix(doc_page[test_docs], n, doc_weight[test_docs])
         num = np.asarray(group @ p)
         den = np.asarray(group.sum(axis=1)).ravel()
         done = den > 0

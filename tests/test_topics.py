@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import HTML_DIR, SHARED_DATA, need
 
+from kremlin_data import topic_models as tm
 from kremlin_data import topics as tp
 from kremlin_data.schema import TABLES
 
@@ -137,8 +138,9 @@ def test_event_tags_count_equals_the_tags_on_the_pages(synthetic_tables: Any) ->
     (["one two three four"], 2, ["one two three four"], [0]),
 ])
 def test_split_turns(texts: list[str], min_words: int, docs: list[str], owner: list[int]) -> None:
-    d = tp.split_turns(texts, min_words=min_words)
-    assert d.texts == docs
+    d = tm.split_turns(texts, min_words=min_words)
+    texts_of_docs = d.paragraphs.group_by("doc", maintain_order=True).agg(pl.col("text").str.join("\n"))
+    assert texts_of_docs["text"].to_list() == docs
     assert d.owner.tolist() == owner
     assert sum(d.n_words.tolist()) == sum(len(t.split()) for t in texts)
 

@@ -1,0 +1,458 @@
+"""Turns text into term counts, and term counts into topic weights: the two topic models, fitted or loaded.
+
+The learned-topic model (TF-IDF + NMF) and the site-topic classifier (one logistic regression per site topic)
+are plain arrays: a vocabulary, IDF weights and the fitted parameters. They are saved beside the tables as
+`.npz` files of numbers and strings (read back without pickle), so later builds reuse them and topic ids
+keep their meaning from one update to the next.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import sparse
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from kremlin_data._version import __version__
+
+DOC_WORDS = 60
+"""Paragraphs of a turn are merged until a model document holds at least this many words."""
+MIN_DF = 3
+"""A term is used by a model when at least this many of its fitting documents hold it..."""
+MAX_DF = 0.5
+"""...and at most this share of them (words every other document holds say nothing)."""
+DECIMALS = 6
+"""Floats are rounded so that tables are byte-identical across runs and machines."""
+
+NMF_FEATURES = 10_000
+"""Vocabulary of the learned-topic model: the most frequent words and two-word phrases of the fitting sample."""
+NMF_FIT_DOCUMENTS = 12_000
+"""Documents the learned topics are fitted on at most: evenly spaced over the corpus in input order."""
+NMF_ITERATIONS = 60
+"""Coordinate-descent passes of the NMF fit (a fixed number: no tolerance test whose outcome hinges on the
+last bit)."""
+TRANSFORM_ITERATIONS = 12
+"""Coordinate-descent passes that give every document its topic weights under the fitted topics."""
+
+SITE_FEATURES = 20_000
+"""Vocabulary of the site-topic classifier: the most frequent words of its training pages."""
+SITE_FIT_PAGES = 4_000
+"""Tagged pages the site-topic classifier is trained on at most: evenly spaced over the corpus."""
+SITE_C = 16.0
+"""Inverse regularisation strength of the per-topic logistic regressions (chosen by held-out F1)."""
+SITE_TOL = 1e-2
+"""Stopping tolerance of liblinear: held-out F1 is the same as at its default 1e-4, in 20% less time."""
+
+LEARNED_FILE = "topic_model.npz"
+SITE_FILE = "site_topic_model.npz"
+MODEL_FORMAT = 1
+
+# Words of the transcript ritual rather than of any subject; kept out of both vocabularies.
+BOILERPLATE_WORDS = frozenset("""
+    mr mrs ms president colleagues colleague friends friend ladies gentlemen dear thank thanks thanking
+    good afternoon evening morning welcome please floor let like want wish say said says saying think
+    thought know known just really course certainly yes okay ok right way lot lots things thing going
+    make making made need needs needed instance example words word question questions answer ask asked
+    asking today tell told come came look looking believe sure talk talking talked speak speaking mean
+    meeting meetings discuss discussed discussing issue issues matter matters point important
+    necessary able fact hope great far did does doing got get getting probably quite actually simply
+    understand understood don didn doesn isn aren wasn won ll ve re use used work working
+    year years time times day days people country countries russia russian russians also new
+    putin vladimir dmitry medvedev opportunity pleased happy glad situation problem problems development area areas
+""".split())
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS | BOILERPLATE_WORDS)
+# Words of two or more letters; hyphenated words stay whole ("medium-sized"); numbers are left out.
+TOKEN_PATTERN = r"\b[a-z][a-z]+(?:-[a-z]+)*\b"
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+_STOP = frozenset(STOP_WORDS)
+_Floats = np.ndarray[Any, np.dtype[np.float64]]
+_Ints = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of a text without stop words and boilerplate (what `Tokens.of_texts` does in polars).
+
+    >>> tokens("Thank you, Mr President. Small- and medium-sized businesses need 20 loans.")
+    ['small', 'medium-sized', 'businesses', 'loans']
+    """
+    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+
+
+def _distinct(values: _Ints) -> _Ints:
+    """The distinct values, sorted."""
+    v = np.sort(values)
+    return v[np.r_[True, v[1:] != v[:-1]]] if len(v) else v
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The tokens of numbered documents, in text order, as integers: `doc` and `code` (an index into `words`).
+
+    Terms are words and pairs of adjacent words of one document ("armed forces"); a term's key is its word
+    code, or `n + first * n + second` for a pair of words (n = number of distinct words).
+    """
+
+    doc: _Ints
+    code: _Ints
+    words: list[str]
+
+    @classmethod
+    def of_texts(cls, texts: pl.Series | Sequence[str | None], doc: _Ints | Sequence[int]) -> Tokens:
+        """Tokenise texts (the rule of `tokens`, run by polars) into the documents numbered in `doc`.
+
+        >>> t = Tokens.of_texts(["Gas and oil, Mr President.", "Oil"], [0, 1])
+        >>> t.doc.tolist(), [t.words[c] for c in t.code]
+        ([0, 0, 1], ['gas', 'oil', 'oil'])
+        """
+        frame = (pl.DataFrame({"doc": pl.Series(doc, dtype=pl.Int64), "word": pl.Series(texts, dtype=pl.String)})
+                 .with_columns(pl.col("word").str.to_lowercase().str.extract_all(TOKEN_PATTERN))
+                 .explode("word")
+                 .filter(pl.col("word").is_not_null() & ~pl.col("word").is_in(STOP_WORDS)))
+        # One hash pass: categorical codes, then the distinct (code, word) pairs renumbered in word order.
+        raw = frame["word"].cast(pl.Categorical).to_physical()
+        distinct = pl.DataFrame({"raw": raw, "word": frame["word"]}).unique("raw").sort("word")
+        raw_codes = raw.to_numpy().astype(np.int64)
+        lut = np.zeros(int(raw_codes.max(initial=0)) + 1, dtype=np.int64)
+        lut[distinct["raw"].to_numpy()] = np.arange(distinct.height)
+        code = lut[raw_codes]
+        return cls(frame["doc"].to_numpy().astype(np.int64), code, distinct["word"].to_list())
+
+    def only(self, docs: _Ints) -> Tokens:
+        """The tokens of the documents listed in `docs`, numbers kept."""
+        mask = np.zeros(max(int(self.doc.max(initial=-1)), int(docs.max(initial=-1))) + 1, dtype=bool)
+        mask[docs] = True
+        rows = np.flatnonzero(mask[self.doc])
+        return Tokens(self.doc[rows], self.code[rows], self.words)
+
+    def of_docs(self, keep: _Ints) -> Tokens:
+        """The tokens of the documents listed in `keep`, renumbered 0, 1, ... in that order."""
+        new = np.full(max(int(self.doc.max(initial=-1)), int(keep.max(initial=-1))) + 1, -1, dtype=np.int64)
+        new[keep] = np.arange(len(keep))
+        mine = new[self.doc]
+        rows = np.flatnonzero(mine >= 0)
+        return Tokens(mine[rows], self.code[rows], self.words)
+
+    def terms(self, pairs: bool) -> tuple[_Ints, _Ints]:
+        """The document and key of each term occurrence: the words, then (with `pairs`) the word pairs."""
+        if not pairs:
+            return self.doc, self.code
+        n = len(self.words)
+        same = np.flatnonzero(self.doc[1:] == self.doc[:-1])
+        keys = np.concatenate([self.code, n + self.code[same] * n + self.code[same + 1]])
+        return np.concatenate([self.doc, self.doc[same]]), keys
+
+    def name(self, key: int) -> str:
+        """The term a key stands for."""
+        n = len(self.words)
+        return self.words[key] if key < n else f"{self.words[(key - n) // n]} {self.words[(key - n) % n]}"
+
+    def keys(self, vocabulary: Sequence[str]) -> _Ints:
+        """The key of each vocabulary term; -1 for a term no document here holds."""
+        n = len(self.words)
+        index = {w: i for i, w in enumerate(self.words)}
+        out = np.full(len(vocabulary), -1, dtype=np.int64)
+        for j, term in enumerate(vocabulary):
+            first, _, second = term.partition(" ")
+            a, b = index.get(first, -1), index.get(second, -1) if second else 0
+            if a >= 0 and b >= 0:
+                out[j] = n + a * n + b if second else a
+        return out
+
+    def counts(self, vocabulary: Sequence[str], n_docs: int) -> sparse.csr_matrix:
+        """Counts of the vocabulary's terms (columns, in vocabulary order) in documents `0 .. n_docs - 1`.
+
+        >>> Tokens.of_texts(["gas oil gas", "coal"], [0, 1]).counts(["coal", "gas", "gas oil"], 2).toarray().tolist()
+        [[0.0, 2.0, 1.0], [1.0, 0.0, 0.0]]
+        """
+        keys = self.keys(vocabulary)
+        n = len(self.words)
+        # Words through a look-up table; pairs only where both words start/end some pair of the vocabulary.
+        word_col = np.full(n + 1, -1, dtype=np.int64)
+        single = np.flatnonzero((keys >= 0) & (keys < n))
+        word_col[keys[single]] = single
+        cols = word_col[self.code]
+        hit = np.flatnonzero(cols >= 0)
+        docs, hit_cols = [self.doc[hit]], [cols[hit]]
+        double = np.flatnonzero(keys >= n)
+        if len(double):
+            first, second = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+            first[(keys[double] - n) // n] = True
+            second[(keys[double] - n) % n] = True
+            at = np.flatnonzero((self.doc[1:] == self.doc[:-1]) & first[self.code[:-1]] & second[self.code[1:]])
+            pair_keys = n + self.code[at] * n + self.code[at + 1]
+            order = np.argsort(keys[double], kind="stable")
+            sorted_keys, sorted_cols = keys[double][order], double[order]
+            pos = np.minimum(np.searchsorted(sorted_keys, pair_keys), len(sorted_keys) - 1)
+            found = np.flatnonzero(sorted_keys[pos] == pair_keys)
+            docs.append(self.doc[at[found]])
+            hit_cols.append(sorted_cols[pos[found]])
+        doc, col = np.concatenate(docs), np.concatenate(hit_cols)
+        return sparse.csr_matrix((np.ones(len(doc)), (doc, col)), shape=(n_docs, len(vocabulary)))
+
+    def candidates(self, pairs: bool) -> list[str]:
+        """Terms held by `MIN_DF`+ documents, sorted.
+
+        >>> Tokens.of_texts(["gas oil", "gas oil", "gas oil", "coal"], [0, 1, 2, 3]).candidates(pairs=True)
+        ['gas', 'gas oil', 'oil']
+        """
+        doc, term = self.terms(pairs)
+        n_keys = len(self.words) * (len(self.words) + 1)
+        # Sorting beats numpy's hash-based unique on these millions of integers.
+        pairs_ = _distinct(doc * n_keys + term) % n_keys
+        keys = np.sort(pairs_)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        df = np.diff(np.r_[starts, len(keys)])
+        return sorted(self.name(int(k)) for k in keys[starts][df >= MIN_DF])
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """Model documents cut from turns: word count and turn (row index) of each, and each paragraph's document."""
+
+    n_words: _Ints
+    owner: _Ints
+    paragraphs: pl.DataFrame
+    """One row per non-empty paragraph, in turn order: `doc` (its document) and `text`."""
+
+
+def split_turns(texts: pl.Series | Sequence[str | None], min_words: int = DOC_WORDS) -> Documents:
+    r"""Cut turns into paragraph-sized documents: paragraphs merged until each holds `min_words` words.
+
+    A short tail joins the document before it, so a turn never ends in a scrap.
+
+    >>> d = split_turns(["a b c\nd e\nf", "x y"], min_words=2)
+    >>> d.paragraphs.group_by("doc", maintain_order=True).agg(pl.col("text").str.join("\n"))["text"].to_list()
+    ['a b c', 'd e\nf', 'x y']
+    >>> d.owner.tolist(), d.n_words.tolist()
+    ([0, 0, 1], [3, 3, 2])
+    """
+    paras = (pl.DataFrame({"text": pl.Series(texts, dtype=pl.String)}).with_row_index("turn")
+             .with_columns(pl.col("text").fill_null("").str.split("\n")).explode("text")
+             .with_columns(pl.col("text").str.count_matches(r"\S+").alias("n"))
+             .filter(pl.col("n") > 0))
+    turn = paras["turn"].to_list()
+    n = paras["n"].to_list()
+    # The merge is a running sum that restarts after each document: a plain loop over integers.
+    doc = np.empty(len(n), dtype=np.int64)
+    words: list[int] = []
+    owner: list[int] = []
+    prev = -2  # no turn yet (-1 marks the end)
+    first = 0  # first document of the current turn
+    open_at = -1  # paragraph that opened the document still filling; -1 when none is
+    for i in range(len(n) + 1):
+        t = turn[i] if i < len(n) else -1
+        if t != prev:
+            if open_at >= 0 and len(words) - 1 > first:  # a short tail joins the document before it
+                doc[open_at:i] -= 1
+                tail = words.pop()
+                words[-1] += tail
+                owner.pop()
+            if i == len(n):
+                break
+            prev, first, open_at = t, len(words), -1
+        if open_at < 0:
+            open_at = i
+            words.append(0)
+            owner.append(t)
+        doc[i] = len(words) - 1
+        words[-1] += n[i]
+        if words[-1] >= min_words:
+            open_at = -1
+    return Documents(np.asarray(words, dtype=np.int64), np.asarray(owner, dtype=np.int64),
+                     pl.DataFrame({"doc": doc, "text": paras["text"]}))
+
+
+def pick_columns(counts: sparse.csr_matrix, max_features: int) -> _Ints:
+    """Columns in `MIN_DF`+ rows and at most `MAX_DF` of them; the `max_features` most frequent (ties: first)."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    cols = np.flatnonzero((df >= MIN_DF) & (df <= MAX_DF * counts.shape[0]))
+    if len(cols) > max_features:
+        total = np.asarray(counts[:, cols].sum(axis=0)).ravel()
+        cols = np.sort(cols[np.argsort(-total, kind="stable")[:max_features]])
+    return cols
+
+
+def even_sample(rows: _Ints, n: int) -> _Ints:
+    """At most `n` of `rows`, evenly spaced (all when there are fewer): the same input gives the same sample.
+
+    >>> even_sample(np.arange(10), 4).tolist()
+    [0, 3, 6, 9]
+    """
+    if len(rows) <= n:
+        return rows
+    return rows[np.unique(np.linspace(0, len(rows) - 1, n).round().astype(np.int64))]
+
+
+def group_matrix(owner: _Ints, n_groups: int, weights: _Floats | None = None) -> sparse.csr_matrix:
+    """A matrix that sums rows into groups: row `owner[i]`, column `i`."""
+    data = np.ones(len(owner)) if weights is None else weights
+    return sparse.csr_matrix((data, (owner, np.arange(len(owner)))), shape=(n_groups, len(owner)))
+
+
+def fit_idf(counts: sparse.csr_matrix) -> _Floats:
+    """Smoothed inverse document frequency of each column (as scikit-learn's TfidfTransformer computes it)."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf: _Floats = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
+    return idf
+
+
+def tfidf(counts: sparse.csr_matrix, idf: _Floats) -> sparse.csr_matrix:
+    """Sublinear TF (1 + log count) times IDF, each row scaled to unit length."""
+    x = counts.tocsr(copy=True).astype(np.float64)
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
+
+
+def _one_thread() -> Any:
+    """BLAS on one thread: summation order then does not depend on the machine's core count."""
+    return threadpool_limits(limits=1)
+
+
+# --------------------------------------------------------------------------------------------- learned topics
+
+@dataclass(frozen=True, slots=True)
+class TopicModel:
+    """Learned topics: vocabulary, IDF weights, and NMF components (row k is topic k + 1)."""
+
+    terms: list[str]
+    idf: _Floats
+    components: _Floats
+    version: str = __version__
+
+    def weights(self, counts: sparse.csr_matrix, iterations: int = TRANSFORM_ITERATIONS) -> _Floats:
+        """Topic weights of documents given their counts over `terms`.
+
+        Non-negative least squares by coordinate descent with the topics held fixed, as NMF's own solver
+        does it; rows are independent, so blocks of rows run all their passes while they sit in cache.
+        """
+        h = self.components
+        with _one_thread():
+            x = tfidf(counts, self.idf)
+            hht = h @ h.T
+            xht = np.asarray(x @ h.T)
+        w = np.zeros_like(xht)
+        diag = np.diag(hht).copy()
+        diag[diag == 0] = 1.0
+        block = 4096
+        with _one_thread():
+            for start in range(0, len(w), block):
+                wb, xb = w[start:start + block], xht[start:start + block]
+                for _ in range(iterations):
+                    for t in range(len(h)):
+                        grad = wb @ hht[t] - xb[:, t]
+                        wb[:, t] = np.maximum(wb[:, t] - grad / diag[t], 0.0)
+        return w
+
+
+def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, n_topics: int) -> TopicModel:
+    """Fit NMF topics on documents' term counts; topics are numbered by their word-weighted total, largest first.
+
+    The vocabulary is cut to `NMF_FEATURES` columns of the counts first; the model keeps those terms.
+    """
+    cols = pick_columns(counts, NMF_FEATURES)
+    sub = counts[:, cols]
+    idf = fit_idf(sub)
+    with _one_thread():
+        model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
+                    max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
+        w = model.fit_transform(tfidf(sub, idf))
+    order = np.argsort(-np.round(n_words.astype(np.float64) @ w, DECIMALS), kind="stable")
+    return TopicModel([terms[c] for c in cols], idf, np.asarray(model.components_)[order])
+
+
+# --------------------------------------------------------------------------------------------- site topics
+
+@dataclass(frozen=True, slots=True)
+class SiteTopicModel:
+    """The site-topic classifier: vocabulary, IDF weights, and one logistic regression per site topic."""
+
+    terms: list[str]
+    idf: _Floats
+    coef: _Floats
+    intercept: _Floats
+    topics: list[str]
+    version: str = __version__
+
+    def predict_proba(self, counts: sparse.csr_matrix) -> _Floats:
+        """Probability of each topic (columns, in `topics` order) for each row of counts over `terms`."""
+        if not counts.shape[0]:
+            return np.zeros((0, len(self.topics)))
+        with _one_thread():
+            z = np.asarray(tfidf(counts, self.idf) @ self.coef.T) + self.intercept
+        proba: _Floats = 1.0 / (1.0 + np.exp(-z))
+        return proba
+
+
+def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Sequence[frozenset[str]],
+                    topics: Sequence[str]) -> SiteTopicModel:
+    """Fit the site-topic classifier on pages' word counts and their site topics: one logistic regression each.
+
+    Whole pages train better than pages cut into turn-sized pieces (held-out F1), and faster. Classes are
+    weighted to balance, so that rare topics are not drowned by Foreign policy.
+    """
+    cols = pick_columns(counts, SITE_FEATURES)
+    sub = counts[:, cols]
+    idf = fit_idf(sub)
+    coef = np.zeros((len(topics), len(cols)))
+    intercept = np.zeros(len(topics))
+    # One fit after the other: liblinear draws from one process-wide random generator, so fits in parallel
+    # threads do not give the same model twice.
+    with _one_thread():
+        x = tfidf(sub, idf)
+        for k, topic in enumerate(topics):
+            y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))
+            clf = LogisticRegression(C=SITE_C, class_weight="balanced", solver="liblinear", tol=SITE_TOL,
+                                     max_iter=1000, random_state=0).fit(x, y)
+            coef[k], intercept[k] = clf.coef_[0], clf.intercept_[0]
+    return SiteTopicModel([terms[c] for c in cols], idf, coef, intercept, list(topics))
+
+
+# --------------------------------------------------------------------------------------------- saved models
+
+def save_model(model: TopicModel | SiteTopicModel, path: Path) -> None:
+    """Write a model as an `.npz` of plain arrays (strings as fixed-width unicode, no pickled objects)."""
+    arrays: dict[str, Any] = {"format": np.int64(MODEL_FORMAT), "version": np.str_(model.version),
+                              "terms": np.asarray(model.terms, dtype=np.str_), "idf": model.idf}
+    if isinstance(model, TopicModel):
+        arrays.update(kind=np.str_("learned"), components=model.components)
+    else:
+        arrays.update(kind=np.str_("site"), coef=model.coef, intercept=model.intercept,
+                      topics=np.asarray(model.topics, dtype=np.str_))
+    with path.open("wb") as f:
+        np.savez_compressed(f, **arrays)
+
+
+def load_model(path: Path, log: Callable[[str], None]) -> TopicModel | SiteTopicModel | None:
+    """Read a saved model; None (and a message) when it is missing, unreadable, or of another package version."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            fmt, version, kind = int(z["format"]), str(z["version"]), str(z["kind"])
+            if fmt != MODEL_FORMAT or version != __version__:
+                log(f"topics: {path.name} was saved by kremlin-data {version} (format {fmt}); this is "
+                    f"{__version__} (format {MODEL_FORMAT}), so the model is fitted again")
+                return None
+            terms = z["terms"].tolist()
+            if kind == "learned":
+                return TopicModel(terms, z["idf"], z["components"])
+            if kind == "site":
+                return SiteTopicModel(terms, z["idf"], z["coef"], z["intercept"], z["topics"].tolist())
+            raise ValueError(f"unknown model kind {kind!r}")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        log(f"topics: {path} cannot be read ({type(exc).__name__}: {exc}); the model is fitted again")
+        return None
