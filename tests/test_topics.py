@@ -317,3 +317,61 @@ def test_archive_topics_and_held_out_f1(archive: tuple[pl.DataFrame, pl.DataFram
     assert scores.n_pages > 3100
     assert len(scores.topics) >= 15
     assert scores.micro_f1 >= 0.7
+
+
+# --------------------------------------------------------------------------------------------- saved models
+
+def test_saved_models_load_without_pickle_and_give_the_same_tables(tmp_path: Path) -> None:
+    events, utterances = _synthetic(seed=2)
+    models = tp.TopicModels()
+    fitted = tp.topic_step(events, utterances, models)
+    assert models.fitted == ["learned", "site"]
+    assert models.learned is not None and models.site is not None
+    tm.save_model(models.learned, tmp_path / tm.LEARNED_FILE)
+    tm.save_model(models.site, tmp_path / tm.SITE_FILE)
+    with np.load(tmp_path / tm.LEARNED_FILE, allow_pickle=False) as z:
+        assert {"terms", "idf", "components", "version"} <= set(z.files)
+    learned = tm.load_model(tmp_path / tm.LEARNED_FILE, print)
+    site = tm.load_model(tmp_path / tm.SITE_FILE, print)
+    assert isinstance(learned, tm.TopicModel) and isinstance(site, tm.SiteTopicModel)
+    loaded = tp.TopicModels(learned, site)
+    again = tp.topic_step(events, utterances, loaded)
+    assert loaded.fitted == []
+    for name in TOPIC_TABLES:
+        assert again[name].equals(fitted[name]), name
+
+
+def test_saved_models_keep_topic_ids_when_the_corpus_grows() -> None:
+    events, utterances = _synthetic(seed=3)
+    models = tp.TopicModels()
+    first = tp.topic_step(events, utterances, models)
+    more_events, more_utterances = _synthetic(n_events=40, seed=4)
+    more_events = more_events.with_columns(pl.col("event_id") + "b")
+    more_utterances = more_utterances.with_columns(pl.col("event_id") + "b", pl.col("utterance_id") + "b")
+    grown = tp.topic_step(pl.concat([events, more_events]), pl.concat([utterances, more_utterances]), models)
+    assert models.fitted == ["learned", "site"], "the second step fitted again"
+    for col in ("topic_id", "label", "top_terms"):
+        assert grown["topics"].column(col).equals(first["topics"].column(col)), col
+    refit = tp.topic_step(pl.concat([events, more_events]), pl.concat([utterances, more_utterances]),
+                          tp.TopicModels())
+    assert refit["topics"].num_rows > 0
+
+
+@pytest.mark.parametrize("damage", ["version", "garbage", "missing"])
+def test_a_model_of_another_version_or_unreadable_is_fitted_again(tmp_path: Path, damage: str) -> None:
+    events, utterances = _synthetic(seed=5)
+    models = tp.TopicModels()
+    tp.topic_step(events, utterances, models)
+    assert models.learned is not None
+    path = tmp_path / tm.LEARNED_FILE
+    if damage == "version":
+        tm.save_model(tm.TopicModel(models.learned.terms, models.learned.idf, models.learned.components,
+                                    version="0.0.1"), path)
+    elif damage == "garbage":
+        path.write_bytes(b"not a zip file")
+    messages: list[str] = []
+    assert tm.load_model(path, messages.append) is None
+    if damage == "missing":
+        assert messages == []
+    else:
+        assert len(messages) == 1 and "fitted again" in messages[0], messages

@@ -1,0 +1,156 @@
+"""Incremental rebuilds: a rebuild from the cache equals a clean build of the same inputs, table by table."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import REPO, need
+
+from kremlin_data import cache as file_cache
+from kremlin_data import topic_models as tm
+from kremlin_data.build import BuildSummary, build, sample_path
+from kremlin_data.schema import TABLES
+
+DAYS = REPO.parent / "shared" / "data" / "kremlin_en_days" / "content"
+
+
+def _write_pages(folder: Path, numbers: range, variant: str = "") -> None:
+    """Copies of the bundled sample, each page title numbered so that every file holds its own events."""
+    lines = sample_path().read_text(encoding="utf-8").split("\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in numbers:
+        out = [f"{line} (part {i}{variant})" if k and lines[k - 1] == "Events" else line
+               for k, line in enumerate(lines)]
+        (folder / f"day-{i:03d}.txt").write_text("\n".join(out), encoding="utf-8")
+
+
+def _build(inputs: Path, out: Path, messages: list[str] | None = None, **kw: bool) -> BuildSummary:
+    return build([inputs], out, workers=1, progress=False, log=(messages if messages is not None else []).append,
+                 **kw)
+
+
+def _assert_same_tables(a: Path, b: Path) -> None:
+    for name in TABLES:
+        left, right = pq.read_table(a / f"{name}.parquet"), pq.read_table(b / f"{name}.parquet")
+        assert left.num_rows == right.num_rows, name
+        assert left.equals(right, check_metadata=True), name
+
+
+def _change_inputs(inputs: Path) -> None:
+    """One file added, one changed, one removed."""
+    _write_pages(inputs, range(6, 7))
+    _write_pages(inputs, range(2, 3), variant=" revised")
+    (inputs / "day-004.txt").unlink()
+
+
+def test_rebuild_parses_only_new_and_changed_files_and_equals_a_clean_build(tmp_path: Path) -> None:
+    inputs, out, clean = tmp_path / "in", tmp_path / "out", tmp_path / "clean"
+    _write_pages(inputs, range(6))
+    first = _build(inputs, out)
+    assert first.cached_files == 0
+    assert (out / file_cache.CACHE_DIR / "files.parquet").is_file()
+    _change_inputs(inputs)
+    again = _build(inputs, out)
+    assert again.files == 6
+    assert again.cached_files == 4  # 0, 1, 3, 5 unchanged; 2 changed and 6 new are parsed; 4 is gone
+    _build(inputs, clean, clean=True)
+    _assert_same_tables(out, clean)
+    titles = set(pq.read_table(out / "events.parquet").column("title").to_pylist())
+    assert not any("(part 4)" in t for t in titles), "rows of a removed file stay"
+    assert any("(part 2 revised)" in t for t in titles)
+    assert not any(t.endswith("(part 2)") for t in titles), "rows of the old version of a changed file stay"
+
+
+def test_clean_ignores_the_cache(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    _write_pages(inputs, range(3))
+    _build(inputs, out)
+    assert _build(inputs, out).cached_files == 3
+    assert _build(inputs, out, clean=True).cached_files == 0
+
+
+def test_a_damaged_cache_is_ignored_with_a_message(tmp_path: Path) -> None:
+    inputs, out, clean = tmp_path / "in", tmp_path / "out", tmp_path / "clean"
+    _write_pages(inputs, range(3))
+    _build(inputs, out)
+    cached = out / file_cache.CACHE_DIR / "utterances.parquet"
+    cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
+    messages: list[str] = []
+    assert _build(inputs, out, messages).cached_files == 0
+    assert any(m.startswith("cache:") and "damaged" in m for m in messages), messages
+    _build(inputs, clean, clean=True)
+    _assert_same_tables(out, clean)
+
+
+def test_a_cache_of_another_build_is_not_trusted(tmp_path: Path) -> None:
+    inputs, out, other = tmp_path / "in", tmp_path / "out", tmp_path / "other"
+    _write_pages(inputs, range(3))
+    _build(inputs, out)
+    _build(inputs, other)
+    # The manifest of one build beside the table files of another: the build ids differ.
+    shutil.copy(other / file_cache.CACHE_DIR / "files.parquet", out / file_cache.CACHE_DIR / "files.parquet")
+    messages: list[str] = []
+    assert _build(inputs, out, messages).cached_files == 0
+    assert any("belongs to another build" in m for m in messages), messages
+
+
+def test_a_cache_of_another_version_or_other_options_is_not_used(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    _write_pages(inputs, range(3))
+    _build(inputs, out, claims=False)
+    messages: list[str] = []
+    assert _build(inputs, out, messages).cached_files == 0
+    assert any('"claims": false' in m for m in messages), messages
+    manifest = out / file_cache.CACHE_DIR / "files.parquet"
+    table = pq.read_table(manifest)
+    meta = json.loads(table.schema.metadata[b"kremlin_data_cache"])
+    meta["version"] = "0.0.1"
+    pq.write_table(table.replace_schema_metadata({b"kremlin_data_cache": json.dumps(meta).encode()}), manifest)
+    messages = []
+    assert _build(inputs, out, messages).cached_files == 0
+    assert any("kremlin-data 0.0.1" in m for m in messages), messages
+
+
+def test_a_failed_build_leaves_the_cache_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    _write_pages(inputs, range(3))
+    _build(inputs, out)
+    before = {p.name: p.read_bytes() for p in (out / file_cache.CACHE_DIR).iterdir()}
+    _write_pages(inputs, range(3, 4))
+
+    def fail(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr("kremlin_data.speakers.speakers_table", fail)
+    with pytest.raises(RuntimeError, match="stop"):
+        _build(inputs, out)
+    after = {p.name: p.read_bytes() for p in (out / file_cache.CACHE_DIR).iterdir()}
+    assert after == before
+
+
+@pytest.mark.corpus
+def test_real_days_rebuild_with_saved_models_equals_a_clean_build(tmp_path: Path) -> None:
+    days = sorted(need(DAYS).glob("*.txt.gz"))[2000:2150]
+    inputs, out, clean = tmp_path / "in", tmp_path / "out", tmp_path / "clean"
+    inputs.mkdir()
+    for f in days[:-1]:
+        shutil.copy(f, inputs / f.name)
+    messages: list[str] = []
+    _build(inputs, out, messages)
+    assert (out / tm.LEARNED_FILE).is_file() and (out / tm.SITE_FILE).is_file(), messages
+    shutil.copy(days[-1], inputs / days[-1].name)
+    messages = []
+    again = _build(inputs, out, messages)
+    assert again.cached_files == len(days) - 1
+    assert not any("fitted" in m for m in messages), "a rebuild fitted the topic models again"
+    clean.mkdir()
+    for name in (tm.LEARNED_FILE, tm.SITE_FILE):
+        shutil.copy(out / name, clean / name)
+    _build(inputs, clean, clean=True)
+    _assert_same_tables(out, clean)
+    assert pq.read_metadata(out / "utterance_topics.parquet").num_rows > 0
+    assert pq.read_metadata(out / "utterance_site_topics.parquet").num_rows > 0
