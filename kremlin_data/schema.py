@@ -183,8 +183,10 @@ _FIELDS += [
     Field("tag_id", STR, "The site's catalogue id of the tag where the HTML links it: keyword number for topics, "
           "country code for geography, person-catalogue number for persons; null for text input and where the "
           "page's id list does not line up with its tags."),
-    Field("topic_id", pa.int32(), "Learned topic number, from 1; topics are numbered by their total weight over all "
-          "turns, largest first. Numbers are only comparable within one build.", nullable=False),
+    Field("topic_id", pa.int32(), "Learned topic number, from 1; topics are numbered by their word-weighted total "
+          "over the documents the model was fitted on, largest first. The model is saved with the tables "
+          "(`topic_model.npz`) and reused by later builds into the same folder, so a number keeps its meaning "
+          "until `build --refit-topics` (or a new package version) fits the model again.", nullable=False),
     Field("label", STR, "A readable name for the learned topic: its first three top terms that do not repeat a "
           "word (a word gives way to a two-word term holding it when that weighs 0.4 of it or more).",
           nullable=False),
