@@ -28,6 +28,8 @@ MANIFEST = "files"
 FORMAT = 1
 _META_KEY = b"kremlin_data_cache"
 _FLUSH_FILES = 256
+_COMPRESSION = "lz4"
+"""The cache is rewritten by every build and read by the next: fast compression rather than small files."""
 
 
 def fingerprint(path: Path) -> tuple[int, str]:
@@ -151,7 +153,7 @@ class CacheWriter:
         self.build_id = uuid.uuid4().hex
         meta = {_META_KEY: json.dumps({"build_id": self.build_id}).encode()}
         self.writers = {t.name: pq.ParquetWriter(reserve(f"{CACHE_DIR}/{t.name}.parquet"),
-                                                 t.schema.with_metadata(meta), compression="zstd")
+                                                 t.schema.with_metadata(meta), compression=_COMPRESSION)
                         for t in PER_FILE_TABLES}
         self.buffer: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
         self.rows: dict[str, list[object]] = {f.name: [] for f in _manifest_schema()}
