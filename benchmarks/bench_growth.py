@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DAYS = ROOT / "kremlin_en_days" / "content"
-HTML = ROOT / "kremlin_en" / "raw" / "iandennismiller_valdai-transcripts" / "en.kremlin.ru" / "events" / "president" / "news"
+HTML = (ROOT / "kremlin_en" / "raw" / "iandennismiller_valdai-transcripts" / "en.kremlin.ru" / "events" / "president"
+        / "news")
 STEPS = ("parse", "speakers", "topics")
 
 
@@ -78,8 +79,9 @@ def main() -> int:
     if args.one:
         _one(Path(args.one[0]), Path(args.one[1]), args.clean, args.workers)
         return 0
-    with open("/proc/loadavg", encoding="ascii") as f:
-        print(f"load average at start: {f.read().split()[0]}")
+    load = Path("/proc/loadavg")
+    if load.is_file():
+        print(f"load average at start: {load.read_text(encoding='ascii').split()[0]} (2 cores)")
     per_1000: dict[str, list[tuple[int, float]]] = {s: [] for s in STEPS}
     for name in args.sets:
         folder = HTML if name == "html" else DAYS
