@@ -24,7 +24,7 @@ def main(folder: Path) -> None:
     """Read every file as the build does and print the accounting."""
     started = time.process_time()
     files = sorted(folder.glob("*.txt*"))
-    markers = lines = pages = fragments = turns = 0
+    markers = lines = pages = fragments = fragment_lines = turns = 0
     no_event: list[str] = []
     rows: collections.Counter[str] = collections.Counter()
     issue_lines: collections.Counter[str] = collections.Counter()
@@ -48,6 +48,7 @@ def main(folder: Path) -> None:
         for page in read.pages:
             pages += 1
             fragments += page.is_fragment
+            fragment_lines += len({no for no, _ in page.line_places}) if page.is_fragment else 0
             turns += len(page.turns)
             for issue in page.issues:
                 rows[issue.reason.split(":")[0]] += 1
@@ -57,6 +58,7 @@ def main(folder: Path) -> None:
                     issue_lines[reason.split(":")[0]] += 1
     print(f"{len(files)} files, {lines:,} non-empty lines, {markers:,} `Text version` markers")
     print(f"{pages:,} events ({pages - fragments:,} pages with a header, {fragments:,} fragments), {turns:,} turns")
+    print(f"non-empty lines read into fragments: {fragment_lines:,} ({100 * fragment_lines / max(lines, 1):.2f}%)")
     print(f"files with no event: {len(no_event)}: {', '.join(no_event)}")
     print("parse_issues rows by reason: " + ", ".join(f"{k} {v}" for k, v in rows.most_common()))
     total = sum(issue_lines.values())

@@ -470,7 +470,8 @@ def _drop_duplicates(chunk: ParsedChunk, seen: dict[object, str]) -> pa.Table:
     for eid, path, line, site_id, date, time_, title, narration, n_turns in zip(
             *(events.column(c).to_pylist() for c in columns), strict=True):
         key = page_key(date, time_, title)
-        paragraphs = {(date, p) for t in [*narration, *(next(texts) for _ in range(n_turns))]
+        # Paragraphs are kept by their hash (in this process only): holding every text would cost memory.
+        paragraphs = {(date, hash(p)) for t in [*narration, *(next(texts) for _ in range(n_turns))]
                       for p in t.split("\n") if len(p) >= _LONG_PARAGRAPH}
         found = [seen[p] for p in paragraphs if p in seen]
         if eid in seen:
