@@ -18,7 +18,7 @@ from kremlin_data.build import build
 from kremlin_data.load import TABLE_NAMES, data_dir, table_path
 
 # Modules that come with an extra: a missing one is a set-up step to name, not a bug.
-_EXTRAS = {"vl_convert": "notebooks", "jupyterlab": "notebooks", "anywidget": "notebooks"}
+_EXTRAS = {"vl_convert": "notebooks", "jupyterlab": "notebooks", "anywidget": "notebooks", "nbclient": "notebooks"}
 
 
 class UsageError(Exception):
@@ -87,7 +87,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_charts(args: argparse.Namespace) -> int:
-    _need("vl_convert")  # both checks before the slow imports of the chart libraries
+    _need("vl_convert")  # these checks come before the slow imports of the chart libraries
+    _need("nbclient")
     table_path("events", args.data)
     from kremlin_data.charts import export_charts  # altair and vl-convert load only for this command
 
@@ -214,7 +215,8 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("--schema", action="store_true", help="also print each column with its description")
     i.set_defaults(func=_cmd_info)
 
-    c = sub.add_parser("charts", parents=[common], help="export the key charts of a build folder as PNG files")
+    c = sub.add_parser("charts", parents=[common],
+                       help="run the notebooks on a build folder, writing their key charts as PNGs")
     c.add_argument("--data", default=None, help="build folder (default: $KREMLIN_DATA_DIR or parquet)")
     c.add_argument("--out", default="docs/charts", help="output folder (default: docs/charts)")
     c.set_defaults(func=_cmd_charts)

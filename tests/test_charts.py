@@ -1,4 +1,4 @@
-"""Derived tables of kremlin_data.charts on tiny hand-made frames; every chart validates; PNG export."""
+"""kremlin_data.charts: the helpers the notebooks share, every chart validates on a small table, PNG export."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ PUTIN = ("Vladimir Putin", "vladimir-putin")
 def event(event_id: str, date: dt.date, title: str, n_utterances: int, n_words: int) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(EVENTS.columns)
     row.update(event_id=event_id, source_path="x.txt", source_line=1, title=title, date=date, is_announcement=False,
+               is_fragment=False,
                n_utterances=n_utterances, n_words=n_words, n_omissions=0, content_sha256="0", parser_version="t")
     return row
 
@@ -136,177 +137,49 @@ def rows(df: pl.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     return list(df.select(columns).iter_rows())
 
 
-# ---------------------------------------------------------------- 01 speaking share
+# ---------------------------------------------------------------- helpers the notebooks share
 
 
-def test_words_per_speaker(utterances: pl.DataFrame, events: pl.DataFrame) -> None:
-    words = kc.words_per_speaker(utterances, events)
-    e1 = words.filter(pl.col("event_id") == "e1")
-    assert rows(e1, "speaker", "n_turns", "n_words") == [
-        ("Vladimir Putin", 3, 230), ("Question", 1, 20), ("Tatyana Remezova", 1, 10), ("Remark", 1, 5)]
-    assert e1["share"].sum() == pytest.approx(1.0)
-    assert e1["event"][0] == "2019-01-10 Direct Line with Vladimir Putin"
-    assert words["event_id"].to_list()[:4] == ["e1"] * 4  # longest event first
-
-
-def test_one_name_per_person(utterances: pl.DataFrame, events: pl.DataFrame) -> None:
+def test_one_name_per_person(utterances: pl.DataFrame) -> None:
     shouted = utterances.with_columns(speaker_name=pl.when(pl.col("utterance_id") == "e1.u3")
                                       .then(pl.lit("Vladimir PUTIN")).otherwise(pl.col("speaker_name")))
     named = kc.with_speaker(shouted)
     assert set(named.filter(pl.col("speaker_id") == "vladimir-putin")["speaker"]) == {"Vladimir Putin"}
     assert named.filter(pl.col("speaker_id").is_null())["speaker"].to_list() == ["Question", "Remark"]
-    words = kc.words_per_speaker(shouted, events).filter(pl.col("event_id") == "e1")
-    assert rows(words, "speaker", "n_words")[0] == ("Vladimir Putin", 230)
 
 
-def test_president_share_counts_unlabelled_turns_and_no_foreign_president(utterances: pl.DataFrame,
-                                                                            events: pl.DataFrame) -> None:
-    share = kc.president_share_by_month(utterances, events, min_words=0)
-    assert rows(share, "month", "n_words", "president_words") == [
-        (dt.date(2019, 1, 1), 265, 230), (dt.date(2019, 2, 1), 100, 60), (dt.date(2020, 3, 1), 100, 70)]
-    assert share["share"].to_list() == pytest.approx([230 / 265, 0.6, 0.7])
-    assert kc.president_share_by_month(utterances, events, min_words=150)["month"].to_list() == [dt.date(2019, 1, 1)]
-
-
-def test_share_by_turn_type(utterances: pl.DataFrame) -> None:
-    types = {r["turn_type"]: r for r in kc.share_by_turn_type(utterances).iter_rows(named=True)}
-    assert {k: v["n_words"] for k, v in types.items()} == {
-        "question": 20, "answer": 80, "other named turn": 360, "other generic turn": 5}
-    assert sum(v["share"] for v in types.values()) == pytest.approx(1.0)
-    assert types["other named turn"]["mean_words"] == pytest.approx(360 / 7)
-
-
-def test_share_by_role_carries_the_first_printed_role(utterances: pl.DataFrame) -> None:
-    roles = kc.share_by_role(utterances, n=3)
-    by_role = dict(rows(roles, "role", "n_words"))
-    assert by_role["President of Russia"] == 360  # 100 + 80 + 50 + 60 + 70: later turns without the role count
-    assert by_role["President of Kazakhstan"] == 40
-    assert by_role["Finance Minister"] == 30
-    assert by_role[kc.OTHERS] == 20 + 10 + 5  # Question, Moderator, Remark beyond the top 3
-    assert roles["share"].sum() == pytest.approx(1.0)
-
-
-def test_longest_monologues_and_busiest_event(utterances: pl.DataFrame, events: pl.DataFrame) -> None:
-    mono = kc.longest_monologues(utterances, events, n=3)
-    assert rows(mono, "utterance_id", "n_words", "speaker") == [
-        ("e1.u1", 100, "Vladimir Putin"), ("e1.u3", 80, "Vladimir Putin"), ("e3.u2", 70, "Vladimir Putin")]
+def test_busiest_event(events: pl.DataFrame) -> None:
     assert kc.busiest_event(events) == "e1"
     assert kc.busiest_event(events, "kazakhstan") == "e2"
     assert kc.busiest_event(events, "no such title") == "e1"
     assert kc.busiest_event(events.clear()) is None
 
 
-def test_dialogue_rhythm(utterances: pl.DataFrame) -> None:
-    rhythm = kc.dialogue_rhythm(utterances, "e1")
-    assert rows(rhythm, "seq", "speaker", "words_before") == [
-        (1, "Vladimir Putin", 0), (2, "Question", 100), (3, "Vladimir Putin", 120), (4, "Tatyana Remezova", 200),
-        (5, "Remark", 210), (6, "Vladimir Putin", 215)]
+def test_event_label_excerpt_and_top_or_others(utterances: pl.DataFrame, events: pl.DataFrame) -> None:
+    long_title = events.with_columns(title=pl.lit("x" * 80))
+    assert events.select(kc.event_label())["event"][0] == "2019-01-10 Direct Line with Vladimir Putin"
+    assert long_title.select(kc.event_label())["event"][0] == "2019-01-10 " + "x" * 57 + "..."
+    assert utterances.head(1).select(kc.excerpt(chars=10))["excerpt"][0] == "words o..."
+    grouped = kc.top_or_others(kc.with_speaker(utterances), "speaker", "n_words", 1)
+    assert set(grouped["speaker"]) == {"Vladimir Putin", kc.OTHERS}
 
 
-# ---------------------------------------------------------------- 02 claims
-
-
-def test_claims_per_1000_words_leaves_out_years_and_thin_periods(claims: pl.DataFrame, events: pl.DataFrame) -> None:
-    rate = kc.claims_per_1000_words(claims, events, "1y", min_words=0)
-    assert rows(rate, "period", "n_claims", "n_words") == [(dt.date(2019, 1, 1), 6, 365), (dt.date(2020, 1, 1), 3, 100)]
-    assert rate["per_1000"].to_list() == pytest.approx([6000 / 365, 30.0])
-    assert kc.claims_per_1000_words(claims, events, "1y", min_words=200)["period"].to_list() == [dt.date(2019, 1, 1)]
-    by_kind = kc.claims_per_1000_words(claims, events, "1y", by="kind", min_words=0)
-    assert rows(by_kind.filter(pl.col("kind") == "money"), "period", "n_claims") == [
-        (dt.date(2019, 1, 1), 3), (dt.date(2020, 1, 1), 1)]
-
-
-def test_claims_per_speaker(claims: pl.DataFrame, utterances: pl.DataFrame) -> None:
-    rate = kc.claims_per_speaker(claims, utterances, min_words=30, n=3)
-    # the year claim is not counted; the vague one is
-    assert rows(rate, "speaker", "n_words", "n_claims") == [
-        ("Anton Siluanov", 30, 1), ("Kassym-Jomart Tokayev", 40, 1), ("Vladimir Putin", 360, 7)]
-
-
-def test_money_percent_bounds_largest(claims: pl.DataFrame) -> None:
-    money = kc.money_claims(claims, n_currencies=1)
-    assert set(money["currency"]) == {"USD"} and money.height == 3
-    assert rows(kc.percent_changes(claims), "year", "change", "n_claims") == [(2019, "down", 1), (2019, "none", 1),
-                                                                              (2019, "up", 1)]
-    bounds = kc.bounds_by_kind(claims)
-    assert bounds.group_by("kind").agg(pl.col("share").sum())["share"].to_list() == pytest.approx([1.0] * 5)
-    assert rows(bounds.filter(pl.col("kind") == "money"), "bound", "n") == [("=", 2), (">", 1), ("~", 1)]
-    assert kc.largest_claims(claims, "money", n=2)["value"].to_list() == [5e12, 17e9]
-    assert kc.largest_claims(claims, "money", unit="USD", n=5)["value"].to_list() == [17e9, 17e9, 4e9]
-
-
-def test_money_chart_samples_beyond_altair_row_limit(claims: pl.DataFrame) -> None:
-    many = pl.concat([kc.money_claims(claims)] * 2000)
+def test_money_chart_samples_beyond_altair_row_limit() -> None:
+    many = pl.DataFrame({"currency": ["USD", "RUB"] * 4000, "value": [1e9, 2e9] * 4000})
     spec = kc.money_chart(many).to_dict()
-    assert "a random 5,000 of 8,000" in str(spec["title"])  # 4 money claims, 2,000 times
+    assert "a random 5,000 of 8,000" in str(spec["title"])
     assert len(spec["datasets"][next(iter(spec["datasets"]))]) == 5000
-
-
-def test_repeated_figures(claims: pl.DataFrame) -> None:
-    everything = kc.repeated_figures(claims, min_events=1, min_value=0, min_digits=1)["figure"].to_list()
-    assert everything[:2] == ["34.4 percent (percent)", "US$17 billion (money, USD)"]  # two events each
-    assert "seven (count, region)" in everything and "2018 (year)" not in everything
-    assert kc.repeated_figures(claims, min_events=2, min_digits=1)["figure"].to_list() == everything[:2]
-    assert kc.repeated_figures(claims, min_events=1, min_digits=1)["figure"].to_list() == [
-        "34.4 percent (percent)", "US$17 billion (money, USD)", "5 trillion roubles (money, RUB)",
-        "US$4 billion (money, USD)"]
-    # by default only figures of three or more significant digits: 34.4, not 17 billion or 5 trillion
-    assert kc.repeated_figures(claims, min_events=1)["figure"].to_list() == ["34.4 percent (percent)"]
-
-
-# ---------------------------------------------------------------- 03 topics
-
-
-def test_site_topic_share_by_year(topic_frames: dict[str, pl.DataFrame], events: pl.DataFrame) -> None:
-    shares = kc.site_topic_share_by_year(topic_frames["event_tags"], events, n=2, min_events=1)
-    assert rows(shares, "year", "tag", "n_events", "year_events") == [
-        (2019, "Economy and finance", 1, 2), (2019, "Foreign policy", 1, 2), (2020, "Economy and finance", 1, 1)]
-    assert kc.site_topic_share_by_year(topic_frames["event_tags"], events, min_events=2)["year"].unique().to_list() \
-        == [2019]
-
-
-def test_learned_topics_by_year_and_speaker(topic_frames: dict[str, pl.DataFrame], utterances: pl.DataFrame,
-                                            events: pl.DataFrame) -> None:
-    ut, topics = topic_frames["utterance_topics"], topic_frames["topics"]
-    years = kc.learned_topic_share_by_year(ut, topics, utterances, events, min_words=0)
-    assert rows(years, "year", "label", "words") == [
-        (2019, "budget, taxes", 155.0), (2019, "trade, partners", 125.0), (2020, "budget, taxes", 65.0),
-        (2020, "trade, partners", 35.0)]
-    assert years.group_by("year").agg(pl.col("share").sum())["share"].to_list() == pytest.approx([1.0, 1.0])
-    by_speaker = kc.topics_by_speaker(ut, topics, utterances, n_speakers=1)
-    assert rows(by_speaker, "speaker", "label", "words") == [
-        ("Vladimir Putin", "budget, taxes", 190.0), ("Vladimir Putin", "trade, partners", 120.0)]
-
-
-def test_event_site_topics(topic_frames: dict[str, pl.DataFrame], utterances: pl.DataFrame) -> None:
-    timeline = kc.event_site_topics(topic_frames["utterance_site_topics"], utterances, "e1")
-    assert rows(timeline, "seq", "topic") == [(1, "Economy and finance"), (1, "Social services"),
-                                              (3, "Social services"), (6, "Economy and finance")]
 
 
 # ---------------------------------------------------------------- empties, helpers, charts
 
 
-def test_every_derived_table_copes_with_empty_tables(claims: pl.DataFrame, topic_frames: dict[str, pl.DataFrame],
-                                                     utterances: pl.DataFrame, events: pl.DataFrame) -> None:
-    ev, ut, cl = events.clear(), utterances.clear(), claims.clear()
-    t = {k: v.clear() for k, v in topic_frames.items()}
-    derived = [kc.words_per_speaker(ut, ev), kc.president_share_by_month(ut, ev), kc.share_by_turn_type(ut),
-               kc.share_by_role(ut), kc.longest_monologues(ut, ev), kc.dialogue_rhythm(ut, "e1"),
-               kc.claims_per_1000_words(cl, ev), kc.claims_per_1000_words(cl, ev, by="kind"),
-               kc.claims_per_speaker(cl, ut), kc.money_claims(cl), kc.percent_changes(cl), kc.bounds_by_kind(cl),
-               kc.largest_claims(cl), kc.repeated_figures(cl), kc.site_topic_share_by_year(t["event_tags"], ev),
-               kc.learned_topic_share_by_year(t["utterance_topics"], t["topics"], ut, ev),
-               kc.topics_by_speaker(t["utterance_topics"], t["topics"], ut),
-               kc.event_site_topics(t["utterance_site_topics"], ut, "e1")]
-    assert all(d.is_empty() for d in derived)
-
-
 def test_too_small_and_chart_or_reason(capsys: pytest.CaptureFixture[str], utterances: pl.DataFrame) -> None:
-    assert kc.chart_or_reason(utterances.head(1), 2, "turns", kc.rhythm_chart) is None
+    assert kc.chart_or_reason(utterances.head(1), 2, "turns", lambda r: kc.rhythm_chart(r, "t")) is None
     assert capsys.readouterr().out == ("Not enough data for this chart (turns: 1, at least 2 needed). "
                                        "Build the whole archive to see it.\n")
-    rhythm = kc.dialogue_rhythm(utterances, "e1")
+    rhythm = kc.with_speaker(utterances).filter(pl.col("event_id") == "e1").select("seq", "speaker", "n_words",
+                                                                                  kc.excerpt())
     assert isinstance(kc.chart_or_reason(rhythm, 2, "turns", lambda r: kc.rhythm_chart(r, "t")), alt.Chart)
     assert capsys.readouterr().out == ""
 
@@ -318,36 +191,60 @@ def test_load_optional(tmp_path: Path, events: pl.DataFrame) -> None:
     assert kc.load_optional("events", tmp_path).equals(events)
 
 
-def all_charts(utterances: pl.DataFrame, events: pl.DataFrame, claims: pl.DataFrame,
-               t: dict[str, pl.DataFrame]) -> dict[str, alt.TopLevelMixin]:
-    ut_topics = (t["utterance_topics"], t["topics"], utterances)
+def all_charts(utterances: pl.DataFrame, events: pl.DataFrame) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the package, each on a small table shaped like the one its notebook cell derives."""
+    spoken = kc.with_speaker(utterances)
+    words = (spoken.group_by("event_id", "speaker").agg(n_turns=pl.len(), n_words=pl.col("n_words").sum())
+             .with_columns(event_words=pl.col("n_words").sum().over("event_id"))
+             .with_columns(share=pl.col("n_words") / pl.col("event_words"))
+             .join(events.select("event_id", "date", kc.event_label()), on="event_id"))
+    months = pl.DataFrame({"month": [dt.date(2019, m, 1) for m in (1, 2, 3)], "share": [0.5, 0.6, 0.4],
+                           "n_words": [1000, 2000, 1500], "n_events": [1, 2, 1]})
+    shares = pl.DataFrame({"role": ["President of Russia", kc.OTHERS], "share": [0.8, 0.2], "n_words": [8, 2],
+                           "n_turns": [2, 1]})
+    turns = spoken.join(events.select("event_id", "date", "title"), on="event_id").select(
+        "speaker", "n_words", "date", "title", kc.excerpt(), "utterance_id", "seq")
+    years = [dt.date(2019, 1, 1), dt.date(2020, 1, 1)]
+    rates = pl.DataFrame({"period": years * 2, "kind": ["money"] * 2 + ["percent"] * 2, "per_1000": [1.0, 2, 3, 4],
+                          "n_claims": [1, 2, 3, 4], "n_words": [1000] * 4})
+    money = pl.DataFrame({"currency": ["USD", "RUB", "USD"], "value": [17e9, 5e12, 4e9], "surface": ["a", "b", "c"],
+                          "bound": ["=", "=", ">"], "speaker": ["P", "P", "P"], "date": [years[0]] * 3,
+                          "excerpt": ["x", "y", "z"]})
+    heat = pl.DataFrame({"year": [2019, 2019, 2020], "tag": ["a", "b", "a"], "label": ["a", "b", "a"],
+                         "speaker": ["P", "P", "Q"], "share": [0.5, 0.5, 1.0], "n_events": [1, 1, 2],
+                         "year_events": [2, 2, 2], "words": [10.0, 10, 20]})
+    timeline = pl.DataFrame({"seq": [1, 2, 3], "speaker": ["P", "Q", "P"], "topic": ["a", "b", "a"],
+                             "probability": [0.9, 0.6, 0.7], "excerpt": ["x", "y", "z"]})
     return {
-        "event_speakers": kc.event_speakers_chart(kc.words_per_speaker(utterances, events)),
-        "president": kc.president_share_chart(kc.president_share_by_month(utterances, events, min_words=0)),
-        "turn_types": kc.share_bars_chart(kc.share_by_turn_type(utterances), "turn_type", "t"),
-        "roles": kc.share_bars_chart(kc.share_by_role(utterances), "role", "t"),
-        "monologues": kc.monologues_chart(kc.longest_monologues(utterances, events)),
-        "rhythm": kc.rhythm_chart(kc.dialogue_rhythm(utterances, "e1"), "t"),
-        "rate": kc.claims_rate_chart(kc.claims_per_1000_words(claims, events, min_words=0)),
-        "rate_kind": kc.claims_rate_chart(kc.claims_per_1000_words(claims, events, by="kind", min_words=0), "kind"),
-        "speakers": kc.speaker_rate_chart(kc.claims_per_speaker(claims, utterances, min_words=0)),
-        "money": kc.money_chart(kc.money_claims(claims)),
-        "percent": kc.percent_change_chart(kc.percent_changes(claims)),
-        "bounds": kc.bounds_chart(kc.bounds_by_kind(claims)),
-        "repeated": kc.repeated_chart(kc.repeated_figures(claims)),
-        "site_topics": kc.site_topics_chart(kc.site_topic_share_by_year(t["event_tags"], events, min_events=1)),
-        "learned": kc.learned_topics_chart(kc.learned_topic_share_by_year(*ut_topics, events, min_words=0)),
-        "by_speaker": kc.speaker_topics_chart(kc.topics_by_speaker(*ut_topics)),
-        "timeline": kc.event_topics_chart(kc.event_site_topics(t["utterance_site_topics"], utterances, "e1"), "t"),
+        "event_speakers": kc.event_speakers_chart(words),
+        "president": kc.president_share_chart(months),
+        "shares": kc.share_bars_chart(shares, "role", "t"),
+        "monologues": kc.monologues_chart(turns),
+        "rhythm": kc.rhythm_chart(turns.filter(pl.col("utterance_id").str.starts_with("e1.")), "t"),
+        "rate": kc.claims_rate_chart(rates.filter(pl.col("kind") == "money")),
+        "rate_kind": kc.claims_rate_chart(rates, "kind"),
+        "speakers": kc.speaker_rate_chart(rates.with_columns(speaker=pl.col("kind"))),
+        "money": kc.money_chart(money),
+        "percent": kc.percent_change_chart(pl.DataFrame({"year": [2019, 2019, 2020], "change": ["up", "none", "down"],
+                                                         "n_claims": [1, 2, 3]})),
+        "bounds": kc.bounds_chart(pl.DataFrame({"kind": ["money", "money", "percent"], "bound": ["=", "~", "="],
+                                                "n": [3, 1, 2], "share": [0.75, 0.25, 1.0]})),
+        "repeated": kc.repeated_chart(pl.DataFrame({"figure": ["34.4 percent (percent)", "12,130 (money, RUB)"],
+                                                    "kind": ["percent", "money"], "n_events": [3, 2],
+                                                    "n_claims": [4, 2],
+                                                    "first_date": years, "last_date": years})),
+        "site_topics": kc.site_topics_chart(heat),
+        "learned": kc.learned_topics_chart(heat),
+        "by_speaker": kc.speaker_topics_chart(heat),
+        "timeline": kc.event_topics_chart(timeline, "t"),
     }
 
 
-def test_every_chart_is_valid_vega_lite_with_title_and_tooltips(
-        utterances: pl.DataFrame, events: pl.DataFrame, claims: pl.DataFrame,
-        topic_frames: dict[str, pl.DataFrame]) -> None:
+def test_every_chart_is_valid_vega_lite_with_title_and_tooltips(utterances: pl.DataFrame, events: pl.DataFrame
+                                                                ) -> None:
     import vl_convert as vlc
 
-    for name, chart in all_charts(utterances, events, claims, topic_frames).items():
+    for name, chart in all_charts(utterances, events).items():
         spec = chart.to_dict()  # validates against the Vega-Lite schema
         text = str(spec)
         assert "'title'" in text and "'tooltip'" in text, name
@@ -401,24 +298,38 @@ def synthetic_build(tmp_path_factory: pytest.TempPathFactory, utterances: pl.Dat
     return out
 
 
-def test_export_charts_writes_non_trivial_pngs(synthetic_build: Path, tmp_path: Path) -> None:
-    written = kc.export_charts(synthetic_build, tmp_path / "charts", scale=1.0)
-    assert [p.name for p in written] == [
-        "speaking_share_events.png", "president_share_by_month.png", "claims_per_1000_words.png", "money_claims.png",
-        "site_topics_by_year.png", "learned_topics_by_year.png"]
+def test_export_charts_runs_the_notebooks_and_writes_non_trivial_pngs(synthetic_build: Path, tmp_path: Path) -> None:
+    """The notebooks derive the charts' tables; the export runs them (one here, to keep the suite fast)."""
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    written = kc.export_charts(synthetic_build, tmp_path / "charts", notebooks, names=("01_speaking_share",))
+    assert [p.name for p in written] == ["president_share_by_month.png", "speaking_share_events.png"]
     for png in written:
         width, height, distinct = png_facts(png.read_bytes())
         assert width >= 300 and height >= 100, png.name
         assert png.stat().st_size > 5_000 and distinct > 30, png.name
 
 
-def test_export_skips_what_a_small_build_lacks(sample_build: Path, tmp_path: Path) -> None:
-    written = kc.export_charts(sample_build, tmp_path)
-    assert [p.name for p in written] == ["speaking_share_events.png"]
+def test_exported_writes_only_a_drawn_chart_to_a_given_folder(tmp_path: Path) -> None:
+    chart = kc.bounds_chart(pl.DataFrame({"kind": ["money"], "bound": ["="], "n": [1], "share": [1.0]}))
+    assert kc.exported(chart, None, "bounds") is chart
+    assert kc.exported(None, tmp_path, "nothing") is None
+    assert kc.exported(chart, tmp_path / "pngs", "bounds") is chart
+    assert [p.name for p in tmp_path.rglob("*.png")] == ["bounds.png"]
+    assert png_facts((tmp_path / "pngs" / "bounds.png").read_bytes())[2] > 8
 
 
-def test_cli_charts_calls_export(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_charts_needs_the_notebooks(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no notebooks"):
+        kc.export_charts(tmp_path, tmp_path / "charts", tmp_path)
+
+
+def test_cli_charts_calls_export(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                 tmp_path: Path, events: pl.DataFrame) -> None:
     calls = []
+    monkeypatch.chdir(tmp_path)  # the command checks that the build folders hold an events table
+    for folder in ("build-dir", "parquet"):
+        Path(folder).mkdir()
+        events.write_parquet(Path(folder) / "events.parquet")
 
     def fake_export(data: str | None, out: str) -> list[Path]:
         calls.append((data, out))
