@@ -35,6 +35,11 @@ def load_speakers(path: _Path = None) -> pl.DataFrame:
     return load("speakers", path)
 
 
+def load_speaker_aliases(path: _Path = None) -> pl.DataFrame:
+    """Printed speaker names, the speaker_id each was given and the evidence: every identity merge."""
+    return load("speaker_aliases", path)
+
+
 def load_parse_issues(path: _Path = None) -> pl.DataFrame:
     """Parse issues, one row per input line or file that could not be placed."""
     return load("parse_issues", path)
@@ -100,6 +105,7 @@ __all__ = [
     "load_events",
     "load_exchanges",
     "load_parse_issues",
+    "load_speaker_aliases",
     "load_speakers",
     "load_topics",
     "load_utterance_site_topics",

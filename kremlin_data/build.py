@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kremlin_data import cache as file_cache
-from kremlin_data import speakers as spk
+from kremlin_data import identity
 from kremlin_data.cache import FileRows
 from kremlin_data.claims import claim_rows
 from kremlin_data.exchanges import exchanges
@@ -32,6 +32,7 @@ from kremlin_data.schema import (
     EVENTS,
     EXCHANGES,
     PARSE_ISSUES,
+    SPEAKER_ALIASES,
     SPEAKERS,
     TABLES,
     UTTERANCES,
@@ -270,6 +271,7 @@ def build(
     topics: bool = True,
     clean: bool = False,
     refit_topics: bool = False,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> BuildSummary:
     """Build the tables from input files and folders into `out/<table>.parquet`.
 
@@ -280,9 +282,12 @@ def build(
     A rebuild into the same folder parses only the files that are new or changed since the last build (the
     cache in `out/.cache/`), and gives the same tables as a clean build; `clean=True` parses everything.
     The topic models saved in `out` by the first build are reused; `refit_topics=True` fits them again.
+    `aliases` is a CSV file `alias,speaker_id` of the user's own merges and vetoes (`identity.read_aliases`).
     """
     started = time.perf_counter()
     say = log or (lambda msg: print(msg, file=sys.stderr))
+    if aliases is not None:
+        identity.read_aliases(aliases)  # a bad alias file fails before the long parse, not after
     paths, skipped = find_inputs([sample_path()] if inputs is None else list(inputs))
     # HTML first: of a page read in both forms, the first copy is kept, and the HTML gives more (ids, tags).
     paths.sort(key=lambda p: not p.name.lower().endswith(HTML_SUFFIXES))
@@ -310,11 +315,13 @@ def build(
             summary.not_articles += chunk.not_articles
         summary.timings["parse"] = time.perf_counter() - started
         events_df = writers.read_back(EVENTS)
-        utterances_df = spk.unify_speaker_ids(spk.refine_names(writers.read_back(UTTERANCES), events_df))
+        utterances_df, aliases_df, speakers_df = identity.corpus_speakers(
+            writers.read_back(UTTERANCES), events_df, aliases)
         writers.replace(UTTERANCES, utterances_df.to_arrow())
         claims_df = _unified_claims(writers.read_back(CLAIMS), utterances_df)
         writers.replace(CLAIMS, claims_df.to_arrow())
-        writers.replace(SPEAKERS, spk.speakers_table(utterances_df, events_df).to_arrow())
+        writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
+        writers.replace(SPEAKERS, speakers_df.to_arrow())
         summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
         corpus = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers)
         for name, table in corpus.items():

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from kremlin_data._version import __version__
 from kremlin_data.build import build
+from kremlin_data.identity import AliasFileError, read_aliases
 from kremlin_data.load import TABLE_NAMES, data_dir, table_path
 
 # Modules that come with an extra: a missing one is a set-up step to name, not a bug.
@@ -55,9 +56,14 @@ def _folder(path: str | os.PathLike[str], option: str) -> Path:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     _folder(args.out, "--out")
+    if args.aliases is not None:
+        try:
+            read_aliases(args.aliases)
+        except (OSError, AliasFileError) as exc:
+            raise UsageError(f"--aliases: {exc}") from exc
     summary = build(args.inputs or None, args.out, workers=args.workers,
                     progress=False if args.quiet else None, claims=not args.no_claims, topics=not args.no_topics,
-                    clean=args.clean, refit_topics=args.refit_topics)
+                    clean=args.clean, refit_topics=args.refit_topics, aliases=args.aliases)
     print(summary)
     if args.strict and summary.issues:
         print(f"--strict: {summary.issues} parse issue(s); see {Path(args.out) / 'parse_issues.parquet'}",
@@ -208,6 +214,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="parse every input again, ignoring the cache of the last build in the output folder")
     b.add_argument("--refit-topics", action="store_true",
                    help="fit the topic models again instead of reusing those saved in the output folder")
+    b.add_argument("--aliases", metavar="FILE", default=None,
+                   help="CSV `alias,speaker_id`: map a printed speaker name to an id; an empty id vetoes its merges")
     b.set_defaults(func=_cmd_build)
 
     i = sub.add_parser("info", parents=[common], help="row counts (and schemas) of a build folder")

@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 
 DEFAULT_DIR = "parquet"
-TABLE_NAMES = ("events", "utterances", "speakers", "parse_issues", "claims", "event_tags", "topics",
-               "utterance_topics", "utterance_site_topics", "exchanges")
+TABLE_NAMES = ("events", "utterances", "speakers", "speaker_aliases", "parse_issues", "claims", "event_tags",
+               "topics", "utterance_topics", "utterance_site_topics", "exchanges")
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -24,8 +24,8 @@ def table_path(table: str, path: str | os.PathLike[str] | None = None) -> Path:
 
     >>> table_path("speeches", "parquet")
     Traceback (most recent call last):
-    ValueError: unknown table 'speeches'; tables are events, utterances, speakers, parse_issues, claims, \
-event_tags, topics, utterance_topics, utterance_site_topics, exchanges
+    ValueError: unknown table 'speeches'; tables are events, utterances, speakers, speaker_aliases, parse_issues, \
+claims, event_tags, topics, utterance_topics, utterance_site_topics, exchanges
     """
     if table not in TABLE_NAMES:
         raise ValueError(f"unknown table {table!r}; tables are {', '.join(TABLE_NAMES)}")

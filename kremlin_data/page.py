@@ -36,7 +36,8 @@ class Turn:
 
     ``label`` is the label as printed, without its colon and without the parenthetical note;
     ``person_id`` is the site's catalogue id of the person when the page links the label to
-    one (HTML only).
+    one (HTML only); ``person_card`` the catalogue-form name (`Medvedev Dmitry`) of a person card the
+    saved browser text carried after the label (text input), taken out of the label.
     """
 
     label: str
@@ -46,6 +47,7 @@ class Turn:
     follows_omission: bool = False
     line_no: int | None = None
     person_id: int | None = None
+    person_card: str | None = None
 
 
 @dataclass(slots=True)

@@ -53,7 +53,8 @@ def _zoned(value: dt.datetime | None) -> dt.datetime | None:
 def page_rows(page: Page) -> tuple[Row, list[Row]]:
     """The events row and the utterances rows of one page."""
     eid = event_id(page)
-    known = short_label_names(t.label for t in page.turns) | set(persons_to_names(page.persons))
+    known = (short_label_names(t.label for t in page.turns) | set(persons_to_names(page.persons))
+             | set(persons_to_names(t.person_card for t in page.turns if t.person_card)))
     utterances: list[Row] = []
     for seq, turn in enumerate(page.turns, start=1):
         kind = generic_kind(turn.label) or "named"
@@ -71,6 +72,7 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
             "speaker_name": fix_joined_name(name) if name else None,
             "speaker_role": role,
             "speaker_id": speaker_id(name) if name else None,
+            "person_card": turn.person_card,
             "person_id": person,
             "kind": kind,
             "subheading": turn.subheading,

@@ -75,9 +75,11 @@ _FIELDS: list[Field] = [
           "without a `Direct link`, `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>` "
           "(`00000000` when the file name is not a date).", nullable=False),
     Field("utterance_id", STR, "Stable turn key: `<event_id>.u<seq>`.", nullable=False),
-    Field("speaker_id", STR, "Stable person key: the speaker's name in lower-case ASCII with hyphens "
-          "(`vladimir-putin`); null for generic labels such as Question. One person keeps one id across "
-          "pages, and pages that link the site's person catalogue unify spellings."),
+    Field("speaker_id", STR, "Stable person key: the speaker's full name in lower-case ASCII with hyphens "
+          "(`vladimir-putin`); null for generic labels such as Question. One person keeps one id over the corpus: "
+          "titles and case do not count, surname-only labels take the full name their page gives, clear typos "
+          "and person-catalogue links are merged (rules in README, Speaker identity; every merge in "
+          "speaker_aliases)."),
     # events
     Field("site_id", pa.int64(), "The article id on en.kremlin.ru (the `<id>` of `/events/president/news/<id>`), "
           "when the page gives it."),
@@ -133,8 +135,14 @@ _FIELDS: list[Field] = [
     Field("speaker_label", STR, "The speaker label as printed, without colon and note "
           "(`President of Russia Vladimir Putin`).", nullable=False),
     Field("label_note", STR, "A parenthetical between label and colon (`retranslated`), without brackets."),
-    Field("speaker_name", STR, "The speaker's name without role (`Vladimir Putin`); null for generic labels."),
+    Field("speaker_name", STR, "The speaker's name as printed in the label, without role (`Vladimir Putin`, "
+          "`Putin`); null for generic labels. `speaker_id` says who it is."),
+    Field("speakers.speaker_name", STR, "The name shown for the person: the most used printed form whose own id "
+          "is the speaker_id, with all-capitals words case-folded (`Vladimir Putin`).", nullable=False),
     Field("speaker_role", STR, "The role printed before the name in this label (`President of Russia`), if any."),
+    Field("person_card", STR, "The person card that the saved browser text carried after a linked label, in the "
+          "catalogue form `Surname Given-name` (`Medvedev Dmitry`), removed from `speaker_label` and kept as "
+          "evidence for the name; the card's role text is dropped. Text input only; null when the label had none."),
     Field("person_id", pa.int64(), "The site's person-catalogue id linked from the label or found for the name "
           "on the page (HTML only)."),
     Field("kind", STR, "Turn kind: `named` for a named speaker; for generic labels the label's word: "
@@ -166,6 +174,16 @@ _FIELDS: list[Field] = [
           nullable=False),
     Field("first_date", pa.date32(), "Date of the first event in which the person speaks."),
     Field("last_date", pa.date32(), "Date of the last event in which the person speaks."),
+    # speaker_aliases
+    Field("alias", STR, "A speaker name as printed in labels (`speaker_name` of the utterances: the label without "
+          "its role), before the corpus-wide identity step.", nullable=False),
+    Field("evidence", STR, "What gave the alias its speaker_id: `name` (the printed name itself, titles dropped, "
+          "case folded), `middle_initial`, `typo`, `role_typo`, `page_label`, `page_card`, `page_tag` (a surname "
+          "resolved within its page through another label, a person card or a Persons tag), `corpus_surname`, "
+          "`person_id` (the site's person link, HTML), `user` or `user_veto` (the `--aliases` file). See README, "
+          "Speaker identity.", nullable=False),
+    Field("speaker_aliases.n_utterances", pa.int32(), "Turns printed with this alias that got this speaker_id on "
+          "this evidence.", unit="turns", nullable=False),
     # parse_issues
     Field("line_no", pa.int32(), "Line (1-based) in the input file; null where the problem is the whole file "
           "(then `text` names the byte offset where relevant)."),
@@ -335,8 +353,8 @@ EVENTS = Table(
 UTTERANCES = Table(
     "utterances", "One row per speaker turn.",
     ("utterance_id", "event_id", "seq", "speaker_label", "label_note", "speaker_name", "speaker_role",
-     "speaker_id", "person_id", "kind", "subheading", "text", "n_words", "n_paragraphs", "follows_omission",
-     "reply_to", "is_question"),
+     "speaker_id", "person_card", "person_id", "kind", "subheading", "text", "n_words", "n_paragraphs",
+     "follows_omission", "reply_to", "is_question"),
     ("utterance_id",),
 )
 SPEAKERS = Table(
@@ -344,6 +362,12 @@ SPEAKERS = Table(
     ("speaker_id", "speaker_name", "person_id", "roles", "labels", "n_events", "n_utterances", "n_words",
      "first_date", "last_date"),
     ("speaker_id",),
+)
+SPEAKER_ALIASES = Table(
+    "speaker_aliases", "One row per printed speaker name, the speaker_id it was given and the evidence for it: "
+    "every merge the identity step made, so it can be checked (and vetoed with `build --aliases`).",
+    ("alias", "speaker_id", "evidence", "n_utterances"),
+    ("alias", "speaker_id", "evidence"),
 )
 PARSE_ISSUES = Table(
     "parse_issues", "One row per input line or file the parser could not place.",
@@ -392,8 +416,9 @@ PER_FILE_TABLES = (EVENTS, UTTERANCES, CLAIMS, PARSE_ISSUES)
 """Tables whose rows each come from one input file, as the parse pass writes them (before the corpus steps):
 what the build cache keeps per file. The others are made over the whole corpus."""
 
-TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, PARSE_ISSUES, EVENT_TAGS, TOPICS,
-                                                 UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS, EXCHANGES)}
+TABLES: dict[str, Table] = {t.name: t for t in (EVENTS, UTTERANCES, SPEAKERS, SPEAKER_ALIASES, PARSE_ISSUES,
+                                                 EVENT_TAGS, TOPICS, UTTERANCE_TOPICS, UTTERANCE_SITE_TOPICS, CLAIMS,
+                                                 EXCHANGES)}
 
 # Written by `kremlin-data fetch` into the cache folder, not by build.
 FETCH_LOG = Table(

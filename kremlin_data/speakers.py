@@ -7,8 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import polars as pl
-
 # Generic labels: turns by someone the page does not name. The value is the turn kind.
 GENERIC: dict[str, str] = {
     "question": "question",
@@ -58,7 +56,8 @@ ROLE_WORDS = frozenset(
     pilot cosmonaut astronaut coach chess champion olympic prosecutor justice judge ombudsman officer
     producer host medallist athlete mariner archivist researcher scientist engineer farmer mother father
     co-chair co-chairman chairwoman envoy counsellor commander supreme leader faction head
-    mr ms mrs sir his her majesty highness excellency holiness""".split()
+    mr ms mrs sir his her majesty highness excellency holiness major-general lieutenant-general colonel-general
+    admiral rear-admiral vice-admiral marshal secretary-general director-general""".split()
 )
 
 # A label, an optional note in brackets just before the colon, the colon, and the speech. Roles may hold
@@ -67,6 +66,7 @@ _LABEL_RE = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\
 _SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\))?$")
 # A note after a doubled colon (`Angela Merkel: (retranslated): Thank you`).
 _LATE_NOTE_RE = re.compile(r"^\((?P<note>[^()]{1,200})\):\s*(?P<rest>.*)$")
+_UNCLOSED_NOTE = re.compile(r"^(?P<label>[^()]+?)\s*\((?P<note>[^()]*(?:translat|interpret)[^()]*)$", re.IGNORECASE)
 _SPLIT_TAIL_RE = re.compile(r"^(?:\((?P<note>[^()]{1,60})\))?\s*:(?P<rest>.*)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
@@ -91,8 +91,13 @@ def generic_kind(label: str) -> str | None:
     ('question', 'question', None)
     """
     key = label.strip().lower()
-    head, sep, _ = key.partition(" from ")
-    return GENERIC.get(head if sep else key)
+    for joint in (" from ", " to ", " for "):
+        head, sep, _ = key.partition(joint)
+        if sep and head in GENERIC:
+            return GENERIC[head]
+    if key.startswith(("for mr ", "to mr ")):
+        return "question"  # `For Mr Putin:` opens a question put to him
+    return GENERIC.get(key)
 
 
 def is_label_text(label: str) -> bool:
@@ -152,9 +157,16 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
     if not m:
         return None
     label = m["label"].strip()
-    if not (is_label_text(label) or _is_known_label(label, known_names) or is_role_label(label)):
-        return None
     rest, note = m["rest"], m["note"]
+    if note is None and (unclosed := _UNCLOSED_NOTE.match(label)):
+        label, note = unclosed["label"], unclosed["note"]  # the site left the bracket open: `Soeder (retranslated:`
+    if (kind := generic_kind(label)) and ". " in label and kind == "question":
+        # `QUESTION from the Department of Economics. And I would like to ask this question: ...`
+        label, _, spoken = label.partition(". ")
+        rest = f"{spoken}: {rest}"
+    probe = _GLUED_INITIAL.sub(r"\1. ", label)  # `A.Aksenova` reads as `A. Aksenova`
+    if not (is_label_text(probe) or _is_known_label(probe, known_names) or is_role_label(probe)):
+        return None
     # "Question: at what expense?", "Listen: you and ..." are prose: a label opens a capitalised sentence.
     if rest[:1].islower():
         return None
@@ -228,6 +240,113 @@ def fix_joined_name(label: str) -> str:
     return f"{m[1]} {m[2]}" if m else label
 
 
+_GLUE_AT = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
+_TWO_WORDS = re.compile(r"^([A-Z][a-zà-ÿ’'-]+)([A-Z][a-zà-ÿ’'-]+)$")
+_CONNECTOR_GLUE = re.compile(r"^([A-Z][a-z]{3,})(of|for|and|the)([A-Z][a-z]+)$")
+_TOPIC = re.compile(r"^(?P<label>.+?) (?P<topic>(?:on|talked about|speaks about|about) .+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanLabel:
+    """A label with the browser's extra text taken out: the person card, glued words, an `X on Y` topic."""
+
+    label: str
+    person_card: str | None = None
+    topic: str | None = None
+
+
+def strip_person_card(label: str) -> tuple[str, str | None]:
+    """Take the site's person card (`Surname Given-name` and a glued role) off the end of a label.
+
+    The saved browser text repeats a linked name in catalogue form after it, followed by the person's role
+    glued on without a space. Returns (label, card in catalogue form).
+
+    >>> strip_person_card("Prime Minister Dmitry Medvedev Medvedev DmitryDeputy Chairman of the Security Council")
+    ('Prime Minister Dmitry Medvedev', 'Medvedev Dmitry')
+    >>> strip_person_card("Miller Miller AlexeiGazprom CEO")
+    ('Miller', 'Miller Alexei')
+    >>> strip_person_card("President of Serbia Tomislav Nikolic Nikolic Tomislav")
+    ('President of Serbia Tomislav Nikolic', 'Nikolic Tomislav')
+    """
+    tokens = label.split()
+    for i in range(1, len(tokens)):
+        for n in (3, 2, 1):
+            if i < n or i + n >= len(tokens) or tokens[i - n:i] != tokens[i:i + n] or not tokens[i][:1].isupper():
+                continue
+            rest = " ".join(tokens[i + n:])
+            glue = _GLUE_AT.search(rest)
+            given = (rest[:glue.start()] if glue else rest).split()
+            if not 1 <= len(given) <= 3 or not all(g[:1].isupper() and g.rstrip(".").isalpha() for g in given):
+                continue
+            head = tokens[:i]
+            # Without a glued role, the card's given names must be those printed before the surname.
+            if not glue and [t.lower() for t in head[-n - len(given):-n]] != [g.lower() for g in given]:
+                continue
+            return " ".join(head), " ".join(tokens[i:i + n] + given)
+    return label, None
+
+
+def split_glued_words(label: str, name_words: Iterable[str] = ()) -> str:
+    """Put back spaces lost where a link ended (`President of RussiaVladimir Putin`, `ServiceforFinancial`).
+
+    A word of two capitalised parts is split when a part is a role word or a word of a name the page knows
+    (its Persons tags), or when the whole label is such a word (`VladimirPutin`); brand names such as
+    `RusHydro` or `ExxonMobil` stay whole.
+
+    >>> split_glued_words("President of Finland SauliNiinistö", {"Sauli", "Niinistö"})
+    'President of Finland Sauli Niinistö'
+    >>> split_glued_words("Head of the Federal ServiceforFinancial Monitoring"), split_glued_words("RusHydro Head")
+    ('Head of the Federal Service for Financial Monitoring', 'RusHydro Head')
+    """
+    words = set(name_words)
+    tokens = label.split()
+    out = []
+    for tok in tokens:
+        m = _TWO_WORDS.match(tok)
+        if m and (len(tokens) == 1 or m[1].lower() in ROLE_WORDS or m[2].lower() in ROLE_WORDS
+                  or m[1] in words or m[2] in words):
+            out += [m[1], m[2]]
+        elif m := _CONNECTOR_GLUE.match(tok):
+            out += [m[1], m[2], m[3]]
+        else:
+            out.append(tok)
+    return " ".join(out)
+
+
+def clean_label(label: str, persons: Iterable[str] = ()) -> CleanLabel:
+    """A printed label without person card and glued words; `X on Y` keeps X as the label and Y as its topic.
+
+    `persons` are the page's Persons tags (catalogue form), whose words let glued names be split.
+
+    >>> clean_label("Acting President and Prime Minister Vladimir Putin on the situation in the Chechen Republic")
+    CleanLabel(label='Acting President and Prime Minister Vladimir Putin', person_card=None, \
+topic='on the situation in the Chechen Republic')
+    >>> clean_label("President of RussiaVladimir Putin").label
+    'President of Russia Vladimir Putin'
+    """
+    text, card = strip_person_card(" ".join(label.split()))
+    words = {w for p in persons for w in p.split()}
+    if card:
+        words.update(card.split())
+    text = split_glued_words(text, words)
+    topic = None
+    if (bracket := _BRACKET_NOTE.match(text)) and (is_label_text(bracket["label"]) or generic_kind(bracket["label"])):
+        return CleanLabel(bracket["label"], card, bracket["note"])  # `MR PUTIN [to S.Utsuda]`
+    folded = fold_caps(text)
+    m = _TOPIC.match(folded)
+    if m and generic_kind(text) is None:
+        head = m["label"]
+        tokens = head.split()
+        # The topic is prose (`on the situation in ...`), not the rest of a name (`Committee on Ecology`), and a
+        # person's name ends the part before it.
+        prose = folded != text or any(w[:1].islower() and w not in CONNECTORS for w in m["topic"].split()[1:])
+        if prose and len(tokens) >= 2 and all(t[:1].isupper() and t.lower() not in ROLE_WORDS for t in tokens[-2:]) \
+                and (is_label_text(head) or is_role_label(head)):
+            printed = text.split()
+            text, topic = " ".join(printed[:len(tokens)]), " ".join(printed[len(tokens):])
+    return CleanLabel(text, card, topic)
+
+
 def persons_to_names(persons: Iterable[str]) -> list[str]:
     """Footer Persons tags (`Pamfilova Ella`, `Erdogan Recep Tayyip`) as names in reading order.
 
@@ -249,28 +368,99 @@ def split_label(label: str, known_names: Iterable[str] = ()) -> tuple[str | None
     >>> split_label("Chairperson of the Central Election Commission Ella Pamfilova", ["Ella Pamfilova"])
     ('Ella Pamfilova', 'Chairperson of the Central Election Commission')
     """
-    label = fix_joined_name(" ".join(label.split()))
+    label = _HYPHEN_SPACE.sub("-", " ".join(label.split()))  # `Commander-in- Chief`, `Major- General`
+    label = fold_caps(_GLUED_INITIAL.sub(r"\1. ", fix_joined_name(label)))
     if generic_kind(label):
         return None, None
-    known = sorted(known_names, key=lambda n: (-len(n), n))
-    best = ""
-    for name in known:
-        if (label == name or label.endswith(" " + name)) and len(name) > len(best):
-            best = name
-    if best:
-        role = label[: len(label) - len(best)].strip()
-        return best, role or None
-    for name in known:
-        if label.startswith(name + ", "):
-            return name, label[len(name) + 2:].strip() or None
     tokens = label.split()
+    caps = len(tokens)
+    while caps > 0 and tokens[caps - 1].isupper() and sum(c.isalpha() for c in tokens[caps - 1]) > 1:
+        caps -= 1
+    if 0 < caps <= len(tokens) - 2 and not tokens[caps - 1].isupper():
+        # A role in ordinary case before a name in capitals: `Prime Minister of Turkey RECEP TAYYIP ERDOGAN`
+        name: str | None = " ".join(tokens[caps:])
+        role: str | None = " ".join(tokens[:caps])
+    else:
+        name, role = _split_label(label, known_names)
+    if name:
+        name = " ".join(fold_word(t) for t in name.split())
+    return name, role
+
+
+def fold_caps(label: str) -> str:
+    """A label printed in capitals (`A. MAGOMETOV, RECTOR OF THE ...`) in ordinary case; others unchanged.
+
+    >>> fold_caps("PRESIDENT OF THE UNITED STATES GEORGE W. BUSH"), fold_caps("Vladimir PUTIN")
+    ('President of the United States George W. Bush', 'Vladimir PUTIN')
+    """
+    tokens = label.split()
+    words = [t for t in tokens if sum(c.isalpha() for c in t) > 1]
+    shouting = [t for t in words if t.isupper()]
+    if not words or len(shouting) * 3 < len(words) * 2:
+        return label
+    out = []
+    for k, tok in enumerate(tokens):
+        low = tok.lower()
+        out.append(low if k and low in CONNECTORS else fold_word(tok))
+    return " ".join(out)
+
+
+_ROMAN = re.compile(r"^[IVX]+$")
+_HYPHEN_SPACE = re.compile(r"(?<=[A-Za-z])- (?=[A-Za-z])")
+_BRACKET_NOTE = re.compile(r"^(?P<label>.+?)\s*\[(?P<note>[^\[\]]+)\]$")
+_GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Za-z])")
+
+
+def fold_word(token: str) -> str:
+    """`PUTIN` -> `Putin`, `KI-MOON` -> `Ki-Moon`; initials, Roman numerals and mixed-case words unchanged."""
+    if sum(c.isalpha() for c in token) < 2 or not token.isupper() or _ROMAN.match(token):
+        return token
+    return "-".join(p[:1] + p[1:].lower() for p in token.split("-"))
+
+
+def _split_label(label: str, known_names: Iterable[str]) -> tuple[str | None, str | None]:
+    known = known_names if isinstance(known_names, set | frozenset) else set(known_names)
+    tokens = label.split()
+    # The longest known name the label ends with (or is), then the longest known name before a comma.
+    for k in range(len(tokens)):
+        if (tail := " ".join(tokens[k:])) in known:
+            return tail, " ".join(tokens[:k]) or None
+    comma = label.rfind(", ")
+    while comma > 0:
+        if label[:comma] in known:
+            return label[:comma], label[comma + 2:].strip() or None
+        comma = label.rfind(", ", 0, comma)
     if len(tokens) <= 4 and all(t.lower() not in ROLE_WORDS and (t not in CONNECTORS or t.lower() in PARTICLES)
                                 for t in tokens):
         return label, None
+    if ", " in label:  # `A. Magometov, Rector of the ...`, `Major-General Sergey V. Yangorev, the Commander of ...`
+        head, _, tail = label.partition(", ")
+        words = head.split()
+        last = words[-1] if words else ""
+        role_tail = any(w.strip(",").lower() in ROLE_WORDS for w in tail.split())
+        named_head = 2 <= len(words) <= 4
+        if (role_tail or named_head) and last.lower() not in ROLE_WORDS and len(words) <= 5 \
+                and all(t[:1].isupper() for t in words):
+            if all(t[:1].isupper() and t.lower() not in ROLE_WORDS for t in words):
+                return head, tail
+            name, role = _split_label(head, known)
+            if name and role:
+                return name, f"{role}, {tail}"
+    if " of " in label:  # `President Vladimir Putin of Russia`, `Patriarch Theophilos III of Jerusalem`
+        head, _, place = label.rpartition(" of ")
+        words, where = head.split(), place.split()
+        k = 0
+        while k < len(words) and (words[k].lower() in ROLE_WORDS or words[k] in CONNECTORS):
+            k += 1
+        name_words = words[k:]
+        if (0 < k < len(words) <= k + 4 and len(where) <= 3 and all(t[:1].isupper() for t in where + name_words)
+                and words[0].lower() in ROLE_WORDS and not any(
+                    t.endswith(",") or t.lower() in ROLE_WORDS for t in name_words)):
+            return " ".join(words[k:]), f"{' '.join(words[:k])} of {place}"
     start = max(len(tokens) - 2, 0)
     # A name particle or an initial takes the word before it into the name ("Mohammad bin Salman Al Saud").
     while start > 0 and (tokens[start].lower() in PARTICLES or tokens[start - 1].lower() in PARTICLES
-                         or _INITIAL.match(tokens[start - 1])):
+                         or _INITIAL.match(tokens[start - 1]) or _INITIAL.match(tokens[start])):
         start -= 1
     while start < len(tokens) - 1 and (tokens[start].lower() in ROLE_WORDS or tokens[start] in CONNECTORS):
         start += 1
@@ -301,96 +491,34 @@ def short_label_names(labels: Iterable[str]) -> set[str]:
     return names
 
 
-def unify_speaker_ids(utterances: pl.DataFrame) -> pl.DataFrame:
-    """One person, one id across pages: names the site links to one person-catalogue id share an id.
+# Names written in two capitalised parts on purpose (brands, Scottish and Irish names): not glue.
+CAMEL_CASE_NAMES = frozenset("""RusHydro ExxonMobil WorldSkills MacArthur McDonald McCain McFaul DeLay LaRouche
+    DiCaprio MacGregor YouTube PetroChina PhosAgro EuroChem SeverStal RusAl InterRAO TransContainer MegaFon
+    VimpelCom AvtoVAZ KamAZ SkyWay BioTech GlaxoSmithKline PricewaterhouseCoopers BlackRock JPMorgan
+    ArcelorMittal ThyssenKrupp DaimlerChrysler ConocoPhillips BreakingViews LinkedIn FaceBook PayPal
+    iPhone eBay""".split())
+_GLUED_WORD = re.compile(r"[a-zà-ÿ]{2,}[A-Z][a-zà-ÿ]{2,}")
 
-    For each person_id the most frequent speaker_id (ties: the smallest) becomes the id of every
-    speaker_id seen with it, including that speaker's turns on pages without links (text input).
-    A speaker_id seen with several person ids follows the one it is seen with most.
+
+def label_defects(label: str) -> list[str]:
+    """What in a label is not the label: `text_version`, `person_card`, `glued` (an empty list when clean).
+
+    A detector for tests and reports, independent of the cleaning rules: a page marker inside the label, a
+    name repeated in catalogue form (a word or run of words printed twice in a row), or a word with a
+    lower-case letter followed by a capital (`RussiaVladimir`), brand names of `CAMEL_CASE_NAMES` aside.
+
+    >>> label_defects("Prime Minister Dmitry Medvedev Medvedev DmitryDeputy Chairman")
+    ['person_card', 'glued']
+    >>> label_defects("RusHydro Head Nikolai Shulginov")
+    []
     """
-    linked = (
-        utterances.filter(pl.col("person_id").is_not_null() & pl.col("speaker_id").is_not_null())
-        .group_by("speaker_id", "person_id").len()
-    )
-    if linked.is_empty():
-        return utterances
-    canonical = (
-        linked.group_by("person_id", "speaker_id").agg(pl.col("len").sum())
-        .sort(["person_id", "len", "speaker_id"], descending=[False, True, False])
-        .group_by("person_id", maintain_order=True).first()
-        .select("person_id", pl.col("speaker_id").alias("canonical_id"))
-    )
-    mapping = (
-        linked.sort(["speaker_id", "len", "person_id"], descending=[False, True, False])
-        .group_by("speaker_id", maintain_order=True).first()
-        .join(canonical, on="person_id")
-        .select("speaker_id", "canonical_id")
-    )
-    return (
-        utterances.join(mapping, on="speaker_id", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("canonical_id", "speaker_id").alias("speaker_id"))
-        .drop("canonical_id")
-    )
-
-
-def speakers_table(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """One row per named speaker: most used name, person id, roles, labels, counts and first/last dates."""
-    named = utterances.filter(pl.col("speaker_id").is_not_null()).join(
-        events.select("event_id", "date"), on="event_id", how="left")
-    top_name = (
-        named.group_by("speaker_id", "speaker_name").len()
-        .sort(["speaker_id", "len", "speaker_name"], descending=[False, True, False])
-        .group_by("speaker_id", maintain_order=True).first().select("speaker_id", "speaker_name")
-    )
-    top_person = (
-        named.filter(pl.col("person_id").is_not_null()).group_by("speaker_id", "person_id").len()
-        .sort(["speaker_id", "len", "person_id"], descending=[False, True, False])
-        .group_by("speaker_id", maintain_order=True).first().select("speaker_id", "person_id")
-    )
-    stats = named.group_by("speaker_id").agg(
-        pl.col("speaker_role").drop_nulls().unique().sort().alias("roles"),
-        pl.col("speaker_label").unique().sort().alias("labels"),
-        pl.col("event_id").n_unique().cast(pl.Int32).alias("n_events"),
-        pl.len().cast(pl.Int32).alias("n_utterances"),
-        pl.col("n_words").sum().cast(pl.Int32).alias("n_words"),
-        pl.col("date").min().alias("first_date"),
-        pl.col("date").max().alias("last_date"),
-    )
-    return (
-        stats.join(top_name, on="speaker_id").join(top_person, on="speaker_id", how="left")
-        .select("speaker_id", "speaker_name", "person_id", "roles", "labels", "n_events", "n_utterances",
-                "n_words", "first_date", "last_date")
-        .sort("speaker_id")
-    )
-
-
-def refine_names(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """Re-split long labels with the evidence of the whole corpus, where the page alone had too little.
-
-    A label such as `President of Turkey Recep Tayyip Erdogan` on a page without the short form gets the
-    general rule's two-word name; when another page prints `Recep Tayyip Erdogan:` as a bare label, or a
-    Persons tag `Erdogan Recep Tayyip`, the longer name is taken.
-    """
-    named = utterances.filter(pl.col("speaker_role").is_not_null())
-    if named.is_empty():
-        return utterances
-    known = short_label_names(utterances.get_column("speaker_label").unique().to_list())
-    known |= set(persons_to_names(events.get_column("persons").explode().drop_nulls().unique().to_list()))
-    fixes = []
-    for label, name in named.select("speaker_label", "speaker_name").unique().iter_rows():
-        new_name, new_role = split_label(label, known)
-        if new_name and len(new_name) > len(name or ""):
-            fixes.append((label, new_name, new_role, speaker_id(new_name)))
-    if not fixes:
-        return utterances
-    fix = pl.DataFrame(fixes, schema=["speaker_label", "new_name", "new_role", "new_id"], orient="row")
-    return (
-        utterances.join(fix, on="speaker_label", how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("new_name", "speaker_name").alias("speaker_name"),
-            pl.when(pl.col("new_name").is_not_null()).then(pl.col("new_role")).otherwise(pl.col("speaker_role"))
-            .alias("speaker_role"),
-            pl.coalesce("new_id", "speaker_id").alias("speaker_id"),
-        )
-        .drop("new_name", "new_role", "new_id")
-    )
+    out = []
+    if "Text version" in label:
+        out.append("text_version")
+    tokens = label.split()
+    if any(tokens[i - n:i] == tokens[i:i + n] and tokens[i][:1].isupper()
+           for n in (1, 2, 3) for i in range(n, len(tokens) - n + 1)):
+        out.append("person_card")
+    if any(_GLUED_WORD.search(t) and t.strip("(),.;:") not in CAMEL_CASE_NAMES for t in tokens):
+        out.append("glued")
+    return out

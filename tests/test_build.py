@@ -68,7 +68,7 @@ def test_interrupted_build_leaves_last_good_tables(tmp_path: Path, monkeypatch: 
     def boom(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module.spk, "speakers_table", boom)
+    monkeypatch.setattr(build_module.identity, "speakers_table", boom)
     with pytest.raises(KeyboardInterrupt):
         build(None, tmp_path, **QUIET)
     assert {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")} == before

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import polars as pl
 import pytest
 
 from kremlin_data.speakers import (
+    clean_label,
+    fold_caps,
     generic_kind,
     is_label_text,
     match_label,
-    refine_names,
     speaker_id,
-    speakers_table,
+    split_glued_words,
     split_label,
-    unify_speaker_ids,
+    strip_person_card,
 )
 
 
@@ -78,41 +76,115 @@ def test_speaker_id(name: str, sid: str) -> None:
     assert speaker_id(name) == sid
 
 
-def _utterances(rows: list[tuple[str, str, str | None, str | None, str | None, int | None]]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [{"utterance_id": f"{e}.u{i}", "event_id": e, "speaker_label": label, "speaker_name": name,
-          "speaker_role": role, "speaker_id": speaker_id(name) if name else None, "person_id": pid, "n_words": 10}
-         for i, (e, label, name, role, _, pid) in enumerate(rows, start=1)],
-        schema_overrides={"person_id": pl.Int64})
+
+# ---- label cleaning: what the saved browser text adds to a label ---------------------------------------
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Prime Minister Dmitry Medvedev Medvedev DmitryDeputy Chairman of the Security Council of the Russian "
+     "Federation", ("Prime Minister Dmitry Medvedev", "Medvedev Dmitry")),
+    ("President of Serbia Tomislav Nikolic Nikolic Tomislav", ("President of Serbia Tomislav Nikolic",
+                                                               "Nikolic Tomislav")),
+    ("Miller Miller AlexeiGazprom CEO", ("Miller", "Miller Alexei")),
+    ("Murat Kumpilov Kumpilov MuratHead of the Republic of Adygeya", ("Murat Kumpilov", "Kumpilov Murat")),
+    ("Alexander Van der Bellen Van der Bellen AlexanderFederal President of Austria",
+     ("Alexander Van der Bellen", "Van der Bellen Alexander")),
+    # no card: a repeated word without the card's form stays
+    ("Vladimir Putin", ("Vladimir Putin", None)),
+    ("Boutros Boutros-Ghali", ("Boutros Boutros-Ghali", None)),
+    ("Tran Tran Minister", ("Tran Tran Minister", None)),
+])
+def test_person_card_is_taken_off_the_label(label: str, expected: tuple[str, str | None]) -> None:
+    assert strip_person_card(label) == expected
 
 
-def test_person_links_unify_spellings_across_pages() -> None:
-    u = _utterances([
-        ("e1", "Sergei Shoigu", "Sergei Shoigu", None, None, 1234),
-        ("e2", "Sergei Shoigu", "Sergei Shoigu", None, None, 1234),
-        ("e3", "Sergey Shoigu", "Sergey Shoigu", None, None, 1234),
-        ("e4", "Sergey Shoigu", "Sergey Shoigu", None, None, None),  # a text page: no link, same spelling
-        ("e4", "Anton Siluanov", "Anton Siluanov", None, None, None),
-    ])
-    unified = unify_speaker_ids(u)
-    assert unified["speaker_id"].to_list() == ["sergei-shoigu"] * 4 + ["anton-siluanov"]
-    events = pl.DataFrame({"event_id": ["e1", "e2", "e3", "e4"],
-                           "date": [dt.date(2017, 1, d) for d in (1, 2, 3, 4)]})
-    speakers = speakers_table(unified, events)
-    shoigu = speakers.filter(pl.col("speaker_id") == "sergei-shoigu").row(0, named=True)
-    assert shoigu["speaker_name"] == "Sergei Shoigu" and shoigu["person_id"] == 1234
-    assert shoigu["labels"] == ["Sergei Shoigu", "Sergey Shoigu"] and shoigu["n_events"] == 4
-    assert (shoigu["first_date"], shoigu["last_date"]) == (dt.date(2017, 1, 1), dt.date(2017, 1, 4))
+@pytest.mark.parametrize(("label", "names", "expected"), [
+    ("President of RussiaVladimir Putin", (), "President of Russia Vladimir Putin"),
+    ("President of Finland SauliNiinistö", ("Niinistö", "Sauli"), "President of Finland Sauli Niinistö"),
+    ("President of Finland SauliNiinistö", (), "President of Finland SauliNiinistö"),  # no evidence: left alone
+    ("Head of the Federal ServiceforFinancial Monitoring Yury Chikhanchin", (),
+     "Head of the Federal Service for Financial Monitoring Yury Chikhanchin"),
+    ("VladimirPutin", (), "Vladimir Putin"),
+    ("RusHydro Head Nikolai Shulginov", (), "RusHydro Head Nikolai Shulginov"),
+    ("ExxonMobil Chairman and CEO Rex Tillerson", (), "ExxonMobil Chairman and CEO Rex Tillerson"),
+])
+def test_glued_words_are_split_only_on_evidence(label: str, names: tuple[str, ...], expected: str) -> None:
+    assert split_glued_words(label, names) == expected
 
 
-def test_refine_names_uses_evidence_from_other_pages() -> None:
-    u = _utterances([
-        ("e1", "President of Turkey Recep Tayyip Erdogan", "Tayyip Erdogan", "President of Turkey Recep", None, None),
-        ("e2", "Recep Tayyip Erdogan", "Recep Tayyip Erdogan", None, None, None),
-    ])
-    events = pl.DataFrame({"event_id": ["e1", "e2"], "persons": [[], []]},
-                          schema_overrides={"persons": pl.List(pl.String)})
-    refined = refine_names(u, events)
-    assert refined.row(0, named=True)["speaker_name"] == "Recep Tayyip Erdogan"
-    assert refined.row(0, named=True)["speaker_role"] == "President of Turkey"
-    assert refined["speaker_id"].to_list() == ["recep-tayyip-erdogan"] * 2
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Acting President and Prime Minister Vladimir Putin on the situation in the Chechen Republic",
+     ("Acting President and Prime Minister Vladimir Putin", "on the situation in the Chechen Republic")),
+    ("Acting President and Prime Minister Vladimir Putin talked about Anatoly Sobchak",
+     ("Acting President and Prime Minister Vladimir Putin", "talked about Anatoly Sobchak")),
+    ("MINISTER OF PUBLIC HEALTH AND SOCIAL DEVELOPMENT MIKHAIL ZURABOV ON THE CONTROL OF QUALITY",
+     ("MINISTER OF PUBLIC HEALTH AND SOCIAL DEVELOPMENT MIKHAIL ZURABOV", "ON THE CONTROL OF QUALITY")),
+    ("Minister of Defence Sergei Shoigu", ("Minister of Defence Sergei Shoigu", None)),
+    ("MR PUTIN [to S.Utsuda]", ("MR PUTIN", "to S.Utsuda")),
+    ("Chair of the Federation Council Committee on Constitutional Legislation and State Building Andrey Klishas",
+     ("Chair of the Federation Council Committee on Constitutional Legislation and State Building Andrey Klishas",
+      None)),
+    ("Head of the State Duma Committee on ecology Vladimir Burmatov",
+     ("Head of the State Duma Committee on ecology Vladimir Burmatov", None)),
+    ("Head of the Republic of Adygeya Murat Kumpilov", ("Head of the Republic of Adygeya Murat Kumpilov", None)),
+])
+def test_x_on_y_keeps_x_as_the_label(label: str, expected: tuple[str, str | None]) -> None:
+    clean = clean_label(label)
+    assert (clean.label, clean.topic) == expected
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("A. MAGOMETOV, RECTOR OF THE NORTH OSSETIAN STATE UNIVERSITY, HEAD OF THE PRESIDENTIAL CAMPAIGN HEADQUARTERS",
+     ("A. Magometov", "Rector of the North Ossetian State University, Head of the Presidential Campaign "
+                      "Headquarters")),
+    ("Vladimir V. PUTIN", ("Vladimir V. Putin", None)),
+    ("President Vladimir V.PUTIN", ("Vladimir V. Putin", "President")),
+    ("PRESIDENT OF THE UNITED STATES GEORGE W. BUSH", ("George W. Bush", "President of the United States")),
+    ("Prime Minister of Turkey RECEP TAYYIP ERDOGAN", ("Recep Tayyip Erdogan", "Prime Minister of Turkey")),
+    ("President Vladimir Putin of Russia", ("Vladimir Putin", "President of Russia")),
+    ("Patriarch Theophilos III of Jerusalem", ("Theophilos III", "Patriarch of Jerusalem")),
+    ("Alexei Kudrin, Chairman of the Accounts Chamber", ("Alexei Kudrin", "Chairman of the Accounts Chamber")),
+    ("Colonel Belyayev, Airborne Troops", ("Belyayev", "Colonel, Airborne Troops")),
+    ("Minister of Digital Development, Communications and Mass Media Konstantin Noskov",
+     ("Konstantin Noskov", "Minister of Digital Development, Communications and Mass Media")),
+    ("Hero of the Russian Federation, Colonel Viktor Romanov",
+     ("Viktor Romanov", "Hero of the Russian Federation, Colonel")),
+    ("President of Russia, Supreme Commander-in- Chief of Russia Vladimir Putin",
+     ("Vladimir Putin", "President of Russia, Supreme Commander-in-Chief of Russia")),
+    ("Roman Tsymbalyuk, UKRAINIAN NEWS AGENCY UNIAN", ("Roman Tsymbalyuk", "Ukrainian News Agency Unian")),
+    ("Deputy Prime Minister, Chairman of the Military-Industrial Commission Dmitry Rogozin",
+     ("Dmitry Rogozin", "Deputy Prime Minister, Chairman of the Military-Industrial Commission")),
+    ("Major-General Sergey V. YANGOREV, the Commander of the Presidential Regiment",
+     ("Sergey V. Yangorev", "Major-General, the Commander of the Presidential Regiment")),
+    ("Chairman of the Board of NOVATEK Leonid Mikhelson", ("Leonid Mikhelson", "Chairman of the Board of NOVATEK")),
+])
+def test_capitals_and_name_of_place_labels_split(label: str, expected: tuple[str, str | None]) -> None:
+    assert split_label(label) == expected
+
+
+def test_fold_caps_leaves_ordinary_labels_alone() -> None:
+    assert fold_caps("ExxonMobil Chairman and CEO Rex Tillerson") == "ExxonMobil Chairman and CEO Rex Tillerson"
+    assert fold_caps("VLADIMIR PUTIN") == "Vladimir Putin"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("QUESTION from the Department of Economics. And I would like to ask this question: What is it?",
+     ("QUESTION from the Department of Economics", "And I would like to ask this question: What is it?")),
+    ("Minister President of Bavaria Markus Soeder (retranslated: Thank you very much.",
+     ("Minister President of Bavaria Markus Soeder", "Thank you very much.")),
+    ("Question For Vladimir Putin: Why?", ("Question For Vladimir Putin", "Why?")),
+    ("A.Aksenova: Could you say a few words?", ("A.Aksenova", "Could you say a few words?")),
+])
+def test_label_lines_with_text_or_an_open_bracket(line: str, expected: tuple[str, str]) -> None:
+    m = match_label(line)
+    assert m is not None and (m.label, m.rest) == expected
+
+
+@pytest.mark.parametrize(("label", "kind"), [
+    ("Question For Vladimir Putin", "question"),
+    ("QUESTION to Mr Bush", "question"),
+    ("For Mr Putin", "question"),
+    ("Question from Perm Territory", "question"),
+    ("Fordham Putin", None),
+])
+def test_questions_put_to_someone_are_generic(label: str, kind: str | None) -> None:
+    assert generic_kind(label) == kind
