@@ -125,7 +125,7 @@ def test_a_failed_build_leaves_the_cache_as_it_was(tmp_path: Path, monkeypatch: 
     def fail(*_args: object, **_kw: object) -> None:
         raise RuntimeError("stop")
 
-    monkeypatch.setattr("kremlin_data.speakers.speakers_table", fail)
+    monkeypatch.setattr("kremlin_data.identity.speakers_table", fail)
     with pytest.raises(RuntimeError, match="stop"):
         _build(inputs, out)
     after = {p.name: p.read_bytes() for p in (out / file_cache.CACHE_DIR).iterdir()}
