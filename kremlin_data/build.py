@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from importlib.resources import files as package_files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
@@ -42,6 +43,9 @@ from kremlin_data.schema import (
 )
 from kremlin_data.sources import HTML_SUFFIXES, InputError, decode_text, find_inputs, is_html, read_bytes
 from kremlin_data.text_file import read_text_file
+
+if TYPE_CHECKING:
+    from kremlin_data import topics as tp
 
 CHUNK_FILES = 48
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -323,12 +327,13 @@ def build(
         writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
         writers.replace(SPEAKERS, speakers_df.to_arrow())
         summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-        corpus = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers)
+        corpus, used_models = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers,
+                                             cache.topic_models if cache else None)
         for name, table in corpus.items():
             writers.replace(TABLES[name], table)
         writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"])))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
-        cache_out.close()
+        cache_out.close(used_models)
         writers.commit()
     except BaseException:
         if cache_out is not None:
@@ -377,10 +382,13 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
 
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,
-                   out: Path, refit: bool, writers: _AtomicWriters) -> dict[str, pa.Table]:
+                   out: Path, refit: bool, writers: _AtomicWriters, last_models: dict[str, str] | None
+                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics.
 
-    Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted and saved.
+    Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted and saved. When the
+    last build used the same models (`last_models`, digests from the cache), its rows of unchanged turns are
+    reused. Returns the tables and the digests of the models used.
     """
     from kremlin_data import topic_models as tm  # imported here: scikit-learn loads only for this step
     from kremlin_data import topics as tp
@@ -389,14 +397,18 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
         say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics "
             "are empty")
         tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
-        return {"event_tags": tp.event_tags(events), **tables}
+        return {"event_tags": tp.event_tags(events), **tables}, None
     models = tp.TopicModels()
     if not refit:
         learned = tm.load_model(out / tm.LEARNED_FILE, say)
         site = tm.load_model(out / tm.SITE_FILE, say)
         models.learned = learned if isinstance(learned, tm.TopicModel) else None
         models.site = site if isinstance(site, tm.SiteTopicModel) else None
-    tables = tp.topic_step(events, utterances, models, log=say)
+    previous = None
+    if models.learned is not None and models.site is not None and last_models == {
+            "learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}:
+        previous = _previous_topics(out)
+    tables = tp.topic_step(events, utterances, models, log=say, previous=previous)
     for kind in models.fitted:
         model = models.learned if kind == "learned" else models.site
         name = tm.LEARNED_FILE if kind == "learned" else tm.SITE_FILE
@@ -404,7 +416,21 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
             writers.save(name, partial(tm.save_model, model))
             say(f"topics: {'learned-topic model' if kind == 'learned' else 'site-topic classifier'} fitted and "
                 f"saved as {out / name}; later builds reuse it (`--refit-topics` fits it again)")
-    return tables
+    if models.learned is None or models.site is None:
+        return tables, None
+    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}
+
+
+def _previous_topics(out: Path) -> tp.PreviousTopics | None:
+    """The last build's turns and per-turn topic rows, when all three tables are there and readable."""
+    from kremlin_data import topics as tp  # imported here: scikit-learn loads only for the topic step
+
+    try:
+        return tp.PreviousTopics(pl.read_parquet(out / "utterances.parquet", columns=["utterance_id", "text"]),
+                                 pl.read_parquet(out / "utterance_topics.parquet"),
+                                 pl.read_parquet(out / "utterance_site_topics.parquet"))
+    except (OSError, pl.exceptions.PolarsError):
+        return None
 
 
 def _parse_all(paths: list[str], workers: int | None, progress: bool | None, claims: bool

@@ -70,6 +70,8 @@ class Cache:
     manifest: pa.Table
     tables: dict[str, pa.Table]
     offsets: dict[str, list[int]] = field(default_factory=dict)
+    topic_models: dict[str, str] | None = None
+    """Digests of the topic models the last build's topic tables were made with (None: no topics)."""
 
     def lookup(self, path: str, size: int, sha256: str) -> int | None:
         """The manifest row of an unchanged file, or None (always for a file whose bytes could not be read)."""
@@ -136,7 +138,7 @@ def load(out: Path, options: dict[str, object], log: Callable[[str], None]) -> C
     entries = {p: (s, h, i) for i, (p, s, h, v) in enumerate(zip(
         *(manifest.column(c).to_pylist() for c in ("source_path", "size", "sha256", "parser_version")), strict=True))
         if v == __version__}
-    return Cache(entries, manifest, tables, offsets)
+    return Cache(entries, manifest, tables, offsets, meta.get("topic_models"))
 
 
 class CacheWriter:
@@ -180,13 +182,14 @@ class CacheWriter:
                     self.writers[t.name].schema.metadata))
             self.buffer[t.name] = []
 
-    def close(self) -> None:
-        """Write what is left and the manifest."""
+    def close(self, topic_models: dict[str, str] | None = None) -> None:
+        """Write what is left and the manifest, with the digests of the topic models the tables were made with."""
         self._flush()
         for w in self.writers.values():
             w.close()
         meta = {_META_KEY: json.dumps({"format": FORMAT, "version": __version__, "build_id": self.build_id,
-                                       "options": _options_json(self.options)}).encode()}
+                                       "options": _options_json(self.options),
+                                       "topic_models": topic_models}).encode()}
         manifest = pa.table(self.rows, schema=_manifest_schema()).replace_schema_metadata(meta)
         pq.write_table(manifest, self.reserve(f"{CACHE_DIR}/{MANIFEST}.parquet"), compression="zstd")
 

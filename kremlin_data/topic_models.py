@@ -8,6 +8,7 @@ keep their meaning from one update to the next.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -353,7 +354,9 @@ class TopicModel:
                 wb, xb = w[start:start + block], xht[start:start + block]
                 for _ in range(iterations):
                     for t in range(len(h)):
-                        grad = wb @ hht[t] - xb[:, t]
+                        # A row-wise product and sum rather than a BLAS matrix-vector product: each row's
+                        # result then does not depend on the other rows of its block (rebuilds reuse rows).
+                        grad = (wb * hht[t]).sum(axis=1) - xb[:, t]
                         wb[:, t] = np.maximum(wb[:, t] - grad / diag[t], 0.0)
         return w
 
@@ -422,6 +425,19 @@ def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Seq
 
 
 # --------------------------------------------------------------------------------------------- saved models
+
+def model_digest(model: TopicModel | SiteTopicModel) -> str:
+    """SHA-256 of a model's vocabulary and parameters: equal digests, equal models."""
+    h = hashlib.sha256("\n".join(model.terms).encode())
+    if isinstance(model, TopicModel):
+        arrays = [model.idf, model.components]
+    else:
+        h.update("\n".join(model.topics).encode())
+        arrays = [model.idf, model.coef, model.intercept]
+    for a in arrays:
+        h.update(np.ascontiguousarray(a, dtype=np.float64).tobytes())
+    return h.hexdigest()
+
 
 def save_model(model: TopicModel | SiteTopicModel, path: Path) -> None:
     """Write a model as an `.npz` of plain arrays (strings as fixed-width unicode, no pickled objects)."""

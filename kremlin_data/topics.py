@@ -100,18 +100,68 @@ def topic_tables(events: pl.DataFrame, utterances: pl.DataFrame, *,
     return topic_step(events, utterances, TopicModels(), log=log)
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousTopics:
+    """The turns and per-turn topic rows of an earlier step that applied the same two models.
+
+    With both models given, a turn's rows depend on nothing but its text, so a turn whose id and text are
+    unchanged keeps its rows and only the other turns are computed.
+    """
+
+    utterances: pl.DataFrame
+    """utterance_id and text of the earlier step's turns."""
+    utterance_topics: pl.DataFrame
+    utterance_site_topics: pl.DataFrame
+
+
 def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicModels, *,
-               log: Callable[[str], None] = _no_log) -> dict[str, pa.Table]:
-    """The four topic tables, applying the models given in `models` and fitting (and storing there) the others."""
+               log: Callable[[str], None] = _no_log, previous: PreviousTopics | None = None) -> dict[str, pa.Table]:
+    """The four topic tables, applying the models given in `models` and fitting (and storing there) the others.
+
+    `previous` (used only when both models are given) supplies the rows of unchanged turns; the tables are
+    the same as without it.
+    """
     tags = event_tags(events)
-    corpus = _corpus(events, tags, utterances)
-    topics, utterance_topics = _learned_topics(corpus, models, log)
+    if previous is None or models.learned is None or models.site is None:
+        corpus = _corpus(events, tags, utterances)
+        topics, utterance_topics = _learned_topics(corpus, models, log)
+        return {
+            "event_tags": tags,
+            "topics": topics,
+            "utterance_topics": utterance_topics,
+            "utterance_site_topics": _site_topics(corpus, models, log),
+        }
+    turns = utterances.select("utterance_id", "text").with_row_index("turn")
+    same = turns.join(previous.utterances.select("utterance_id", "text"), on=["utterance_id", "text"], how="semi",
+                      nulls_equal=True)
+    changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
+    corpus = _corpus(events, tags, changed)
+    topics, new_topics = _learned_topics(corpus, models, log)
+    new_site = _site_topics(corpus, models, log)
+
+    def merged(old: pl.DataFrame, new: pa.Table) -> pl.DataFrame:
+        kept = old.join(same.select("utterance_id", "turn"), on="utterance_id", maintain_order="left")
+        fresh = _frame(new).join(turns.select("utterance_id", "turn"), on="utterance_id", maintain_order="left")
+        return pl.concat([kept, fresh]).sort("turn", maintain_order=True).drop("turn")
+
+    utterance_topics = merged(previous.utterance_topics, new_topics)
+    firsts = dict(utterance_topics.filter(pl.col("rank") == 1).group_by("topic_id").len().iter_rows())
+    topics = topics.set_column(topics.schema.get_field_index("n_utterances"), TOPICS.schema.field("n_utterances"),
+                               pa.array([firsts.get(t, 0) for t in topics.column("topic_id").to_pylist()],
+                                        TOPICS.schema.field("n_utterances").type))
     return {
         "event_tags": tags,
         "topics": topics,
-        "utterance_topics": utterance_topics,
-        "utterance_site_topics": _site_topics(corpus, models, log),
+        "utterance_topics": utterance_topics.to_arrow().cast(UTTERANCE_TOPICS.schema),
+        "utterance_site_topics": merged(previous.utterance_site_topics, new_site).to_arrow().cast(
+            UTTERANCE_SITE_TOPICS.schema),
     }
+
+
+def _frame(table: pa.Table) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 # --------------------------------------------------------------------------------------------- event_tags

@@ -375,3 +375,25 @@ def test_a_model_of_another_version_or_unreadable_is_fitted_again(tmp_path: Path
         assert messages == []
     else:
         assert len(messages) == 1 and "fitted again" in messages[0], messages
+
+
+def test_rows_of_unchanged_turns_are_reused_and_the_tables_stay_the_same() -> None:
+    events, utterances = _synthetic(seed=6)
+    models = tp.TopicModels()
+    first = tp.topic_step(events, utterances, models)
+    previous = tp.PreviousTopics(utterances.select("utterance_id", "text"), pl.DataFrame(first["utterance_topics"]),
+                                 pl.DataFrame(first["utterance_site_topics"]))
+    more_events, more_utterances = _synthetic(n_events=30, seed=7)
+    more_events = more_events.with_columns(pl.col("event_id") + "b")
+    more_utterances = more_utterances.with_columns(pl.col("event_id") + "b", pl.col("utterance_id") + "b")
+    # One turn changed, one removed, and the new turns placed between the old ones.
+    changed = utterances.with_columns(pl.when(pl.col("utterance_id") == "kremlin-en-1003.u2")
+                                      .then(pl.lit("hospital doctors patients " * 20)).otherwise("text").alias("text"))
+    changed = changed.filter(pl.col("utterance_id") != "kremlin-en-1005.u1")
+    grown = pl.concat([changed.head(100), more_utterances, changed.tail(-100)])
+    all_events = pl.concat([events, more_events])
+    reused = tp.topic_step(all_events, grown, models, previous=previous)
+    fresh = tp.topic_step(all_events, grown, tp.TopicModels(models.learned, models.site))
+    for name in TOPIC_TABLES:
+        assert reused[name].num_rows > 0, name
+        assert reused[name].equals(fresh[name], check_metadata=True), name
