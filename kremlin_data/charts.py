@@ -381,6 +381,27 @@ def event_topics_chart(timeline: pl.DataFrame, title: str) -> alt.Chart:
     return chart
 
 
+def spread_chart(spread: pl.DataFrame, category: str, title: str, x_title: str, scale: alt.Scale | None = None
+                 ) -> alt.LayerChart:
+    """A box per category from precomputed quantiles: whisker low-high, box q1-q3, tick at the median.
+
+    Columns: `category`, n, low, q1, median, q3, high. The quantiles are computed in polars, so any number of rows
+    can be summarised (Altair embeds at most 5,000).
+    """
+    x_scale = scale or alt.Scale(type="log")
+    base = alt.Chart(spread).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=alt.EncodingSortField("median", order="descending")),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("n:Q", title="Rows", format=","),
+                 alt.Tooltip("low:Q", title="10th percentile"), alt.Tooltip("q1:Q", title="25th percentile"),
+                 alt.Tooltip("median:Q", title="Median"), alt.Tooltip("q3:Q", title="75th percentile"),
+                 alt.Tooltip("high:Q", title="90th percentile")])
+    whisker = base.mark_rule(color=_GREY).encode(x=alt.X("low:Q", title=x_title, scale=x_scale), x2="high:Q")
+    box = base.mark_bar(size=14, color="#4c78a8").encode(x="q1:Q", x2="q3:Q")
+    median = base.mark_tick(color="white", thickness=2, size=14).encode(x="median:Q")
+    chart: alt.LayerChart = (whisker + box + median).properties(title=title, width=560)
+    return chart
+
+
 # ---------------------------------------------------------------- export
 
 

@@ -237,6 +237,9 @@ def all_charts(utterances: pl.DataFrame, events: pl.DataFrame) -> dict[str, alt.
         "learned": kc.learned_topics_chart(heat),
         "by_speaker": kc.speaker_topics_chart(heat),
         "timeline": kc.event_topics_chart(timeline, "t"),
+        "spread": kc.spread_chart(pl.DataFrame({"asker_type": ["journalist", "citizen"], "n": [10, 20],
+                                                "low": [5.0, 1], "q1": [40.0, 10], "median": [100.0, 30],
+                                                "q3": [300.0, 90], "high": [900.0, 200]}), "asker_type", "t", "x"),
     }
 
 
