@@ -26,6 +26,7 @@ from kremlin_data import identity
 from kremlin_data.cache import FileRows
 from kremlin_data.claims import claim_rows
 from kremlin_data.exchanges import exchanges
+from kremlin_data.package import finish_package
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
 from kremlin_data.schema import (
@@ -276,6 +277,7 @@ def build(
     clean: bool = False,
     refit_topics: bool = False,
     aliases: str | os.PathLike[str] | None = None,
+    partition_by: str | None = None,
 ) -> BuildSummary:
     """Build the tables from input files and folders into `out/<table>.parquet`.
 
@@ -287,7 +289,11 @@ def build(
     cache in `out/.cache/`), and gives the same tables as a clean build; `clean=True` parses everything.
     The topic models saved in `out` by the first build are reused; `refit_topics=True` fits them again.
     `aliases` is a CSV file `alias,speaker_id` of the user's own merges and vetoes (`identity.read_aliases`).
+    `partition_by="year"` writes each table as a hive-partitioned folder instead (`<out>/<table>/year=<y>/`).
+    The folder also gets datapackage.json and a dataset card, README.md (kremlin_data/package.py).
     """
+    if partition_by not in (None, "year"):
+        raise ValueError(f"partition_by must be None or 'year', not {partition_by!r}")
     started = time.perf_counter()
     say = log or (lambda msg: print(msg, file=sys.stderr))
     if aliases is not None:
@@ -345,6 +351,7 @@ def build(
     summary.utterances = writers.rows.get("utterances", 0)
     summary.speakers = writers.rows.get("speakers", 0)
     summary.issues = writers.rows.get("parse_issues", 0)
+    finish_package(out_dir, partition_by)
     summary.seconds = time.perf_counter() - started
     return summary
 

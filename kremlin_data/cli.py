@@ -17,6 +17,7 @@ from kremlin_data._version import __version__
 from kremlin_data.build import build
 from kremlin_data.identity import AliasFileError, read_aliases
 from kremlin_data.load import TABLE_NAMES, data_dir, table_path
+from kremlin_data.package import facts, info_text, table_files
 
 # Modules that come with an extra: a missing one is a set-up step to name, not a bug.
 _EXTRAS = {"vl_convert": "notebooks", "jupyterlab": "notebooks", "anywidget": "notebooks", "nbclient": "notebooks"}
@@ -63,7 +64,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             raise UsageError(f"--aliases: {exc}") from exc
     summary = build(args.inputs or None, args.out, workers=args.workers,
                     progress=False if args.quiet else None, claims=not args.no_claims, topics=not args.no_topics,
-                    clean=args.clean, refit_topics=args.refit_topics, aliases=args.aliases)
+                    clean=args.clean, refit_topics=args.refit_topics, aliases=args.aliases,
+                    partition_by=args.partition_by)
     print(summary)
     if args.strict and summary.issues:
         print(f"--strict: {summary.issues} parse issue(s); see {Path(args.out) / 'parse_issues.parquet'}",
@@ -74,21 +76,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_info(args: argparse.Namespace) -> int:
     folder = data_dir(args.dir)
-    found = False
-    for name in TABLE_NAMES:
-        file = folder / f"{name}.parquet"
-        if not file.is_file():
-            continue
-        found = True
-        meta = pq.read_metadata(file)
-        print(f"{name}: {meta.num_rows} rows, {file.stat().st_size / 1e6:.2f} MB")
-        if args.schema:
-            for f in pq.read_schema(file):
-                desc = (f.metadata or {}).get(b"description", b"").decode()
-                print(f"  {f.name}: {f.type}  {desc[:90]}")
+    found = {name: files for name in TABLE_NAMES if (files := table_files(folder, name))}
     if not found:
         print(f"no tables in {folder}: run `kremlin-data build` first", file=sys.stderr)
         return 1
+    print(info_text(facts(folder)))
+    if args.schema:
+        for name, files in found.items():
+            print(f"{name}:")
+            for f in pq.read_schema(files[0]):
+                desc = (f.metadata or {}).get(b"description", b"").decode()
+                print(f"  {f.name}: {f.type}  {desc[:90]}")
     return 0
 
 
@@ -216,9 +214,12 @@ def make_parser() -> argparse.ArgumentParser:
                    help="fit the topic models again instead of reusing those saved in the output folder")
     b.add_argument("--aliases", metavar="FILE", default=None,
                    help="CSV `alias,speaker_id`: map a printed speaker name to an id; an empty id vetoes its merges")
+    b.add_argument("--partition-by", choices=["year"], default=None,
+                   help="write each table as a hive-partitioned folder <table>/year=<y>/ (default: one file each)")
     b.set_defaults(func=_cmd_build)
 
-    i = sub.add_parser("info", parents=[common], help="row counts (and schemas) of a build folder")
+    i = sub.add_parser("info", parents=[common], help="what a build folder holds: rows, input by year and form, "
+                       "parser, known limits, how to cite (and schemas)")
     i.add_argument("dir", nargs="?", default=None, help="build folder (default: $KREMLIN_DATA_DIR or parquet)")
     i.add_argument("--schema", action="store_true", help="also print each column with its description")
     i.set_defaults(func=_cmd_info)

@@ -20,7 +20,7 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def table_path(table: str, path: str | os.PathLike[str] | None = None) -> Path:
-    """Where `table` lives in the build folder; a clear error when it is not there.
+    """Where `table` lives in the build folder (its file, or its folder when partitioned); a clear error if absent.
 
     >>> table_path("speeches", "parquet")
     Traceback (most recent call last):
@@ -29,7 +29,10 @@ claims, event_tags, topics, utterance_topics, utterance_site_topics, exchanges
     """
     if table not in TABLE_NAMES:
         raise ValueError(f"unknown table {table!r}; tables are {', '.join(TABLE_NAMES)}")
-    file = data_dir(path) / f"{table}.parquet"
+    folder = data_dir(path)
+    file = folder / f"{table}.parquet"
+    if not file.is_file() and (folder / table).is_dir():  # a partitioned build: `<table>/year=<y>/part-0.parquet`
+        return folder / table
     if not file.is_file():
         raise FileNotFoundError(f"{file} not found: run `kremlin-data build` (or kd.build) to write the tables "
                                 f"into {file.parent}")
@@ -37,10 +40,17 @@ claims, event_tags, topics, utterance_topics, utterance_site_topics, exchanges
 
 
 def scan(table: str, path: str | os.PathLike[str] | None = None) -> pl.LazyFrame:
-    """Lazily scan one table of the build folder."""
-    return pl.scan_parquet(table_path(table, path))
+    """Lazily scan one table of the build folder (one file, or the parts of a partitioned table).
+
+    A partitioned table reads with the same columns as a one-file table: the `year` of its folder names is not
+    added (it is the year of the event's `date`).
+    """
+    where = table_path(table, path)
+    if where.is_dir():
+        return pl.scan_parquet(where / "**" / "*.parquet", hive_partitioning=False)
+    return pl.scan_parquet(where)
 
 
 def load(table: str, path: str | os.PathLike[str] | None = None) -> pl.DataFrame:
     """Read one table of the build folder into memory."""
-    return pl.read_parquet(table_path(table, path))
+    return scan(table, path).collect()
