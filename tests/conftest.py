@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +43,34 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample-build")
     build(None, out, workers=1, progress=False, log=lambda _msg: None)
     return out
+
+
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return str(Path(home) / "bin" / "java")
+    return shutil.which("java")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session for the whole run (starting the JVM is the slow part)."""
+    pytest.importorskip("pyspark", reason="pyspark is in the test extra")
+    if _java() is None:
+        pytest.skip("no Java runtime (java not on PATH, JAVA_HOME unset): Spark cannot start; .ci/run installs "
+                    "Debian's openjdk-17-jre-headless where apt-get is available")
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (SparkSession.builder.master("local[1]").appName("kremlin-data-interop")
+               .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "1")
+               .config("spark.sql.session.timeZone", "UTC")
+               # a short-lived JVM: the quick JIT tier only starts faster
+               .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+

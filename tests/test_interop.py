@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from conftest import HTML_DIR, need
+from conftest import HTML_DIR, REPO, need
 
 import kremlin_data as kd
 from kremlin_data.package import table_files
@@ -138,35 +140,6 @@ def test_pandas_and_polars_read_real_pages(real_builds: tuple[Path, Path]) -> No
 
 # ---- Spark ------------------------------------------------------------------------------------------------
 
-def _java() -> str | None:
-    home = os.environ.get("JAVA_HOME")
-    if home and (Path(home) / "bin" / "java").exists():
-        return str(Path(home) / "bin" / "java")
-    return shutil.which("java")
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """One local Spark session for the whole run (starting the JVM is the slow part)."""
-    pytest.importorskip("pyspark", reason="pyspark is in the test extra")
-    if _java() is None:
-        pytest.skip("no Java runtime (java not on PATH, JAVA_HOME unset): Spark cannot start; .ci/run installs "
-                    "Debian's openjdk-17-jre-headless where apt-get is available")
-    from pyspark.sql import SparkSession
-
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (SparkSession.builder.master("local[1]").appName("kremlin-data-interop")
-               .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-               .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "1")
-               .config("spark.sql.session.timeZone", "UTC")
-               # a short-lived JVM: the quick JIT tier only starts faster
-               .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 def _spark_path(folder: Path, name: str) -> str:
     file = folder / f"{name}.parquet"
     return str(file if file.is_file() else folder / name)
@@ -212,3 +185,45 @@ def test_spark_reads_real_pages_partitioned_as_one_file(spark: Any, real_builds:
     one_file = _spark_checks(spark, single)
     assert one_file["utterances"][0] > 0 and one_file["claims"][0] > 0
     assert _spark_checks(spark, parts) == one_file  # the same rows: counts and row fingerprints
+
+
+# ---- the README's snippets -------------------------------------------------------------------------------
+
+def _readme_blocks() -> list[tuple[str, str]]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Reading the tables elsewhere", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(python|bash)\n(.*?)```", section, re.S)
+
+
+def test_readme_section_has_the_snippets() -> None:
+    code = "".join(body for _, body in _readme_blocks())
+    for reader in ("duckdb", "pandas", "polars", "pyspark", "partition_by", "frictionless validate"):
+        assert reader in code, reader
+
+
+def _snippet_id(body: str) -> str:
+    for name in ("pyspark", "partition_by", "duckdb", "pandas", "polars", "frictionless"):
+        if name in body:
+            return name
+    return "other"
+
+
+@pytest.mark.parametrize(("lang", "body"), [pytest.param(lang, body, id=_snippet_id(body))
+                                            for lang, body in _readme_blocks()])
+def test_readme_snippet_runs(lang: str, body: str, sample_build: Path, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    shutil.copytree(sample_build, tmp_path / "parquet")
+    monkeypatch.chdir(tmp_path)
+    if "pyspark" in body:
+        request.getfixturevalue("spark")  # skips, saying why, without Java; the snippet then reuses the session
+    if lang == "python":
+        exec(compile(body, "README.md", "exec"), {})
+        return
+    # A regular install puts the frictionless_kremlin plugin module on the path; here PYTHONPATH does that.
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for line in body.splitlines():
+        command = line.split("#")[0].strip()
+        if command:
+            command = re.sub(r"^python ", f"{sys.executable} ", command)
+            done = subprocess.run(command, shell=True, env=env, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
