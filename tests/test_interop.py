@@ -216,6 +216,8 @@ def test_readme_snippet_runs(lang: str, body: str, sample_build: Path, tmp_path:
     monkeypatch.chdir(tmp_path)
     if "pyspark" in body:
         request.getfixturevalue("spark")  # skips, saying why, without Java; the snippet then reuses the session
+        # Spark resolves a relative path against its JVM's working folder, which the shared session fixed earlier
+        body = body.replace('"parquet/', f'"{tmp_path}/parquet/')
     if lang == "python":
         exec(compile(body, "README.md", "exec"), {})
         return
