@@ -14,8 +14,11 @@ unit, bound and change (change + change_type) accuracy are taken on the matches.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import math
+import random
+import re
 import sys
 import tempfile
 import time
@@ -27,6 +30,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden" / "claims"
+NEWS_GOLDEN = REPO / "tests" / "golden" / "claims_news.expected.json"
 DATA = REPO.parent / "shared" / "data" / "kremlin_en"
 SCORED_KINDS = ("percent", "money", "count", "measure")
 
@@ -52,6 +56,89 @@ def load_golden(data: Path = DATA, held_out: bool | None = None) -> list[Paragra
                 raise ValueError(f"{path.name}: line {para['line']} no longer starts with {para['start']!r}")
             items.append((f"{doc['page_id']}:{para['line']}", line[para["text_start"]:], para["claims"]))
     return items
+
+
+# A hint that a sentence may hold a number, used only to pick the news sentences to label (not a rule of ours).
+_NUMBER_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                          r"forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|twice|"
+                          r"doubled?)\b", re.I)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+
+
+def news_sample(data: Path = DATA, with_number: int = 260, without: int = 60, seed: int = 13) -> list[dict[str, Any]]:
+    """The news sentences picked for hand labelling: body and lead sentences of the non-transcript pages.
+
+    Every distinct sentence of `text/other/*.txt` (lead and body paragraphs as the text parser reads them) is
+    shuffled with a fixed seed; the first `with_number` that hold a digit or a number word and the first
+    `without` that hold none are kept, in page and line order. Each is (source, line, text_start, text_end).
+    """
+    from kremlin_data.text_version import parse_page
+
+    seen: set[str] = set()
+    found: list[dict[str, Any]] = []
+    for path in sorted((data / "text" / "other").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        page = parse_page(text, str(path))
+        paragraphs = ([page.lead] if page.lead else []) + page.narration
+        for para in paragraphs:
+            if para not in lines:
+                continue
+            line = lines.index(para)
+            pos = 0
+            for sentence in _SENTENCE_BREAK.split(para):
+                start = para.index(sentence, pos)
+                pos = start + len(sentence)
+                if sentence in seen:
+                    continue
+                seen.add(sentence)
+                found.append({"source": f"text/other/{path.name}", "line": line + 1, "text_start": start,
+                              "text_end": pos, "sentence": sentence})
+    random.Random(seed).shuffle(found)
+    numeric = [s for s in found if _NUMBER_HINT.search(s["sentence"])][:with_number]
+    plain = [s for s in found if not _NUMBER_HINT.search(s["sentence"])][:without]
+    return sorted(numeric + plain, key=lambda s: (s["source"], s["line"], s["text_start"]))
+
+
+def html_news_paragraphs(path: Path) -> list[str]:
+    """Lead and body paragraphs of a saved news page, as the HTML parser reads them."""
+    from kremlin_data.html_page import parse_html
+
+    page = parse_html(gzip.decompress(path.read_bytes()), str(path))
+    return ([page.lead] if page.lead else []) + page.narration
+
+
+def html_news_sample(data: Path = DATA, n: int = 120, per_page: int = 2, seed: int = 13) -> list[dict[str, Any]]:
+    """More news sentences for labelling, from saved HTML pages richer in figures than the text renderings.
+
+    Pages outside the Transcripts section, with no bold speaker label and no text rendering, are shuffled with a
+    fixed seed; from each, up to `per_page` sentences holding a digit are taken (also shuffled) until `n` are
+    kept. Each is (source, paragraph index in lead + body, text_start, text_end).
+    """
+    rendered = {p.stem for p in (data / "text" / "other").glob("*.txt")}
+    index = [json.loads(line) for line in (data / "derived" / "valdai_transcripts_pages_index.jsonl").open()]
+    pages = sorted(r["file"] for r in index if "Transcripts" not in r["sections"] and r["n_bold_labels"] == 0
+                   and str(r["id"]) not in rendered)
+    rng = random.Random(seed)
+    rng.shuffle(pages)
+    seen: set[str] = set()
+    kept: list[dict[str, Any]] = []
+    for file in pages:
+        found = []
+        for k, para in enumerate(html_news_paragraphs(data / file)):
+            pos = 0
+            for sentence in _SENTENCE_BREAK.split(para):
+                start = para.index(sentence, pos)
+                pos = start + len(sentence)
+                if sentence not in seen and re.search(r"\d", sentence):
+                    seen.add(sentence)
+                    found.append({"source": file, "paragraph": k, "text_start": start, "text_end": pos,
+                                  "sentence": sentence})
+        rng.shuffle(found)
+        kept += found[:per_page]
+        if len(kept) >= n:
+            break
+    return sorted(kept[:n], key=lambda s: (s["source"], s["paragraph"], s["text_start"]))
 
 
 def ours(text: str) -> list[Mention]:
