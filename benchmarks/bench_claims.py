@@ -58,6 +58,26 @@ def load_golden(data: Path = DATA, held_out: bool | None = None) -> list[Paragra
     return items
 
 
+def load_news_golden(data: Path = DATA) -> list[Paragraph]:
+    """(source:place key, sentence, labelled mentions) for each labelled news sentence whose page is in `data`."""
+    doc = json.loads(NEWS_GOLDEN.read_text(encoding="utf-8"))
+    items: list[Paragraph] = []
+    paragraphs: dict[str, list[str]] = {}
+    for item in doc["sentences"]:
+        source = data / item["source"]
+        if not source.exists():
+            continue
+        if item["source"] not in paragraphs:
+            paragraphs[item["source"]] = (source.read_text(encoding="utf-8").split("\n") if "line" in item
+                                          else html_news_paragraphs(source))
+        place = item["line"] - 1 if "line" in item else item["paragraph"]
+        sentence = paragraphs[item["source"]][place][item["text_start"]:item["text_end"]]
+        if not sentence.startswith(item["start"]):
+            raise ValueError(f"{item['source']}: sentence at {place} no longer starts with {item['start']!r}")
+        items.append((f"{Path(item['source']).name}:{place}:{item['text_start']}", sentence, item["claims"]))
+    return items
+
+
 # A hint that a sentence may hold a number, used only to pick the news sentences to label (not a rule of ours).
 _NUMBER_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                           r"forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|twice|"
@@ -345,19 +365,25 @@ def main(argv: list[str] | None = None) -> int:
     held = load_golden(held_out=True)
     print_scores(f"kremlin_data.claims, the {len({k.split(':')[0] for k, _, _ in held})} held-out pages only "
                  "(labelled after the rules were frozen)", score(held, ours))
+    news = load_news_golden()
+    news_scores = score(news, ours)
+    print_scores(f"kremlin_data.claims, news gold ({len(news)} sentences, "
+                 f"{sum(len(g) for _, _, g in news)} labelled quantities)", news_scores)
     if opts.errors:
-        for kind in SCORED_KINDS:
-            for line in ours_scores[kind].misses:
-                print(f"  miss  {kind:<8} {line}")
-            for line in ours_scores[kind].false_hits:
-                print(f"  wrong {kind:<8} {line}")
+        for name, found in (("gold", ours_scores), ("news", news_scores)):
+            for kind in SCORED_KINDS:
+                for line in found[kind].misses:
+                    print(f"  {name} miss  {kind:<8} {line}")
+                for line in found[kind].false_hits:
+                    print(f"  {name} wrong {kind:<8} {line}")
     try:
         import quantulum3  # noqa: F401
     except ImportError:
         print("\nquantulum3 not installed (pip install 'kremlin-data[benchmark]'); skipped")
     else:
         path = _quantulum_classifier()
-        print_scores("quantulum3", score(items, lambda text: quantulum(text, path)))
+        print_scores("quantulum3, all golden pages", score(items, lambda text: quantulum(text, path)))
+        print_scores("quantulum3, news gold", score(news, lambda text: quantulum(text, path)))
     if not opts.no_speed:
         speed()
     return 0

@@ -12,7 +12,8 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _WORD_VALUE: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
 _WORD_VALUE.update({w: float(20 + 10 * i) for i, w in enumerate(_TENS)})
 SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
-         "mln": 1e6, "dozen": 12.0}
+         "mln": 1e6, "dozen": 12.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12, "mn": 1e6,
+         "bln": 1e9, "tn": 1e12, "trn": 1e12}
 _ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
                   "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
 ORDINAL = {w: float(i + 1) for i, w in enumerate(_ORDINAL_WORDS)}
@@ -71,31 +72,44 @@ DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
 RANGE = re.compile(rf"(?:\s*[–—]\s*|-(?=\d)|\s+(?:to|or|and)\s+|-\s+(?:or|to)\s+)(?P<hi>\d{{1,3}}(?:,\d{{3}})+"
                    rf"(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_CARD})(?:[ -](?:{_CARD}))*)(?!\w|-\d|\.\d)", re.I)
-SCALE_RE = re.compile(r"\s+(?:hundred|thousand|million|billion|trillion|bn|mln)\b", re.I)
+SCALE_RE = re.compile(r"\s+(?:hundred|(?:thousand|million|billion|trillion)(?:s(?=\s+(?:will|were|are|have|of|in)\b))?"
+                      r"|bn|mln|mn|bln|tn|trn)\b", re.I)
 _MEASURES = {
-    "tonne": "tonnes?|tons?", "kilometre": "kilometres?|kilometers?|km", "metre": "metres?|meters?",
+    "tonne": "(?:metric\\s+)?(?:tonnes?|tons?)", "kilometre": "kilometres?|kilometers?|km", "metre": "metres?|meters?",
     "hectare": "hectares?|ha", "barrel": "barrels?", "litre": "litres?|liters?", "kilogram": "kilogram(?:me)?s?|kg",
     "gram": "grams?", "degree": "degrees?", "kilowatt-hour": "kilowatt[- ]hours?|kWh",
     "megawatt-hour": "megawatt[- ]hours?|MWh", "gigawatt-hour": "gigawatt[- ]hours?|GWh",
     "terawatt-hour": "terawatt[- ]hours?|TWh", "megawatt": "megawatts?|MW", "gigawatt": "gigawatts?|GW",
     "kilowatt": "kilowatts?|kW", "kilovolt": "kilovolts?|kV", "mile": "miles?", "millimetre": "millimetres?|mm",
     "centimetre": "centimetres?|cm", "bcm": "bcm",
+    "square_metre": r"sq\.?\s?m|sqm", "square_kilometre": r"sq\.?\s?km", "gigabyte": "gigabytes?|GB",
+    "megabyte": "megabytes?|MB", "terabyte": "terabytes?|TB", "kilohertz": "kilohertz|kHz",
+    "megahertz": "megahertz|MHz",
+    "gigahertz": "gigahertz|GHz", "mile_per_hour": "miles?\\s+(?:per|an)\\s+hour|mph",
+    "kilometre_per_hour": r"kilomet(?:re|er)s?\s+(?:per|an)\s+hour|km/h|kph",
 }
+_MEASURE_FIRST = ("kilometre_per_hour", "mile_per_hour", "square_metre", "square_kilometre")
 MEASURE_RE = re.compile(
     r"[\s-]+(?:linear\s+)?(?P<sq>square\s+|cubic\s+)?(?:"
-    + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _MEASURES.items()) + r")\b", re.I)
+    + "|".join(f"(?P<{k.replace('-', '_')}>{_MEASURES[k]})"
+               for k in (*_MEASURE_FIRST, *(k for k in _MEASURES if k not in _MEASURE_FIRST)))
+    + r")(?![\w/])", re.I)
+# Measure group names that are not the unit's name as written in the claims table.
+MEASURE_NAMES = {"square_metre": "square metre", "square_kilometre": "square kilometre",
+                 "mile_per_hour": "mile per hour", "kilometre_per_hour": "kilometre per hour"}
 _CURRENCY_WORDS = {"us dollar": "USD", "dollar": "USD", "rouble": "RUB", "ruble": "RUB", "euro": "EUR",
                    "yuan": "CNY", "renminbi": "CNY", "rupee": "INR", "tenge": "KZT", "hryvnia": "UAH",
                    "pounds sterling": "GBP", "swiss franc": "CHF", "yen": "JPY"}
 UNIT_RE = re.compile(
-    r"(?P<pct>\s*%|[\s-]*(?:percent|per\s+cent)\b)|(?P<pp>\s+percentage\s+points?\b)|(?P<times>\s+times\b)"
+    r"(?P<pct>\s*%|[\s-]*(?:percent|per\s+cent)\b|\s?(?-i:pc)\b)|(?P<pp>\s+percentage\s+points?\b)|(?P<times>\s+times\b)"
     r"|(?P<fold>-?fold\b)|(?P<cur>\s+(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia|Swiss\s+franc)s?\b"
-    r"|\s+(?:yuan|renminbi|tenge|yen|pounds\s+sterling)\b)"
+    r"|\s+(?:yuan|renminbi|tenge|yen|pounds\s+sterling)\b|\s+(?-i:USD|EUR|RUB|CNY|GBP|JPY|CHF|INR)\b)"
     r"|(?P<dur>[\s-]+(?:year|month|week|day|hour|minute|decade)s?\b|[\s-]+centur(?:y|ies)\b)"
-    r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r")\b)"
+    r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)(?!\w))"
     r"|(?P<frac>[\s-]+(?:halves|thirds?|quarters?|fifths?|tenths?)\b)", re.I)
 CUR_PREFIX = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "¥": "CNY", "USD": "USD", "EUR": "EUR",
-              "RUB": "RUB", "CNY": "CNY"}
+              "RUB": "RUB", "CNY": "CNY", "GBP": "GBP", "JPY": "JPY", "CHF": "CHF", "INR": "INR", "S$": "SGD",
+              "HK$": "HKD", "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "R$": "BRL", "RM": "MYR"}
 _BOUNDS = [("~", "about|around|approximately|roughly|some|an estimated|or so"),
            ("<~", "almost|nearly|close to|just under|just shy of|not quite|practically"),
            (">=", "at least|no less than|not less than|no fewer than|not fewer than|a minimum of"),
@@ -116,13 +130,14 @@ def _rev(phrases: str) -> str:
 
 # Left context, matched on the reversed text before the number: currency sign, `minus`, bound, preposition.
 LEFT = re.compile(
-    r"(?P<cur>\$su\b|\$|€|£|₽|¥|\s?(?:dsu|rue|bur|ync)\b)?(?P<minus>\s+sunim\b)?"
+    r"(?P<cur>\$(?:su|kh|zn|[sacr])\b|\$|€|£|₽|¥|\s?(?:dsu|rue|bur|ync|pbg|ypj|fhc|rni|mr)\b)?(?P<minus>\s+sunim\b)?"
     r"(?:\s+(?P<bound>" + "|".join(_rev(alts) for _, alts in _BOUNDS) + r")\b)?"
     r"(?:\s+(?P<prep>" + _rev("by|to|from|between|of|as low as|as high as") + r")\b)?")
 BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
 AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
-IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Paragraph|Clause|Section|Chapter|"
-                   "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Page|page|Room|Building|Platform")
+IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Resolutions|resolutions|Paragraph|"
+                   "Clause|Section|Chapter|Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Parts|parts|Page|"
+                   "page|Room|Building|Platform|Unit|Units|units")
                    + r")\b|№)")
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
 _DETERMINERS = frozenset("the our their these those its his her this my your".split())
@@ -136,10 +151,12 @@ CHANGE = re.compile(
     r"|(?P<down>decreas(?:e|es|ed|ing)|fell|fall(?:en|s|ing)?|drop(?:ped|s)?|declin(?:e|es|ed|ing)|"
     r"down(?=\s+(?:by\b|from\b|\d))|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped"
     r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lower(?:ed|ing|s)))\b")
-CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)(?=\s+than\s+(?:in\s+)?"
-                          r"(?:the\s+)?(?:previous|last|a\s+year|\d{4})))|(?P<down>decrease|decline|drop|fall|reduction"
-                          r"|(?:less|lower|down)(?=\s+than\s+(?:in\s+)?(?:the\s+)?(?:previous|last|a\s+year|\d{4}))))\b",
-                          re.I)
+_THAN_BEFORE = r"(?=\s+than\s+(?:in\s+|during\s+)?(?:the\s+)?(?:same\s+period|previous|last|a\s+year|\d{4}))"
+CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)" + _THAN_BEFORE + ")"
+                          r"|(?P<down>decrease|decline|drop|fall|reduction|(?:less|lower|down)" + _THAN_BEFORE
+                          + r"))\b", re.I)
+# A level reached, written before the number: its change type is `to`.
+LEVEL_BEFORE = re.compile(r"\b(?:reach(?:ed|ing)?|amounting\s+to|totall?ing)\s+\Z")
 OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
 SENTENCE_SPLIT = re.compile(r"([.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9]))")
@@ -152,7 +169,7 @@ must not no so such per each every all both either neither also only just even s
 out up down over under about into onto upon after before since until while when where why how what if then there here
 their our your my his her them us we you they he she i me him thus percent times plus minus year years month months
 week weeks day days hour hours ago old one another other others ones among amongst via across around within without
-including like except""".split())
+including like except themselves ourselves yourselves""".split())
 _NOT_NOUN_S = frozenset("is was has does as us its his this thus plus less across always perhaps towards whereas "
                         "besides unless yes news series species gas bus".split())
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "staff": "staff",
@@ -168,6 +185,10 @@ AT = re.compile(r"\s+ta\b")
 TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
 HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
 HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")
+FROM_BEFORE = re.compile(r"\bfrom\b")
+SCALE_IN = re.compile(r"(?:hundred|thousand|million|billion|trillion|bn|mln|mn|tn)\b|\d[kKmMbB]\b", re.I)
+RANGE_KINDS = frozenset({"percent", "percentage_point", "money", "measure"})
+UNIT_RANGE_LINK = re.compile(r"(?P<dash>[–—-])|\s+(?:(?P<to>to)|(?P<and>and))\s+")
 QUANTITY_KINDS = frozenset({"percent", "percentage_point", "money", "count", "measure", "multiple"})
 
 
@@ -205,12 +226,18 @@ def counted_noun(text: str, pos: int, singular: bool) -> str | None:
         words = words[2:] if len(words) > 1 and words[1] in _DETERMINERS else words[1:]
     head = None
     singular_words = 0
-    for w in words:
+    for i, w in enumerate(words):
         role, bare = _noun_role(w)
         if role == _NAME:
             if head:
                 break
+            # "the two Presidents": a capitalised plural is a common noun, unless a name goes on after it
+            if (bare.isalpha() and bare[1:].islower() and not singular and is_plural(bare.lower())
+                    and not (i + 1 < len(words) and words[i + 1][:1].isupper())):
+                head = singular_of(bare.lower())
             continue
+        if role == _PLURAL and w[-1] in "’'" and not singular:
+            return singular_of(bare)
         if role == _STOP_WORD:
             break
         if singular:
@@ -241,7 +268,7 @@ def _noun_role(word: str) -> tuple[int, str]:
 
 _TOKEN_SPLIT = re.compile(r"[\s-]+")
 _AND = re.compile(r"\s+and\s+")
-PHONE = re.compile(r"-\d+-\d")
+PHONE = re.compile(r"[-–]\d+[-–]\d")
 
 
 def words_value(surface: str) -> float | None:
@@ -296,12 +323,37 @@ def _read_run(run: str) -> tuple[int, float] | None:
     return (len(run), value) if value is not None else None
 
 
-MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS)) + r")\b")
+MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS))
+                          + r"|\.(?:naJ|beF|raM|rpA|nuJ|luJ|guA|t?peS|tcO|voN|ceD))\b")
+# After a name such as "Resolutions 242": the rest of its list ("and 338", ", 3 and 4"), also names.
+ID_LIST = re.compile(r"(?:(?:,\s*|\s+and\s+|\s*[–-]\s*)\d[\w.:/-]*)*")
+# "13,5 billion": a decimal comma, read only before a scale word.
+DECIMAL_COMMA = re.compile(r",(\d{1,2})(?=\s+(?:thousand|million|billion|trillion)\b)")
+ORDINAL_AFTER_TENS = re.compile(r"[ -](first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b", re.I)
+TENS_VALUES = frozenset(float(20 + 10 * i) for i in range(8))
+# A date's day range ("April 7–8") and a month abbreviation's full name.
+DAY_RANGE = re.compile(r"[–—-](\d{1,2})(?![\d,.]\d|[\w–—-])")
+MONTH_NAMES = {m[:3]: m for m in _MONTHS} | {"Sept": "September"}
 GLUED_UNITS = {"km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre", "kg": "kilogram",
-               "ha": "hectare", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt"}
-GLUED = re.compile(r"(?:" + "|".join(GLUED_UNITS) + r")(?![A-Za-z])")
+               "ha": "hectare", "MW": "megawatt", "GW": "gigawatt", "kW": "kilowatt", "GB": "gigabyte",
+               "MB": "megabyte", "TB": "terabyte", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz",
+               "Hz": "hertz", "l": "litre", "mph": "mile per hour", "kph": "kilometre per hour",
+               "km/h": "kilometre per hour", "kWh": "kilowatt-hour", "MWh": "megawatt-hour", "GWh": "gigawatt-hour",
+               "TWh": "terawatt-hour", "bcm": "cubic metre", "sqm": "square metre", "pc": "percent"}
+GLUED = re.compile(r"(?:" + "|".join(sorted(map(re.escape, GLUED_UNITS), key=len, reverse=True)) + r")(?![\w/])")
+# Scale abbreviations glued to digits ("5k", "3bn", "$2.5M"); `m` and `B` mean million and billion only after a
+# currency sign, as "60m" alone is sixty metres.
+GLUED_SCALE = re.compile(r"(?:k|K|bn|mn|mln|tn|trn|m|M|B|b)(?![\w/])")
+GLUED_SCALES = {"k": 1e3, "K": 1e3, "bn": 1e9, "mn": 1e6, "mln": 1e6, "tn": 1e12, "trn": 1e12, "m": 1e6, "M": 1e6,
+                "B": 1e9, "b": 1e9}
 # A capitalised word before a small number, mid-sentence, makes it part of a name (Nord Stream 2, Terminal 3).
-NAME_BEFORE = re.compile(r" [a-z]*[A-Z](?= [^\s.!?:;…\"“”])")
+NAME_BEFORE = re.compile(r" [a-z]*[A-Z][A-Za-z&]*(?= [^\s.!?:;…\"“”])")
+# After a number, what makes it no quantity: a time of day ("2 p.m.", "10 pm"), a street address ("12 Baker Street").
+NOT_AFTER = re.compile(r"\s*(?:[ap]\.\s?m\.|(?-i:[ap]m|[AP]M)\b|o[’']clock\b|noon\b|midnight\b)"
+                       r"|(?-i:(?:\s+[A-Z][a-z]+){1,3})\s+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Square"
+                       r"|Prospekt|Drive|Place|Embankment|Highway)\b", re.I)
+# A currency code or sign glued before digits (reversed text): "EUR40m", "RM300", "S$12bn".
+CUR_GLUED = re.compile(r"(?:RUE|DSU|BUR|YNC|PBG|YPJ|FHC|RNI|MR)\b")
 # Reversed text before a word that starts a sentence (or a quote, or the text): a capital there is no name.
 SENTENCE_START = re.compile(r"\s*[\"“‘'(«]?\s*(?:[.!?:;…–—-]|\Z)")
 SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
@@ -348,8 +400,8 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     return start, p1
 
 
-def change_near(text: str, sent_start: int, left: int, start: int, right: int) -> str | None:
-    """up/down if a growth or fall word stands in the 90 characters before the number or right after it.
+def change_near(text: str, sent_start: int, left: int, start: int, right: int, window: int = 90) -> str | None:
+    """up/down if a growth or fall word stands in the `window` characters before the number or right after it.
 
     `left` is where the number's bound and preposition begin; the window reaches into the number so that
     "up 40 percent" sees its digit.
@@ -357,7 +409,7 @@ def change_near(text: str, sent_start: int, left: int, start: int, right: int) -
     after = CHANGE_AFTER.match(text, right)
     if after:
         return "up" if after.group("up") else "down"
-    w0 = max(sent_start, left - 90)
+    w0 = max(sent_start, left - window)
     direction = None
     for m in CHANGE.finditer(text[w0:start + 1].lower()):
         if m.end() <= left - w0:
@@ -368,13 +420,15 @@ def change_near(text: str, sent_start: int, left: int, start: int, right: int) -
 def digits_in_name(text: str, start: int, end: int, raw_rev: str) -> bool:
     """True for digits that are part of a name, code, time or date (COVID-19, G20, 16:15, 19/08, No. 44)."""
     prev = text[start - 1] if start else " "
-    if prev.isalpha() or (prev in "-/:." and start > 1 and text[start - 2].isalnum()):
+    if prev.isalpha():
+        return not CUR_GLUED.match(raw_rev)
+    if prev in "-/:.–" and start > 1 and text[start - 2].isalnum():
         return True
     nxt = text[end:end + 2]
     if nxt[:1] in ("/", ":") and nxt[1:2].isdigit():
         return True
     if nxt[:1] == "." and nxt[1:2].isdigit():
         return True
-    if nxt[:1] == "-" and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and PHONE.match(text, end))):
+    if nxt[:1] in ("-", "–") and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and PHONE.match(text, end))):
         return True
     return bool(IDENT.match(raw_rev))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,27 +15,41 @@ from kremlin_data.claim_words import (
     BOUND_SIGN,
     CUR_AFTER,
     CUR_PREFIX,
+    DAY_RANGE,
+    DECIMAL_COMMA,
     DIGITS,
     FRACTION,
+    FROM_BEFORE,
     GLUED,
+    GLUED_SCALE,
+    GLUED_SCALES,
     GLUED_UNITS,
     HALF_NOT_BEFORE,
     HALF_OK_AFTER,
     HYPHEN_WORD,
+    ID_LIST,
+    IDENT,
     LEFT,
+    LEVEL_BEFORE,
     LINK_BEFORE,
+    MEASURE_NAMES,
     MEASURE_RE,
     MONTH_BEFORE,
+    MONTH_NAMES,
     MULTIPLE_WORDS,
     NAME_BEFORE,
+    NOT_AFTER,
     ONE_BEFORE,
     ONE_NOT,
     OR_LINK,
     ORDINAL,
+    ORDINAL_AFTER_TENS,
     ORDINAL_NOT_AFTER,
     QUANTITY_KINDS,
     RANGE,
+    RANGE_KINDS,
     SCALE,
+    SCALE_IN,
     SCALE_RE,
     SCAN,
     SCAN_WORD,
@@ -42,7 +57,9 @@ from kremlin_data.claim_words import (
     SKIP_TOKEN,
     STOP,
     TAIL_FIRST,
+    TENS_VALUES,
     TIME_AFTER,
+    UNIT_RANGE_LINK,
     UNIT_RE,
     VAGUE,
     VAGUE_OF,
@@ -94,6 +111,7 @@ class _Draft:
     prep: str | None = None
     left: int = 0
     minus: int = 0
+    cur_len: int = 0
 
 
 def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft | None:
@@ -110,6 +128,12 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
             if hi is not None and hi > d.value and (r.group().strip() not in ("and",) or d.prep == "between"):
                 d.value_high = hi
                 d.end = r.end()
+                # "two to three thousand": the scale closing the upper end is the lower end's too
+                last = hi_text.rsplit(None, 1)[-1].lower()
+                if (not hi_text[0].isdigit() and last in SCALE and " " in hi_text
+                        and not any(w in SCALE for w in text[d.start:r.start()].lower().split())
+                        and d.value * SCALE[last] <= hi):
+                    d.value *= SCALE[last]
     s = SCALE_RE.match(text, d.end)
     if s:
         scale = SCALE[s.group().strip().lower()]
@@ -133,7 +157,8 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
     elif u and group == "month":
         if not is_digits or d.value > 31 or d.value != int(d.value):
             return None
-        d.kind, d.unit, d.end = "date", u.group().strip(), u.end()
+        month = u.group().strip()
+        d.kind, d.unit, d.end = "date", MONTH_NAMES.get(month.rstrip("."), month), u.end()
     elif u and group == "frac":
         if not words_number or d.value_high is not None:
             return None
@@ -142,7 +167,8 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
     else:
         me = MEASURE_RE.match(text, d.end)
         if me:
-            name = next(k for k, v in me.groupdict().items() if v and k != "sq").replace("_", "-")
+            group = next(k for k, v in me.groupdict().items() if v and k != "sq")
+            name = MEASURE_NAMES.get(group) or group.replace("_", "-")
             if name == "bcm":
                 d.value *= 1e9
                 if d.value_high is not None:
@@ -177,6 +203,7 @@ def _left_context(start: int, raw_rev: str, rev: str) -> tuple[_Draft, str | Non
         if prep in ("as low as", "as high as"):
             prep = "to"
     d = _Draft(start, start, None, "count", None, None, "=", None, prep, start - left_m.end())
+    d.cur_len = len(cur_g) if cur_g else 0
     if bound:
         phrase = " ".join(bound[::-1].lower().split())
         if phrase == "up to" and AFTER_GO.match(rev, left_m.end()):
@@ -184,6 +211,8 @@ def _left_context(start: int, raw_rev: str, rev: str) -> tuple[_Draft, str | Non
         else:
             d.bound = BOUND_SIGN[phrase]
     cur = raw_rev[:len(cur_g)][::-1].strip() if cur_g else None
+    if cur is not None and cur not in CUR_PREFIX:  # "eur" in lower case is no currency code
+        cur, d.cur_len = None, 0
     if minus and not cur:
         d.minus = len(minus)
     return d, cur
@@ -196,8 +225,15 @@ def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None) -> tuple[
     assert dm is not None
     d.end = dm.end()
     if digits_in_name(text, start, d.end, raw_rev):
-        return None, SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+        skip = SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
+        if IDENT.match(raw_rev):  # "Resolutions 242 and 338": the whole list is names
+            skip = ID_LIST.match(text, skip).end()  # type: ignore[union-attr]
+        return None, skip
     digits = dm.group()
+    comma = DECIMAL_COMMA.match(text, d.end)
+    if comma:  # "13,5 billion"
+        digits = digits + "." + comma.group(1)
+        d.end = comma.end(1)
     d.value = float(digits.replace(",", ""))
     after = text[d.end:d.end + 3]
     if after[:2] in ("st", "nd", "rd", "th") and not after[2:3].isalpha():
@@ -207,26 +243,50 @@ def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None) -> tuple[
         d.kind, d.end = "year", d.end + 1
         return d, d.end
     if after[:1].isalpha():
+        scale = GLUED_SCALE.match(text, d.end)
+        if scale and (cur or scale.group() not in ("m", "M", "B", "b")):
+            d.value *= GLUED_SCALES[scale.group()]
+            d.end = scale.end()
+            return _after_glued_scale(text, d, cur)
         glued = GLUED.match(text, d.end)
         if not glued:
             return None, SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
-        d.kind, d.unit, d.end = "measure", GLUED_UNITS[glued.group()], glued.end()
+        unit = GLUED_UNITS[glued.group()]
+        d.kind, d.unit, d.end = ("percent" if unit == "percent" else "measure"), unit, glued.end()
         return _finish(text, d, cur, digits_end=True)
     month = MONTH_BEFORE.match(raw_rev)
     if month and d.value <= 31 and "." not in digits:
-        d.kind, d.unit, d.start = "date", month.group(1)[::-1], start - month.end()
+        name = month.group(1)[::-1]
+        d.kind, d.unit, d.start = "date", MONTH_NAMES.get(name.rstrip("."), name), start - month.end()
+        days = DAY_RANGE.match(text, d.end)
+        if days and d.value < int(days.group(1)) <= 31:  # "April 7–8"
+            d.value_high, d.end = float(days.group(1)), days.end()
         return d, d.end
     draft = _tail(text, d, True, False)
     if draft is None:
         return None, d.end
     d = draft
-    if (d.kind == "count" and not cur and d.end == dm.end() and len(digits) <= 3 and digits.isdigit()
-            and NAME_BEFORE.match(raw_rev)):
-        return None, d.end
+    if d.kind == "count" and not cur and d.end == dm.end():
+        if NOT_AFTER.match(text, d.end):  # "at 2 p.m.", "12 Baker Street"
+            return None, d.end
+        if len(digits) <= 3 and digits.isdigit() and NAME_BEFORE.match(raw_rev):  # "Boeing 737", "S&P 500"
+            return None, d.end
     year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
     if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
         d.kind = "year"
         return d, d.end
+    return _finish(text, d, cur, digits_end=True)
+
+
+def _after_glued_scale(text: str, d: _Draft, cur: str | None) -> tuple[_Draft | None, int]:
+    """A number with a glued scale ("5k", "3bn", "$2.5M"): a unit or currency word may follow, or a counted noun."""
+    u = UNIT_RE.match(text, d.end)
+    if u and u.lastgroup == "cur":
+        d.kind, d.unit, d.end = "money", currency(u.group()), u.end()
+    elif u and u.lastgroup == "pct":
+        d.kind, d.unit, d.end = "percent", "percent", u.end()
+    else:
+        d.kind = "count"
     return _finish(text, d, cur, digits_end=True)
 
 
@@ -236,6 +296,8 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
     start = d.start
     word = text[start:word_end]
     low = word.lower()
+    if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha() and low not in ORDINAL:  # "one-on-one"
+        return None, word_end
     if low in ORDINAL:
         not_after = ORDINAL_NOT_AFTER.match(text, word_end)
         # "First," and "Second." open a point of a list; "ranks second." is a rank.
@@ -290,6 +352,10 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
     if run is None:
         return None, word_end
     d.end, d.value = run
+    ordinal = ORDINAL_AFTER_TENS.match(text, d.end)
+    if ordinal and d.value in TENS_VALUES:  # "twenty first century"
+        d.kind, d.value, d.end = "ordinal", d.value + ORDINAL[ordinal.group(1).lower()], ordinal.end()
+        return d, d.end
     if low == "one" and d.end == word_end:
         nxt = text[d.end:d.end + 1]
         if rev.startswith(" rebmun"):
@@ -314,7 +380,7 @@ def _finish(text: str, d: _Draft, cur: str | None, digits_end: bool) -> tuple[_D
     """Currency prefix, counted noun and trailing bound; rejects bare `one` and compound adjectives."""
     assert d.value is not None
     if cur:
-        d.start -= len(cur)
+        d.start -= d.cur_len
         d.kind, d.unit = "money", CUR_PREFIX[cur]
     if d.minus:
         d.start -= d.minus
@@ -376,6 +442,8 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
         if (d.kind == "count" and d.unit is None and nxt.kind not in ("count", "ordinal", "year")
                 and " " not in text[d.start:d.end] and LINK_BEFORE.match(text, d.end, nxt.start)):
             d.kind, d.unit = nxt.kind, nxt.unit
+    drafts = _ranges_with_units(text, drafts)
+    levels = _from_to(text, drafts)
     out: list[_Fields] = []
     last_sentence = (-1, -1)
     sentence = ""
@@ -389,10 +457,11 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
             sentence = text[s_start:s_end]
         change = change_type = None
         if d.kind in QUANTITY_KINDS:
-            change = change_near(text, s_start, d.left, d.start, d.end)
+            change = change_near(text, s_start, d.left, d.start, d.end,
+                                 window=d.start - s_start if id(d) in levels else 90)
             change = d.change or change
             if change:
-                if d.prep == "to":
+                if d.prep == "to" or LEVEL_BEFORE.search(text, max(0, d.left - 20), d.left):
                     change_type = "to"
                 elif d.prep == "from":
                     change_type = None
@@ -405,6 +474,43 @@ def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
                     d.unit, d.bound, change, change_type))
         prev_end, prev_change, prev_type = d.end, change, change_type
     return out
+
+
+def _ranges_with_units(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """Two numbers of one unit written as a range ("between 4% and 6%", "7% to 10%", "$3–5 million") become one."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind in RANGE_KINDS and d.kind == prev.kind and d.unit == prev.unit
+                and prev.value_high is None and d.value_high is None and d.bound == "="
+                and prev.value is not None and d.value is not None and d.value > prev.value):
+            link = UNIT_RANGE_LINK.fullmatch(text, prev.end, d.start)
+            if link and _range_link(text, prev, d, link.lastgroup):
+                prev.value_high, prev.end = d.value, d.end
+                continue
+        out.append(d)
+    return out
+
+
+def _range_link(text: str, lo: _Draft, hi: _Draft, link: str | None) -> bool:
+    """Whether `lo` and `hi`, joined by a dash, `to` or `and`, form one range rather than two quantities."""
+    if bool(SCALE_IN.search(text, lo.start, lo.end)) != bool(SCALE_IN.search(text, hi.start, hi.end)):
+        return False  # "$3 and $5 million": the ends are not of one scale
+    if link == "dash":
+        return True
+    if link == "and":
+        return lo.prep == "between"
+    # "by 2 percent to 10 percent" is a change and a level; "from (the current) 3% to 5%" two levels
+    return lo.prep not in ("from", "by") and not FROM_BEFORE.search(text, max(0, lo.left - 30), lo.left)
+
+
+def _from_to(text: str, drafts: list[_Draft]) -> set[int]:
+    """The claims of "from X to Y" pairs: their change word may stand anywhere before them in the sentence."""
+    pairs: set[int] = set()
+    for a, b in itertools.pairwise(drafts):
+        if a.prep == "from" and b.prep == "to" and b.left > a.end and text[a.end:b.left].isspace():
+            pairs.update((id(a), id(b)))
+    return pairs
 
 
 def claim_rows(utterance: Mapping[str, Any], date: dt.date | None) -> list[dict[str, Any]]:
