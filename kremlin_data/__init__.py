@@ -15,6 +15,8 @@ from kremlin_data._version import __version__
 
 # Bound after the submodule import, so `kd.build` is the function, not the module `kremlin_data.build`.
 from kremlin_data.build import BuildSummary, build
+from kremlin_data.claims import claims_frame as extract_claims
+from kremlin_data.claims import claims_of
 from kremlin_data.load import load, scan
 
 _Path = str | os.PathLike[str] | None
@@ -99,6 +101,8 @@ __all__ = [
     "BuildSummary",
     "__version__",
     "build",
+    "claims_of",
+    "extract_claims",
     "load",
     "load_claims",
     "load_event_tags",

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
+import pyarrow as pa
+
 from kremlin_data.claim_words import (
     AFTER_BOUND,
     AFTER_GO,
@@ -546,3 +549,66 @@ def claim_rows(utterance: Mapping[str, Any], date: dt.date | None) -> list[dict[
         "change_type": change_type,
     } for n, (start, end, surface, sentence, value, value_high, kind, unit, bound, change, change_type)
         in enumerate(fields, start=1)]
+
+
+# The claims table's columns that make sense without a turn, in its order, and their Arrow types.
+TEXT_COLUMNS = ("char_start", "char_end", "surface", "sentence", "value", "value_high", "kind", "unit", "bound",
+                "change", "change_type")
+
+
+def _text_schema() -> pa.Schema:
+    from kremlin_data.schema import CLAIMS
+
+    return pa.schema([CLAIMS.field(c).to_arrow() for c in TEXT_COLUMNS])
+
+
+def claims_frame(text: str) -> pl.DataFrame:
+    """Every number mention in any English `text` as a polars DataFrame: the claims table's columns without a turn.
+
+    >>> import kremlin_data as kd
+    >>> kd.extract_claims("Sales grew by 4% to $2.5bn. Margins were between 4% and 6%.").select(
+    ...     "surface", "value", "value_high", "unit", "change", "change_type").rows()
+    [('4%', 4.0, None, 'percent', 'up', 'by'), ('$2.5bn', 2500000000.0, None, 'USD', 'up', 'to'), \
+('4% and 6%', 4.0, 6.0, 'percent', None, None)]
+    """
+    fields = _claim_fields(text)
+    columns = list(zip(*fields, strict=True)) if fields else [()] * len(TEXT_COLUMNS)
+    schema = _text_schema()
+    return pl.from_arrow(pa.table([pa.array(list(col), type=f.type) for col, f in zip(columns, schema, strict=True)],
+                                  schema=schema))  # type: ignore[return-value]
+
+
+def claims_of(frame: pl.DataFrame, column: str = "text", keys: list[str] | None = None) -> pl.DataFrame:
+    """The claims of every text in `frame[column]`, one row per claim, after the row's key columns.
+
+    `keys` are the columns of `frame` to carry over (all but `column` when None); `claim_n` numbers the claims of
+    one row from 1. A null text has no claims.
+
+    >>> import kremlin_data as kd
+    >>> import polars as pl
+    >>> docs = pl.DataFrame({"doc": ["a", "b"], "text": ["Up 3% on 2019.", "Two to three thousand people came."]})
+    >>> kd.claims_of(docs).select("doc", "claim_n", "surface", "value", "value_high", "unit").rows()
+    [('a', 1, '3%', 3.0, None, 'percent'), ('a', 2, '2019', 2019.0, None, None), \
+('b', 1, 'Two to three thousand', 2000.0, 3000.0, 'person')]
+    """
+    if column not in frame.columns:
+        raise ValueError(f"claims_of: no column {column!r} in the frame (columns: {frame.columns})")
+    keys = [c for c in frame.columns if c != column] if keys is None else list(keys)
+    clash = sorted(set(keys) & {*TEXT_COLUMNS, "claim_n"})
+    if clash:
+        raise ValueError(f"claims_of: key columns {clash} have the names of claim columns; rename them first")
+    rows: list[int] = []
+    numbers: list[int] = []
+    fields: list[_Fields] = []
+    for i, text in enumerate(frame.get_column(column).to_list()):
+        found = _claim_fields(text) if text else []
+        rows += [i] * len(found)
+        numbers += range(1, len(found) + 1)
+        fields += found
+    columns = list(zip(*fields, strict=True)) if fields else [()] * len(TEXT_COLUMNS)
+    schema = _text_schema()
+    claims = pl.from_arrow(pa.table([pa.array(list(col), type=f.type)
+                                     for col, f in zip(columns, schema, strict=True)], schema=schema))
+    assert isinstance(claims, pl.DataFrame)
+    return pl.concat([frame.select(keys)[rows], pl.DataFrame({"claim_n": numbers}, schema={"claim_n": pl.Int32}),
+                      claims], how="horizontal")

@@ -12,14 +12,16 @@ from itertools import pairwise
 from types import ModuleType
 from typing import Any
 
+import polars as pl
 import pytest
 from conftest import GOLDEN, REPO, SHARED_DATA, need
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kremlin_data as kd
 from kremlin_data.build import sample_path
 from kremlin_data.claim_words import _SPACES, _STARTERS, SCAN, _trie
-from kremlin_data.claims import claim_rows, extract_claims
+from kremlin_data.claims import TEXT_COLUMNS, claim_rows, extract_claims
 from kremlin_data.rows import page_rows
 from kremlin_data.schema import CLAIMS, to_table
 from kremlin_data.sources import decode_text, read_bytes, split_pages
@@ -190,6 +192,51 @@ def first(text: str) -> tuple[Any, ...]:
     ("since 1732", ("1732", 1732.0, None, "year", None, "=", None, None)),
     ("I spoke half an hour ago", ("half an hour", 0.5, None, "duration", "hour", "=", None, None)),
     ("to meet for a third time", ("third", 3.0, None, "ordinal", None, "=", None, None)),
+    # ranges share their scale and unit
+    ("two to three thousand people", ("two to three thousand", 2000.0, 3000.0, "count", "person", "=", None, None)),
+    ("Eight or nine thousand.", ("Eight or nine thousand", 8000.0, 9000.0, "count", None, "=", None, None)),
+    ("ninety to one hundred guests", ("ninety to one hundred", 90.0, 100.0, "count", "guest", "=", None, None)),
+    ("between 4% and 6% a year", ("4% and 6%", 4.0, 6.0, "percent", "percent", "=", None, None)),
+    ("for 7% to 10% of its reserves", ("7% to 10%", 7.0, 10.0, "percent", "percent", "=", None, None)),
+    ("it costs $2 billion to $3 billion", ("$2 billion to $3 billion", 2e9, 3e9, "money", "USD", "=", None, None)),
+    ("a range between 500 km and 1,500 km", ("500 km and 1,500 km", 500.0, 1500.0, "measure", "kilometre", "=",
+                                             None, None)),
+    ("about $67 billion-$70 billion a year", ("$67 billion-$70 billion", 67e9, 70e9, "money", "USD", "~", None,
+                                              None)),
+    # scale and unit abbreviations, currency codes and signs
+    ("It cost $2.5M.", ("$2.5M", 2.5e6, None, "money", "USD", "=", None, None)),
+    ("Revenue was EUR40m last year.", ("EUR40m", 40e6, None, "money", "EUR", "=", None, None)),
+    ("a loss of 3bn roubles", ("3bn roubles", 3e9, None, "money", "RUB", "=", "down", "by")),
+    ("5k people came", ("5k", 5000.0, None, "count", "person", "=", None, None)),
+    ("$10bn of debt", ("$10bn", 1e10, None, "money", "USD", "=", None, None)),
+    ("spending of 2tn a year", ("2tn", 2e12, None, "count", None, "=", None, None)),
+    ("7 mn tonnes", ("7 mn tonnes", 7e6, None, "measure", "tonne", "=", None, None)),
+    ("inflation of 2.5pc", ("2.5pc", 2.5, None, "percent", "percent", "=", None, None)),
+    ("a 64GB phone", ("64GB", 64.0, None, "measure", "gigabyte", "=", None, None)),
+    ("a 2.4kHz tone", ("2.4kHz", 2.4, None, "measure", "kilohertz", "=", None, None)),
+    ("a 50l tank", ("50l", 50.0, None, "measure", "litre", "=", None, None)),
+    ("at 70 mph", ("70 mph", 70.0, None, "measure", "mile per hour", "=", None, None)),
+    ("at 110 km/h", ("110 km/h", 110.0, None, "measure", "kilometre per hour", "=", None, None)),
+    ("a 9.5 sq m room", ("9.5 sq m", 9.5, None, "measure", "square metre", "=", None, None)),
+    ("1,750,000 metric tons of oil", ("1,750,000 metric tons", 1.75e6, None, "measure", "tonne", "=", None, None)),
+    ("sales of RM300 million", ("RM300 million", 3e8, None, "money", "MYR", "=", None, None)),
+    ("S$12bn in deposits", ("S$12bn", 12e9, None, "money", "SGD", "=", None, None)),
+    ("HK$5 billion of bonds", ("HK$5 billion", 5e9, None, "money", "HKD", "=", None, None)),
+    ("A$3m for the project", ("A$3m", 3e6, None, "money", "AUD", "=", None, None)),
+    ("It cost £40.", ("£40", 40.0, None, "money", "GBP", "=", None, None)),
+    ("It cost EUR 50.", ("EUR 50", 50.0, None, "money", "EUR", "=", None, None)),
+    ("a 13,5 billion USD credit", ("13,5 billion USD", 13.5e9, None, "money", "USD", "=", None, None)),
+    ("another 3 billions will be spent", ("3 billions", 3e9, None, "count", None, "=", None, None)),
+    # dates, counted nouns
+    ("We met at 2 p.m. on Jan. 12.", ("Jan. 12", 12.0, None, "date", "January", "=", None, None)),
+    ("On April 7–8, he will visit.", ("April 7–8", 7.0, 8.0, "date", "April", "=", None, None)),
+    ("The two Presidents will meet.", ("two", 2.0, None, "count", "president", "=", None, None)),
+    ("the two countries’ leaders", ("two", 2.0, None, "count", "country", "=", None, None)),
+    ("the twenty first century", ("twenty first", 21.0, None, "ordinal", None, "=", None, None)),
+    # change: a level reached, from X to Y with the change word far before
+    ("Output grew by 27%, reaching 1,750,000 tonnes.", ("27%", 27.0, None, "percent", "percent", "=", "up", "by")),
+    ("51 percent more than during the same period of the past year",
+     ("51 percent", 51.0, None, "percent", "percent", "=", "up", "by")),
 ])
 def test_rule(text: str, expected: tuple[Any, ...]) -> None:
     got = first(text)
@@ -218,6 +265,18 @@ def test_rule(text: str, expected: tuple[Any, ...]) -> None:
     "a 5G network",
     "the One Belt, One Road initiative",
     "at first they refused",
+    "The Boeing 737 and the iPhone 12 are popular.",
+    "The S&P 500 fell.",
+    "He lives at 12 Baker Street.",
+    "We met at 2 p.m.",
+    "It starts at 10 pm sharp.",
+    "It spread at 12 noon.",
+    "Call 8–800–200–4040 now.",
+    "Questions go to 0–40–40.",
+    "work on units 3 and 4 of the plant",
+    "Resolutions 242 and 338 matter.",
+    "amending Articles 25 and 56 of the law",
+    "a one-on-one conversation",
     "",
 ])
 def test_not_a_claim(text: str) -> None:
@@ -244,6 +303,43 @@ def test_unit_passes_back_along_a_list() -> None:
     found = extract_claims("Prices went up by about three, four, may be five percent.")
     assert [(c.surface, c.kind, c.bound, c.change) for c in found] == [
         ("three", "percent", "~", "up"), ("four", "percent", "=", "up"), ("five percent", "percent", "=", "up")]
+
+
+def test_from_to_is_a_change_with_both_levels() -> None:
+    text = "The law reduces the share of currency earnings that exporters must sell on the domestic market of the " \
+           "Russian Federation, from 50% to 30%."
+    assert [(c.surface, c.change, c.change_type) for c in extract_claims(text)] == [
+        ("50%", "down", None), ("30%", "down", "to")]
+    assert [(c.surface, c.change) for c in extract_claims("There were from three to seven candidates.")] == [
+        ("three", None), ("seven", None)]
+
+
+def test_ends_of_different_scales_are_no_range() -> None:
+    assert [c.surface for c in extract_claims("between $3 and $5 million")] == ["$3", "$5 million"]
+
+
+def test_extract_claims_frame_has_the_claims_table_types() -> None:
+    frame = kd.extract_claims("Trade grew by 4 percent to $66 billion.")
+    assert frame.columns == list(TEXT_COLUMNS)
+    expected = pl.from_arrow(to_table([], CLAIMS)).select(TEXT_COLUMNS).schema  # type: ignore[union-attr]
+    assert frame.schema == expected
+    assert frame.rows() == [tuple(getattr(c, name) for name in TEXT_COLUMNS)
+                            for c in extract_claims("Trade grew by 4 percent to $66 billion.")]
+    assert kd.extract_claims("no numbers").height == 0
+
+
+def test_claims_of_keeps_the_key_columns_and_numbers_the_claims() -> None:
+    frame = pl.DataFrame({"id": [7, 8, 9], "source": ["x", "y", "z"],
+                          "text": ["It cost $2.5M and 3 percent.", None, "Nothing here."]})
+    out = kd.claims_of(frame)
+    assert out.columns == ["id", "source", "claim_n", *TEXT_COLUMNS]
+    assert out.select("id", "source", "claim_n", "surface").rows() == [(7, "x", 1, "$2.5M"), (7, "x", 2, "3 percent")]
+    assert kd.claims_of(frame, keys=["id"]).columns[:2] == ["id", "claim_n"]
+    assert kd.claims_of(frame.rename({"text": "body"}), column="body").height == 2
+    with pytest.raises(ValueError, match="no column 'text'"):
+        kd.claims_of(frame.drop("text"))
+    with pytest.raises(ValueError, match="unit"):
+        kd.claims_of(frame.with_columns(unit=pl.lit("u")))
 
 
 def test_sentence_is_the_one_holding_the_number() -> None:
@@ -339,11 +435,46 @@ def test_golden_pages_meet_the_targets() -> None:
     bench = bench_module()
     items = bench.load_golden(SHARED_DATA)
     assert len({key.split(":")[0] for key, _, _ in items}) == len(golden_docs())
-    scores = bench.score(items, bench.ours)
-    for kind in bench.SCORED_KINDS:
+    check_targets(bench.score(items, bench.ours), bench.SCORED_KINDS)
+
+
+def check_targets(scores: dict[str, Any], kinds: tuple[str, ...]) -> None:
+    """Issue 13's targets on the pooled kinds; each kind on its own at least 0.95."""
+    for kind in kinds:
         s = scores[kind]
         assert s.precision >= 0.95 and s.recall >= 0.95, (kind, s.precision, s.recall, s.misses, s.false_hits)
         assert s.matched == s.overlapping, (kind, "a value differs on overlapping spans")
+    pooled = scores["all"]
+    assert pooled.precision >= 0.97 and pooled.recall >= 0.97, (pooled.precision, pooled.recall)
+    assert pooled.share(pooled.unit) >= 0.95 and pooled.share(pooled.change) >= 0.95
+
+
+def news_gold() -> dict[str, Any]:
+    return json.loads((GOLDEN / "claims_news.expected.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_news_gold_is_well_formed_and_large_enough() -> None:
+    doc = news_gold()
+    assert len(doc["sentences"]) >= 300
+    for item in doc["sentences"]:
+        assert ("line" in item) != ("paragraph" in item)
+        assert item["text_end"] - item["text_start"] >= len(item["start"])
+        for m in item["claims"]:
+            assert 0 <= m["char_start"] < m["char_end"] <= item["text_end"] - item["text_start"]
+            assert m["char_end"] - m["char_start"] == len(m["surface"])
+            assert m["kind"] in doc["labelled_kinds"] and m["bound"] in BOUNDS, m
+
+
+@pytest.mark.corpus
+def test_news_gold_meets_the_targets() -> None:
+    need(SHARED_DATA / "text" / "other")
+    bench = bench_module()
+    items = bench.load_news_golden(SHARED_DATA)
+    assert len(items) == len(news_gold()["sentences"])
+    for _, sentence, gold in items:
+        for m in gold:
+            assert sentence[m["char_start"]:m["char_end"]] == m["surface"]
+    check_targets(bench.score(items, bench.ours), bench.SCORED_KINDS)
 
 
 @pytest.mark.corpus
