@@ -360,6 +360,10 @@ SKIP_TOKEN = re.compile(r"[\w.,:/-]*")
 # Between a bare number and the next one that has a unit: "5 to 7 percent" written apart, "3, 4 or 5 percent".
 LINK_BEFORE = re.compile(r"(?:,?\s+(?:to|and|or)|,)\s+(?:(?:may\s+be|maybe|perhaps|possibly|even|about)\s+)?\Z")
 HYPHEN_WORD = re.compile(r"-[a-z]")
+# The candidates `SCAN` may start at, in the syntax of the Rust regex engine (no lookaround): a digit run, or a
+# spacing or opening character and a number word. A superset of SCAN's starts, tested by tests/test_claims.py.
+CANDIDATES = ("[0-9]+|[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in _SPACES + "(“\"'‘«/–—-") + "](?:"
+              + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + ")(?:fold)?")
 SCAN_WORD = re.compile(r"(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
 CUR_AFTER = re.compile(r"\s+of\s+(?:(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s|yuan|tenge|yen)\b", re.I)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
 import json
 import math
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 import kremlin_data as kd
 from kremlin_data.build import sample_path
 from kremlin_data.claim_words import _SPACES, _STARTERS, SCAN, _trie
-from kremlin_data.claims import TEXT_COLUMNS, claim_rows, extract_claims
+from kremlin_data.claims import TEXT_COLUMNS, _claim_fields, claim_fields_many, claim_rows, extract_claims
 from kremlin_data.rows import page_rows
 from kremlin_data.schema import CLAIMS, to_table
 from kremlin_data.sources import decode_text, read_bytes, split_pages
@@ -490,12 +491,22 @@ def test_golden_paragraphs_still_read_from_shared() -> None:
                 assert body[m["char_start"]:m["char_end"]] == m["surface"]
 
 
+CORPUS_DIGESTS = GOLDEN / "claims_corpus.expected.json"
+
+
 @pytest.mark.corpus
-def test_every_real_turn_gives_well_formed_claims() -> None:
+def test_every_real_turn_gives_well_formed_and_unchanged_claims(update_golden: bool) -> None:
+    """Every claim of every text page, checked for form and against a digest per page.
+
+    A change to the rules that alters any claim fails here, naming the pages: run with --update-golden only
+    when the change is meant, after reading what changed (benchmarks/bench_claims.py --errors).
+    """
     pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
         (SHARED_DATA / "text" / "other").glob("*.txt"))
     n_claims = 0
+    digests: dict[str, list[Any]] = {}
     for path in pages:
+        fields: list[Any] = []
         for chunk in split_pages(decode_text(read_bytes(path)).text):
             if not chunk.is_page:
                 continue
@@ -504,5 +515,22 @@ def test_every_real_turn_gives_well_formed_claims() -> None:
                 for row in claim_rows(turn, event["date"]):
                     assert turn["text"][row["char_start"]:row["char_end"]] == row["surface"], (path, row)
                     assert row["sentence"] in turn["text"]
+                    fields.append([row[c] for c in TEXT_COLUMNS])
                     n_claims += 1
+        blob = json.dumps(fields, ensure_ascii=False).encode()
+        digests[f"{path.parent.name}/{path.stem}"] = [len(fields), hashlib.sha256(blob).hexdigest()[:16]]
     assert n_claims > 25000
+    if update_golden:
+        lines = (f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(digests.items()))
+        CORPUS_DIGESTS.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+    expected = json.loads(CORPUS_DIGESTS.read_text(encoding="utf-8"))
+    changed = sorted(k for k in digests.keys() | expected.keys() if digests.get(k) != expected.get(k))
+    assert not changed, f"claims changed on {len(changed)} pages, e.g. {changed[:10]}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(SCAN_PIECES), max_size=40).map(" ".join),
+                 st.lists(st.sampled_from(SCAN_PIECES), max_size=40).map("".join), st.text(max_size=100)))
+def test_candidates_cover_every_scan_start(text: str) -> None:
+    # claims_of finds candidates with polars' regex engine and tries the scan only there: same claims
+    assert claim_fields_many([text]) == [_claim_fields(text)]
