@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import hashlib
 import importlib.util
 import json
@@ -542,3 +543,17 @@ def test_claims_of_every_text_page_are_unchanged(update_golden: bool) -> None:
 def test_candidates_cover_every_scan_start(text: str) -> None:
     # claims_of finds candidates with polars' regex engine and tries the scan only there: same claims
     assert claim_fields_many([text]) == [_claim_fields(text)]
+
+
+def test_readme_claims_examples_run() -> None:
+    """The README's claims section shows the public API as doctests; they must pass as written."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Numeric claims"):readme.index("## Tags and topics")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert blocks, "the claims section must show the API in a python block"
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for n, block in enumerate(blocks):
+        runner.run(parser.get_doctest(block, {}, f"README claims block {n}", "README.md", 0))
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 4 and result.failed == 0, result
