@@ -227,7 +227,7 @@ class _Walk:
 def _read_listing(session: _Session, robots: RobotFileParser, section: str, page: int) -> tuple[Listing | None, str]:
     """One listing page, or None and why not: `disallowed`, `failed` or `end` (a page with no entries)."""
     path = listing_path(section, page)
-    if not robots.can_fetch(_AGENT, session.client.base_url.join(path).path):
+    if not robots.can_fetch(_AGENT, path):
         session.record(path, "listing", None, _Result(False, None, b"", 0, "disallowed by robots.txt"), "disallowed")
         return None, "disallowed"
     res = session.get(path, "listing")
@@ -406,7 +406,7 @@ def _run(session: _Session, robots: RobotFileParser, cache: Path, coverage: Cove
 def _fetch_article(session: _Session, robots: RobotFileParser, cache: Path, site_id: int, conditional: bool) -> bool:
     """Fetch one article into the cache; True when it is held afterwards."""
     path = ARTICLE_PATH.format(site_id)
-    if not robots.can_fetch(_AGENT, session.client.base_url.join(path).path):
+    if not robots.can_fetch(_AGENT, path):
         session.record(path, "article", site_id, _Result(False, None, b"", 0, "disallowed by robots.txt"),
                        "disallowed")
         return False
