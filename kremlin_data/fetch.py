@@ -357,10 +357,14 @@ def fetch(cache: str | os.PathLike[str] | None = None, *, section: str = "news",
     try:
         robots = _robots(session, folder, base_url)
         delay = robots.crawl_delay(_AGENT)
-        if delay is not None:
-            session.interval = max(session.interval, float(delay))
+        if delay is not None and float(delay) > session.interval:
+            say(f"robots.txt asks for {delay} s between requests: --rate {rate:g} is lowered to {1 / float(delay):.3g}")
+            session._next += float(delay) - session.interval  # counted from the robots.txt request already
+            session.interval = float(delay)
         _run(session, robots, folder, coverage, held, summary, log, section=section, since=since, until=until,
              max_pages=max_pages, refresh=refresh, progress=progress)
+        if summary.stopped_by == "failed":
+            say(f"a listing page could not be read: {log.last_listing_reason()}")
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:

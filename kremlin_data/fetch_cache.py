@@ -64,6 +64,11 @@ class FetchLog:
         self.table = table
         self.rows = []
 
+    def last_listing_reason(self) -> str:
+        """Why the last listing page of this run failed, as recorded."""
+        reasons = [r["reason"] for r in self.rows if r["request_kind"] == "listing" and r["outcome"] == "failed"]
+        return (reasons[-1] or "no reason recorded") if reasons else "no listing page failed"
+
     def _articles(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = self.table.select(["site_id", "request_kind", "http_status", "outcome",
                                                         "etag"]).to_pylist()

@@ -21,7 +21,7 @@ from site_server import MIRROR, Fault, Site, serve
 
 from kremlin_data.build import build
 from kremlin_data.cli import main
-from kremlin_data.fetch import FetchSummary, fetch
+from kremlin_data.fetch import FetchSummary, RobotsError, fetch
 from kremlin_data.fetch_cache import article_file, fetch_status, held_ids
 from kremlin_data.listing import article_problem, parse_listing
 
@@ -157,8 +157,10 @@ def test_the_transcripts_section_follows_its_own_listing(site: Site, url: str, t
 
 def test_a_listing_page_that_cannot_be_read_is_retried_then_reported(site: Site, url: str, tmp_path: Path) -> None:
     site.add_fault("/events/president/news/page/1", *[Fault("status", 503)] * 4)
-    summary = run(tmp_path, url)
+    said: list[str] = []
+    summary = run(tmp_path, url, say=said.append)
     assert summary.stopped_by == "failed" and held_ids(tmp_path) == set()
+    assert said == ["a listing page could not be read: http_503 (after 4 attempts)"]
     assert main(["fetch", "--cache", str(tmp_path), "--base-url", url, "--since", "2020-08-17", "--quiet",
                  "--rate", "1000"]) == 0, "the next run reads it"
 
@@ -245,6 +247,14 @@ def test_robots_txt_disallowing_everything_stops_before_the_listing(site: Site, 
     assert site.count("listing") == 0 and summary.stopped_by == "disallowed"
 
 
+def test_an_unreadable_robots_txt_means_nothing_is_fetched(site: Site, url: str, tmp_path: Path) -> None:
+    site.add_fault("/robots.txt", *[Fault("status", 503)] * 4)
+    with pytest.raises(RobotsError, match=r"robots\.txt could not be read"):
+        run(tmp_path, url)
+    assert site.count("listing") == site.count("article") == 0
+    assert log(tmp_path)["outcome"].to_list() == ["failed"]
+
+
 def test_the_rate_limit_is_held(site: Site, url: str, tmp_path: Path) -> None:
     run(tmp_path, url, since=dt.date(2020, 8, 14), rate=8.0)
     times = [t for t, _, _ in site.requests]
@@ -254,6 +264,15 @@ def test_the_rate_limit_is_held(site: Site, url: str, tmp_path: Path) -> None:
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 1 / 8 - 0.03, gaps
     assert times[-1] - times[0] >= (len(times) - 1) / 8 - 0.03
+
+
+def test_robots_txt_crawl_delay_lowers_the_rate(site: Site, url: str, tmp_path: Path) -> None:
+    site.robots = "User-agent: *\nCrawl-delay: 1\n"  # the standard library's parser reads whole seconds only
+    said: list[str] = []
+    run(tmp_path, url, since=dt.date(2020, 8, 19), until=None, say=said.append)
+    times = [t for t, _, _ in site.requests]
+    assert len(times) >= 3 and min(b - a for a, b in itertools.pairwise(times)) >= 1 - 0.03
+    assert said == ["robots.txt asks for 1 s between requests: --rate 1000 is lowered to 1"]
 
 
 def test_fetch_status_summarises_the_log(site: Site, url: str, tmp_path: Path) -> None:
