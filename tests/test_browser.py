@@ -209,9 +209,9 @@ def test_notebooks_render_charts_in_jupyterlab(sample_build: Path, tmp_path: Pat
     assert "Share of the event's words" in speaking["tooltip"]
     assert "Kassym-Jomart Tokayev" not in speaking["labels_before"]
     assert "Kassym-Jomart Tokayev" in speaking["labels_after"]
-    # The sample draws the speaking-share charts, two claim charts and the answer lengths; the topic notebook
-    # explains instead.
-    assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [4, 2, 0, 1]
+    # The sample draws the speaking-share charts (questions and answers too, now that turns know what they reply
+    # to), two claim charts and the answer lengths; the topic notebook explains instead.
+    assert [seen[nb.stem]["charts"] for nb in NOTEBOOKS] == [5, 2, 0, 1]
 
 
 @pytest.mark.corpus
