@@ -36,8 +36,7 @@ class Turn:
 
     ``label`` is the label as printed, without its colon and without the parenthetical note;
     ``person_id`` is the site's catalogue id of the person when the page links the label to
-    one (HTML only); ``person_card`` the catalogue-form name (`Medvedev Dmitry`) of a person card the
-    saved browser text carried after the label (text input), taken out of the label.
+    one (HTML only). The label's person card and glued words are taken out later, in `rows.page_rows`.
     """
 
     label: str
@@ -47,7 +46,6 @@ class Turn:
     follows_omission: bool = False
     line_no: int | None = None
     person_id: int | None = None
-    person_card: str | None = None
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from kremlin_data.page import Page
 from kremlin_data.replies import reply_links
 from kremlin_data.schema import MOSCOW
 from kremlin_data.speakers import (
+    clean_label,
     fix_joined_name,
     generic_kind,
     persons_to_names,
@@ -53,12 +54,14 @@ def _zoned(value: dt.datetime | None) -> dt.datetime | None:
 def page_rows(page: Page) -> tuple[Row, list[Row]]:
     """The events row and the utterances rows of one page."""
     eid = event_id(page)
-    known = (short_label_names(t.label for t in page.turns) | set(persons_to_names(page.persons))
-             | set(persons_to_names(t.person_card for t in page.turns if t.person_card)))
+    # What the saved browser text adds to a label (person card, glued words, `X on Y`) goes, in either format.
+    labels = [clean_label(t.label, page.persons) for t in page.turns]
+    known = (short_label_names(c.label for c in labels) | set(persons_to_names(page.persons))
+             | set(persons_to_names(c.person_card for c in labels if c.person_card)))
     utterances: list[Row] = []
-    for seq, turn in enumerate(page.turns, start=1):
-        kind = generic_kind(turn.label) or "named"
-        name, role = split_label(turn.label, known) if kind == "named" else (None, None)
+    for seq, (turn, clean) in enumerate(zip(page.turns, labels, strict=True), start=1):
+        kind = generic_kind(clean.label) or "named"
+        name, role = split_label(clean.label, known) if kind == "named" else (None, None)
         text = "\n".join(turn.paragraphs)
         person = turn.person_id
         if person is None and name is not None:
@@ -67,12 +70,12 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
             "utterance_id": f"{eid}.u{seq}",
             "event_id": eid,
             "seq": seq,
-            "speaker_label": turn.label,
-            "label_note": turn.label_note,
+            "speaker_label": clean.label,
+            "label_note": turn.label_note or clean.topic,
             "speaker_name": fix_joined_name(name) if name else None,
             "speaker_role": role,
             "speaker_id": speaker_id(name) if name else None,
-            "person_card": turn.person_card,
+            "person_card": clean.person_card,
             "person_id": person,
             "kind": kind,
             "subheading": turn.subheading,

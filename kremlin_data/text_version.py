@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from kremlin_data.page import Issue, Page, Turn
 from kremlin_data.sources import NAN_COUNTER
 from kremlin_data.speakers import (
-    clean_label,
     match_label,
     match_label_with,
     match_split_label,
@@ -347,10 +346,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             label = match_label_with(s, known)
             width = 1
         if label is not None:
-            clean = clean_label(label.label, page.persons)
-            turn = Turn(label=clean.label, paragraphs=[label.rest] if label.rest else [],
-                        label_note=label.note or clean.topic, subheading=subheading,
-                        follows_omission=after_omission, line_no=nos[i], person_card=clean.person_card)
+            turn = Turn(label=label.label, paragraphs=[label.rest] if label.rest else [], label_note=label.note,
+                        subheading=subheading, follows_omission=after_omission, line_no=nos[i])
             page.turns.append(turn)
             for k in range(i, i + width):
                 place(k, "turn")
