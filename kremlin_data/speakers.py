@@ -67,6 +67,8 @@ _SPLIT_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,
 # A note after a doubled colon (`Angela Merkel: (retranslated): Thank you`).
 _LATE_NOTE_RE = re.compile(r"^\((?P<note>[^()]{1,200})\):\s*(?P<rest>.*)$")
 _UNCLOSED_NOTE = re.compile(r"^(?P<label>[^()]+?)\s*\((?P<note>[^()]*(?:translat|interpret)[^()]*)$", re.IGNORECASE)
+# A sentence end glued to the next paragraph's label: `... and President of Finland].Vladimir Putin`.
+_GLUED_SENTENCE = re.compile(r"^(?P<lead>.*?(?:\]|[a-z]{2})[.!?])(?P<label>[A-Z][a-z][^.!?]*)$")
 _SPLIT_TAIL_RE = re.compile(r"^(?:\((?P<note>[^()]{1,60})\))?\s*:(?P<rest>.*)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
@@ -82,6 +84,7 @@ class Label:
     label: str
     note: str | None
     rest: str
+    lead: str | None = None  # prose glued before the label on the same line (`... of Finland].Vladimir Putin:`)
 
 
 def generic_kind(label: str) -> str | None:
@@ -158,6 +161,10 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
         return None
     label = m["label"].strip()
     rest, note = m["rest"], m["note"]
+    lead = None
+    if (glued := _GLUED_SENTENCE.match(label)) and (
+            is_label_text(glued["label"]) or _is_known_label(glued["label"], known_names)):
+        lead, label = glued["lead"], glued["label"]
     if note is None and (unclosed := _UNCLOSED_NOTE.match(label)):
         label, note = unclosed["label"], unclosed["note"]  # the site left the bracket open: `Soeder (retranslated:`
     if (kind := generic_kind(label)) and ". " in label and kind == "question":
@@ -172,7 +179,7 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
         return None
     if note is None and (late := _LATE_NOTE_RE.match(rest)):
         note, rest = late["note"], late["rest"]
-    return Label(label, note, rest.strip())
+    return Label(label, note, rest.strip(), lead)
 
 
 def is_role_label(label: str) -> bool:
@@ -325,6 +332,14 @@ topic='on the situation in the Chechen Republic')
     'President of Russia Vladimir Putin'
     """
     text, card = strip_person_card(" ".join(label.split()))
+    persons = list(persons)
+    if card is None:
+        # A card alone, its name cut off by the capture: `Chikhanchin YuryHead of the Federal Service ...`
+        for tag in persons:
+            n = len(tag)
+            if " " in tag and text.startswith(tag) and len(text) > n and text[n].isupper() and text[n - 1].islower():
+                text, card = persons_to_names([tag])[0], tag
+                break
     words = {w for p in persons for w in p.split()}
     if card:
         words.update(card.split())

@@ -346,6 +346,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             label = match_label_with(s, known)
             width = 1
         if label is not None:
+            if label.lead:  # the end of the previous paragraph, glued to this label
+                (turn.paragraphs if turn is not None else page.narration).append(label.lead)
             turn = Turn(label=label.label, paragraphs=[label.rest] if label.rest else [], label_note=label.note,
                         subheading=subheading, follows_omission=after_omission, line_no=nos[i])
             page.turns.append(turn)

@@ -38,7 +38,7 @@ NO_SPACE = "no space after the label's colon (`Vladimir Putin:Yes.`), which the 
 LOWER = "a bold generic label before a lower-case stage note (`Question: without microphone.`)"
 PROSE = "the text rule reads an unmarked `Words: ...` line as a label (no bold in the HTML)"
 CAPTION = "an in-body photo caption (`span.media__title`) that the text rule reads as speech"
-UNCLOSED_NOTE = "a note the site left unclosed (`Markus Soeder (retranslated: Thank you`)"
+INITIAL = "an unbolded label with a glued initial (`V.Putin: Friends, ...`), which the text rule reads as a label"
 HEADING = "a short paragraph that the text rule takes for a caption or sub-heading"
 SPEECH_HEADING = "a heading in italics or bold (`Excerpts from transcript ...`) that the text rule reads as speech"
 
@@ -68,8 +68,8 @@ TURNS_BY_REASON: dict[str, list[int]] = {
     GARBLED: [
         57612,
     ],
-    UNCLOSED_NOTE: [
-        62693,
+    INITIAL: [
+        51485,
     ],
     LOWER: [
         54794,

@@ -173,10 +173,18 @@ def test_fold_caps_leaves_ordinary_labels_alone() -> None:
      ("Minister President of Bavaria Markus Soeder", "Thank you very much.")),
     ("Question For Vladimir Putin: Why?", ("Question For Vladimir Putin", "Why?")),
     ("A.Aksenova: Could you say a few words?", ("A.Aksenova", "Could you say a few words?")),
+    ("Swedish Prime Minister and President of Finland].Vladimir Putin: Yes, I do.", ("Vladimir Putin", "Yes, I do.")),
+    ("U.S. Secretary of State Hillary Clinton: Thank you.", ("U.S. Secretary of State Hillary Clinton", "Thank you.")),
+    ("Okay.Alisa Shmelyova: What state measures are planned?", ("Alisa Shmelyova", "What state measures are planned?")),
 ])
 def test_label_lines_with_text_or_an_open_bracket(line: str, expected: tuple[str, str]) -> None:
     m = match_label(line)
     assert m is not None and (m.label, m.rest) == expected
+
+
+def test_prose_glued_before_a_label_is_kept_apart() -> None:
+    m = match_label("Swedish Prime Minister and President of Finland].Vladimir Putin: Yes, I do.")
+    assert m is not None and m.lead == "Swedish Prime Minister and President of Finland]."
 
 
 @pytest.mark.parametrize(("label", "kind"), [
@@ -188,3 +196,9 @@ def test_label_lines_with_text_or_an_open_bracket(line: str, expected: tuple[str
 ])
 def test_questions_put_to_someone_are_generic(label: str, kind: str | None) -> None:
     assert generic_kind(label) == kind
+
+
+def test_a_card_alone_becomes_the_name_of_its_persons_tag() -> None:
+    clean = clean_label("Chikhanchin YuryHead of the Federal Service for Financial Monitoring", ["Chikhanchin Yury"])
+    assert (clean.label, clean.person_card) == ("Yury Chikhanchin", "Chikhanchin Yury")
+    assert clean_label("Chikhanchin YuryHead of the Federal Service", []).person_card is None
