@@ -58,7 +58,7 @@ def run(name: str, folder: Path, workers: int | None) -> None:
                         topics=False)
         bare_s = time.perf_counter() - start
         start = time.perf_counter()
-        summary = kd.build([folder], out, workers=workers, progress=False, log=lambda _m: None)
+        summary = kd.build([folder], out, workers=workers, progress=False, log=lambda _m: None, clean=True)
         build_s = time.perf_counter() - start
         sizes = {p.stem: p.stat().st_size / 1e6 for p in Path(out).glob("*.parquet")}
     parse_s = summary.timings["parse"]
