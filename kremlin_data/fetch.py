@@ -113,16 +113,20 @@ class _Session:
         now = time.monotonic()
         if now < self._next:
             time.sleep(self._next - now)
-        self._next = max(now, self._next) + self.interval
 
     def _once(self, path: str, headers: dict[str, str]) -> tuple[int, bytes, httpx.Headers]:
-        with self.client.stream("GET", path, headers=headers) as r:
-            body = bytearray()
-            for chunk in r.iter_bytes():
-                body += chunk
-                if len(body) > MAX_BODY:
-                    raise ValueError(f"too_large: the body exceeds {MAX_BODY} bytes")
-            return r.status_code, bytes(body), r.headers
+        try:
+            with self.client.stream("GET", path, headers=headers) as r:
+                body = bytearray()
+                for chunk in r.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_BODY:
+                        raise ValueError(f"too_large: the body exceeds {MAX_BODY} bytes")
+                return r.status_code, bytes(body), r.headers
+        finally:
+            # Counted from the end of the response, which the server saw after the request: two requests can
+            # never reach it closer than the interval, however late a request left this process.
+            self._next = time.monotonic() + self.interval
 
     def get(self, path: str, kind: str, site_id: int | None = None,
             check: Callable[[bytes], str | None] | None = None, headers: dict[str, str] | None = None) -> _Result:

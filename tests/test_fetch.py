@@ -259,11 +259,10 @@ def test_the_rate_limit_is_held(site: Site, url: str, tmp_path: Path) -> None:
     run(tmp_path, url, since=dt.date(2020, 8, 14), rate=8.0)
     times = [t for t, _, _ in site.requests]
     assert len(times) >= 8
-    # Seen by the server, a gap can shrink by the jitter of the loopback (the first request also opens the
-    # connection), never by a whole interval; over the run the rate holds exactly.
+    # The fetcher counts the interval from the end of each response, so the server sees every gap at least
+    # that long (1 ms for clock resolution), however loaded the machine.
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 1 / 8 - 0.03, gaps
-    assert times[-1] - times[0] >= (len(times) - 1) / 8 - 0.03
+    assert min(gaps) >= 1 / 8 - 0.001, gaps
 
 
 def test_robots_txt_crawl_delay_lowers_the_rate(site: Site, url: str, tmp_path: Path) -> None:
@@ -271,7 +270,7 @@ def test_robots_txt_crawl_delay_lowers_the_rate(site: Site, url: str, tmp_path: 
     said: list[str] = []
     run(tmp_path, url, since=dt.date(2020, 8, 19), until=None, say=said.append)
     times = [t for t, _, _ in site.requests]
-    assert len(times) >= 3 and min(b - a for a, b in itertools.pairwise(times)) >= 1 - 0.03
+    assert len(times) >= 3 and min(b - a for a, b in itertools.pairwise(times)) >= 1 - 0.001
     assert said == ["robots.txt asks for 1 s between requests: --rate 1000 is lowered to 1"]
 
 
