@@ -42,8 +42,9 @@ def turn(event_id: str, seq: int, who: tuple[str, str] | None, n_words: int, rol
     label = " ".join(x for x in (role, name or kind.capitalize()) if x)
     return {"utterance_id": f"{event_id}.u{seq}", "event_id": event_id, "seq": seq, "speaker_label": label,
             "label_note": None, "speaker_name": name, "speaker_role": role, "speaker_id": speaker_id,
-            "person_id": None, "kind": kind, "subheading": None, "text": f"words of turn {seq}", "n_words": n_words,
-            "n_paragraphs": 1, "follows_omission": False, "reply_to": None, "is_question": kind == "question"}
+            "person_card": None, "person_id": None, "kind": kind, "subheading": None, "text": f"words of turn {seq}",
+            "n_words": n_words, "n_paragraphs": 1, "follows_omission": False, "reply_to": None,
+            "is_question": kind == "question"}
 
 
 def frame(table: Any) -> pl.DataFrame:
