@@ -55,7 +55,7 @@ class Page:
     Text and HTML parsers both return this; nothing after it knows the source format.
     ``narration`` holds body paragraphs that no speaker says: all of a news item's body, or
     the paragraphs before the first turn of a transcript. ``is_fragment`` marks a text body whose header the
-    capture lost; ``fragment_start`` is its first line, which keys its event id. ``line_places`` records, for
+    capture lost; ``fragment_start`` is its first paragraph, which keys its event id. ``line_places`` records, for
     text input, where each non-empty input line went (``(line_no, place)``), so tests can prove that no line is
     lost.
     """

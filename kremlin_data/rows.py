@@ -31,7 +31,7 @@ def event_id(page: Page) -> str:
 
     The fallback uses only date, time and title (the lead where the capture lost the title), so fixing a typo
     in the body keeps the id. A fragment (no title) without a site id is
-    `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>`.
+    `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line of 40 characters or more)>`.
 
     >>> event_id(Page(source_path="x", site_id=68991))
     'kremlin-en-68991'

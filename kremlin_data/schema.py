@@ -72,8 +72,8 @@ _FIELDS: list[Field] = [
     Field("event_id", STR, "Stable event key: `kremlin-en-<site_id>` where the page gives the site's id "
           "(HTML page, or a `Direct link` line); otherwise `kremlin-en-<yyyymmdd>-<hhmm>-<8 hex of sha1(title)>` "
           "(`0000` when the page gives no time; the lead where the capture lost the title); for a fragment "
-          "without a `Direct link`, `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line)>` "
-          "(`00000000` when the file name is not a date).", nullable=False),
+          "without a `Direct link`, `kremlin-en-<yyyymmdd>-fragment-<8 hex of sha1(its first line of 40 "
+          "characters or more, else its first line)>` (`00000000` when the file name is not a date).", nullable=False),
     Field("utterance_id", STR, "Stable turn key: `<event_id>.u<seq>`.", nullable=False),
     Field("speaker_id", STR, "Stable person key: the speaker's full name in lower-case ASCII with hyphens "
           "(`vladimir-putin`); null for generic labels such as Question. One person keeps one id over the corpus: "

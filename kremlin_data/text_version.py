@@ -209,7 +209,8 @@ def _parse_fragment_header(lines: _Lines, page: Page, file_date: dt.date | None,
     t = lines.texts
     place = lines.place_into(page)
     page.is_fragment = True
-    page.fragment_start = t[0]
+    # A stock line (`1 of 2`, `: Mr President,`) may open two fragments of a day: the id takes a paragraph.
+    page.fragment_start = next((s for s in t if len(s) >= 40), t[0])
     page.date = file_date
     page.issues.append(Issue(lines.nos[0], t[0], "no_header: a page body whose header (`Events`, title, date) "
                              "the capture lost, read as a fragment " + ("dated from the file name" if file_date
