@@ -6,7 +6,7 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +25,10 @@ _GAP = re.compile(r" {2,}")
 # `1 of 2 <caption>`, `* * * <first paragraph>`, `Publication status Published in section: ...`).
 _FLAT_HEAD = re.compile(r"^(Events|Publication status|Geography|\d{1,3} of \d{1,3}|\*\s*\*\s*\*)\s*(?=\S)")
 # A flattened page runs its turns together (`... relations have warmed up. President Putin: Yes, ...`): a
-# label after the end of a sentence starts a turn when the line has it twice, or it is a generic one.
-_INLINE_LABEL = re.compile(r"(?<=[.?!…»”\")])\s*(?=((?:[A-Z][\w'’-]*\.?)(?: (?:[A-Z][\w'’-]*\.?|of|the|and|de|von))*"
-                           r"(?: \([^()]{1,40}\))?): )")
+# label after the end of a sentence starts a turn when the file has it twice, or it is a generic one.
+_LABEL_WORDS = r"(?:[A-Z][\w'’-]*\.?)(?: (?:[A-Z][\w'’-]*\.?|of|the|and|de|von))*(?: \([^()]{1,40}\))?"
+_INLINE_LABEL = re.compile(rf"(?<=[.?!…»”\")])\s*(?=({_LABEL_WORDS}):(?: |$))")
+_ANY_LABEL = re.compile(rf"(?:^|(?<=[.?!…»”\")]))\s*({_LABEL_WORDS}):(?: |$)", re.M)
 _GENERIC_LABELS = frozenset({"Question", "Answer", "Remark", "Reply", "Response"})
 # What the flattened form prints after its `Text version`: the photo slider's empty counter.
 NAN_COUNTER = "NaN /"
@@ -153,10 +154,11 @@ def decode_text(data: bytes) -> Decoded:
     return Decoded(text, problems)
 
 
-def line_pieces(line: str, flat: bool) -> tuple[list[str], bool]:
+def line_pieces(line: str, flat: bool, labels: Collection[str] = ()) -> tuple[list[str], bool]:
     """The pieces of one line: the line itself, or several where markers are glued or a page is flattened.
 
     ``flat`` says whether the line continues a flattened page; the second value says whether the next one does.
+    ``labels`` are labels the file prints more than once: a flattened line is also cut before them.
 
     >>> line_pieces("Thank you.Events", False)
     (['Thank you.', 'Events'], False)
@@ -168,7 +170,7 @@ def line_pieces(line: str, flat: bool) -> tuple[list[str], bool]:
     if s == PAGE_START or not (flat or has_marker or s.startswith(PAGE_START) or s.endswith(PAGE_START)):
         return [s], False
     flat = flat or (bool(_GAP.search(s)) and (s.startswith(PAGE_START + " ") or has_marker))
-    raw = _flat_pieces(s) if flat else [s]
+    raw = _flat_pieces(s, labels) if flat else [s]
     pieces: list[str] = []
     for piece in raw:
         for part in _MARKER.split(piece) if has_marker else [piece]:
@@ -187,11 +189,13 @@ def line_pieces(line: str, flat: bool) -> tuple[list[str], bool]:
     return pieces, flat
 
 
-def _flat_pieces(s: str) -> list[str]:
+def _flat_pieces(s: str, known: Collection[str] = ()) -> list[str]:
     """A flattened line cut at its runs of spaces and before the labels it runs on, field names apart."""
     pieces: list[str] = []
-    found = [(m.end(), m[1]) for m in _INLINE_LABEL.finditer(s)]
-    labels = {label for _, label in found if label in _GENERIC_LABELS or sum(x == label for _, x in found) > 1}
+    # A capitalised `The` opens titles (`The Arctic: Territory of Dialogue`), never a speaker's label.
+    found = [(m.end(), m[1]) for m in _INLINE_LABEL.finditer(s) if "The" not in m[1].split()]
+    labels = {label for _, label in found
+              if label in _GENERIC_LABELS or label in known or sum(x == label for _, x in found) > 1}
     cuts = [end for end, label in found if label in labels]
     runs = [s[a:b] for a, b in zip([0, *cuts], [*cuts, len(s)], strict=True)] if cuts else [s]
     for piece in (p for run in runs for p in _GAP.split(run.strip())):
@@ -202,6 +206,19 @@ def _flat_pieces(s: str) -> list[str]:
         elif piece:
             pieces.append(piece)
     return pieces
+
+
+def repeated_labels(text: str) -> set[str]:
+    r"""Labels a file prints more than once, at the start of a line or after the end of a sentence.
+
+    >>> sorted(repeated_labels("A: Hi.\nB: Yes. A: Why? Moreover: no."))
+    ['A']
+    """
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for m in _ANY_LABEL.finditer(text):
+        (twice if m[1] in seen else seen).add(m[1])
+    return twice
 
 
 def split_pages(text: str) -> Iterator[TextChunk]:
@@ -220,8 +237,11 @@ def split_pages(text: str) -> Iterator[TextChunk]:
     nos: list[int] = []
     flat = False
     closed: TextChunk | None = None
+    labels: set[str] | None = None
     for line_no, raw in enumerate(text.split("\n"), start=1):
-        pieces, flat = line_pieces(raw, flat)
+        if flat and labels is None:
+            labels = repeated_labels(text)
+        pieces, flat = line_pieces(raw, flat, labels or ())
         for piece in pieces:
             if not piece:
                 continue

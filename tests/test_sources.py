@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from kremlin_data.build import sample_path
-from kremlin_data.sources import InputError, decode_text, find_inputs, line_pieces, read_bytes, split_pages
+from kremlin_data.sources import (
+    InputError,
+    decode_text,
+    find_inputs,
+    line_pieces,
+    read_bytes,
+    repeated_labels,
+    split_pages,
+)
 
 SEED = sample_path().read_bytes()
 
@@ -87,6 +95,15 @@ def test_lines_outside_pages_are_kept_as_chunks() -> None:
 ])
 def test_line_pieces(line: str, flat: bool, expected: tuple[list[str], bool]) -> None:
     assert line_pieces(line, flat) == expected
+
+
+def test_a_flattened_line_is_cut_before_labels_the_file_repeats() -> None:
+    text = "Events Talks  May 1, 2020\nask you some questions.Vladimir Putin:\nOkay.Alisa Shmelyova: Why?\n" \
+           "Fine.Vladimir Putin: Yes. The Arctic: Territory of Dialogue.\nText version"
+    assert repeated_labels(text) == {"Vladimir Putin"}
+    assert [c.lines for c in split_pages(text)] == [[
+        "Events", "Talks", "May 1, 2020", "ask you some questions.", "Vladimir Putin:", "Okay.Alisa Shmelyova: Why?",
+        "Fine.", "Vladimir Putin: Yes. The Arctic: Territory of Dialogue.", "Text version"]]
 
 
 def test_a_glued_body_after_a_marker_is_its_own_chunk() -> None:
