@@ -26,6 +26,7 @@ from kremlin_data import identity
 from kremlin_data.cache import FileRows
 from kremlin_data.claims import claim_rows
 from kremlin_data.exchanges import exchanges
+from kremlin_data.load import load
 from kremlin_data.package import finish_package
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
@@ -433,9 +434,9 @@ def _previous_topics(out: Path) -> tp.PreviousTopics | None:
     from kremlin_data import topics as tp  # imported here: scikit-learn loads only for the topic step
 
     try:
-        return tp.PreviousTopics(pl.read_parquet(out / "utterances.parquet", columns=["utterance_id", "text"]),
-                                 pl.read_parquet(out / "utterance_topics.parquet"),
-                                 pl.read_parquet(out / "utterance_site_topics.parquet"))
+        # load() reads either layout, so a rebuild after `--partition-by year` reuses the rows too
+        return tp.PreviousTopics(load("utterances", out).select("utterance_id", "text"),
+                                 load("utterance_topics", out), load("utterance_site_topics", out))
     except (OSError, pl.exceptions.PolarsError):
         return None
 
