@@ -28,6 +28,22 @@ MANIFEST = "files"
 FORMAT = 1
 _META_KEY = b"kremlin_data_cache"
 _FLUSH_FILES = 256
+
+
+def _parser_version() -> str:
+    """The package version plus a digest of the package's Python sources.
+
+    Cached rows are reused only when the code that made them is the code that runs now: between releases
+    the version number stays while the rules change, and a rule change must reparse every file.
+    """
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+PARSER_VERSION = _parser_version()
 _COMPRESSION = "lz4"
 """The cache is rewritten by every build and read by the next: fast compression rather than small files."""
 
@@ -137,7 +153,7 @@ def load(out: Path, options: dict[str, object], log: Callable[[str], None]) -> C
         return None
     entries = {p: (s, h, i) for i, (p, s, h, v) in enumerate(zip(
         *(manifest.column(c).to_pylist() for c in ("source_path", "size", "sha256", "parser_version")), strict=True))
-        if v == __version__}
+        if v == PARSER_VERSION}
     return Cache(entries, manifest, tables, offsets, meta.get("topic_models"))
 
 
@@ -165,7 +181,7 @@ class CacheWriter:
         self.rows["source_path"].append(path)
         self.rows["size"].append(size)
         self.rows["sha256"].append(sha256)
-        self.rows["parser_version"].append(__version__)
+        self.rows["parser_version"].append(PARSER_VERSION)
         self.rows["outcome"].append(rows.outcome)
         self.rows["claims_per_event"].append(rows.claims_per_event)
         for t in PER_FILE_TABLES:

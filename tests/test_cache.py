@@ -115,6 +115,16 @@ def test_a_cache_of_another_version_or_other_options_is_not_used(tmp_path: Path)
     assert any("kremlin-data 0.0.1" in m for m in messages), messages
 
 
+def test_files_parsed_by_other_code_are_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    _write_pages(inputs, range(3))
+    _build(inputs, out)
+    assert _build(inputs, out).cached_files == 3
+    monkeypatch.setattr(file_cache, "PARSER_VERSION", file_cache.PARSER_VERSION + "-changed-rules")
+    assert _build(inputs, out).cached_files == 0
+    assert _build(inputs, out).cached_files == 3
+
+
 def test_a_failed_build_leaves_the_cache_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     _write_pages(inputs, range(3))
