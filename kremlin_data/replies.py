@@ -47,7 +47,8 @@ _FOLLOW_UP_START = re.compile(r"^(?:but|so|and|then|still|yet|well|yes|indeed|ex
 _TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|talked about)\b", re.IGNORECASE)
 _COURTESY_END = re.compile(r"(?:\s*(?:thank you(?: very much)?|thanks|thank you, mr president)[.!]?)+\s*$",
                            re.IGNORECASE)
-_LAST_SENTENCE = re.compile(r"[^.!?…]*[.!?…]*[\s\"'”’)\]]*$")
+_END_MARKS = frozenset(".!?…")
+_CLOSERS = frozenset("\"'”’)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,17 @@ class _PageTurns:
 
 
 def _last_sentence(text: str) -> str:
-    last_line = text.rstrip().rpartition("\n")[2]
-    match = _LAST_SENTENCE.search(last_line)
-    return match.group(0) if match else last_line
+    """The last sentence of the last line, with its end marks and closing quotes or brackets.
+
+    Read from the end (closers, then end marks, then the words back to the previous end mark), which gives
+    what a right-anchored regex search gives without its quadratic scan of long lines.
+    """
+    line = text.rstrip().rpartition("\n")[2]
+    start = len(line)
+    while start and (line[start - 1] in _CLOSERS or line[start - 1].isspace()):
+        start -= 1
+    while start and line[start - 1] in _END_MARKS:
+        start -= 1
+    while start and line[start - 1] not in _END_MARKS:
+        start -= 1
+    return line[start:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -10,9 +11,11 @@ from types import ModuleType
 import polars as pl
 import pytest
 from conftest import REPO, SHARED_DATA, need
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kremlin_data as kd
-from kremlin_data.replies import reply_links
+from kremlin_data.replies import _last_sentence, reply_links
 
 PUTIN = "vladimir-putin"
 
@@ -108,3 +111,13 @@ def test_reply_to_on_the_hand_labelled_pages() -> None:
     # they were frozen (most false links there are one page's list of ministers split into turns by the parser).
     assert tuned.precision >= 0.95 and tuned.recall >= 0.95, (tuned.precision, tuned.recall)
     assert held.precision >= 0.75 and held.recall >= 0.94, (held.precision, held.recall)
+
+
+_LAST_SENTENCE_REGEX = re.compile(r"[^.!?…]*[.!?…]*[\s\"'”’)\]]*$")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?…\"'”’)]\n\u00a0\t")), max_size=60))
+def test_last_sentence_reads_from_the_end_as_the_regex_would(text: str) -> None:
+    last_line = text.rstrip().rpartition("\n")[2]
+    assert _last_sentence(text) == _LAST_SENTENCE_REGEX.search(last_line).group(0)  # type: ignore[union-attr]
