@@ -47,6 +47,8 @@ _FOLLOW_UP_START = re.compile(r"^(?:but|so|and|then|still|yet|well|yes|indeed|ex
 _TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|talked about)\b", re.IGNORECASE)
 _COURTESY_END = re.compile(r"(?:\s*(?:thank you(?: very much)?|thanks|thank you, mr president)[.!]?)+\s*$",
                            re.IGNORECASE)
+_COURTESY_WINDOW = 400
+_COURTESY_REACH = 100
 _END_MARKS = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’)]")
 
@@ -63,8 +65,24 @@ class _Turn:
 
 def _asks(text: str) -> bool:
     """The turn's last sentence is a question, once closing thanks are set aside."""
-    tail = _COURTESY_END.sub("", text.rstrip()).rstrip().rstrip("\"'“”‘’)] .…")
+    tail = _without_courtesy_end(text.rstrip()).rstrip().rstrip("\"'“”‘’)] .…")
     return tail.endswith("?")
+
+
+def _without_courtesy_end(text: str) -> str:
+    """`text` less its closing thanks.
+
+    The end-anchored pattern is tried at every position of the text, so it is run on the last characters
+    only, and on the whole text when the thanks may reach back beyond them (a match near the window's start).
+    """
+    if len(text) > _COURTESY_WINDOW:
+        start = len(text) - _COURTESY_WINDOW
+        match = _COURTESY_END.search(text, start)
+        if match is None:
+            return text
+        if match.start() - start >= _COURTESY_REACH:
+            return text[:match.start()]
+    return _COURTESY_END.sub("", text)
 
 
 def _turn(row: Mapping[str, Any]) -> _Turn:

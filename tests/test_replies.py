@@ -121,3 +121,16 @@ _LAST_SENTENCE_REGEX = re.compile(r"[^.!?…]*[.!?…]*[\s\"'”’)\]]*$")
 def test_last_sentence_reads_from_the_end_as_the_regex_would(text: str) -> None:
     last_line = text.rstrip().rpartition("\n")[2]
     assert _last_sentence(text) == _LAST_SENTENCE_REGEX.search(last_line).group(0)  # type: ignore[union-attr]
+
+
+_COURTESY_WORDS = ["thank you", "Thanks", "thank you very much", "thank you, mr president", ".", "!", " ", "\n",
+                   "words", "?"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_COURTESY_WORDS), max_size=80), st.integers(0, 500))
+def test_closing_thanks_are_found_in_long_and_short_turns(pieces: list[str], padding: int) -> None:
+    from kremlin_data.replies import _COURTESY_END, _without_courtesy_end
+
+    text = "x" * padding + "".join(pieces)
+    assert _without_courtesy_end(text) == _COURTESY_END.sub("", text)
