@@ -138,7 +138,7 @@ def match_label(line: str) -> Label | None:
     """The label at the start of `line` (`Name: text` or `Name (note): text`), or None for prose.
 
     >>> match_label("President of Finland Sauli Niinisto (retranslated): Thank you.")
-    Label(label='President of Finland Sauli Niinisto', note='retranslated', rest='Thank you.')
+    Label(label='President of Finland Sauli Niinisto', note='retranslated', rest='Thank you.', lead=None)
     >>> match_label("Speaking of the most important thing as regards our parties: despite") is None
     True
     """
@@ -225,7 +225,7 @@ def match_split_label(line: str, next_line: str | None, known_names: Iterable[st
     The next line is `: text` or, with a note, `(retranslated): text`.
 
     >>> match_split_label("President of Turkey Recep Tayyip Erdogan", "(retranslated): First, thank you.")
-    Label(label='President of Turkey Recep Tayyip Erdogan', note='retranslated', rest='First, thank you.')
+    Label(label='President of Turkey Recep Tayyip Erdogan', note='retranslated', rest='First, thank you.', lead=None)
     """
     if next_line is None:
         return None
