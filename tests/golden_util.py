@@ -44,13 +44,19 @@ def dump(summary: dict[str, Any]) -> str:
     return f'{lines},\n "turns": [\n  {turns}\n ]\n}}\n'
 
 
-def check(summary: dict[str, Any], expected_file: Path, update: bool) -> None:
-    """Compare with the golden file, or rewrite it under --update-golden."""
+def expected_json(expected_file: Path, text: str, update: bool) -> Any:
+    """The golden file's JSON; under --update-golden `text` is written to it first."""
     if update:
-        expected_file.write_text(dump(summary), encoding="utf-8")
+        expected_file.parent.mkdir(exist_ok=True)
+        expected_file.write_text(text, encoding="utf-8")
     if not expected_file.exists():
         pytest.fail(f"{expected_file} is missing: run pytest --update-golden, then read the diff")
-    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    return json.loads(expected_file.read_text(encoding="utf-8"))
+
+
+def check(summary: dict[str, Any], expected_file: Path, update: bool) -> None:
+    """Compare with the golden file, or rewrite it under --update-golden."""
+    expected = expected_json(expected_file, dump(summary), update)
     assert summary["event"] == expected["event"]
     assert summary["n_narration"] == expected["n_narration"]
     assert summary["issues"] == expected["issues"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import hashlib
-import importlib.util
 import json
 import math
 import re
@@ -16,7 +15,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from conftest import GOLDEN, REPO, SHARED_DATA, need
+from conftest import GOLDEN, REPO, SHARED_DATA, load_benchmark, need
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -423,12 +422,7 @@ def test_golden_files_are_well_formed() -> None:
 
 
 def bench_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_claims", REPO / "benchmarks" / "bench_claims.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_claims"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("bench_claims")
 
 
 @pytest.mark.corpus

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import DAYS_DIR, GOLDEN, need
-from golden_util import dump, page_summary
+from golden_util import dump, expected_json, page_summary
 
 from kremlin_data.sources import InputError, decode_text, read_bytes
 from kremlin_data.text_file import read_text_file
@@ -67,12 +67,7 @@ def test_golden_day_file(quirk: str, update_golden: bool) -> None:
     name, starts, change = GOLDEN_DAYS[quirk]
     summary = _summary(need(DAYS_DIR / name), starts, change)
     expected_file = GOLDEN / "days" / f"{quirk}.expected.json"
-    if update_golden:
-        expected_file.parent.mkdir(exist_ok=True)
-        expected_file.write_text(_dump(summary), encoding="utf-8")
-    if not expected_file.exists():
-        pytest.fail(f"{expected_file} is missing: run pytest --update-golden, then read the diff")
-    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    expected = expected_json(expected_file, _dump(summary), update_golden)
     assert summary["file_issues"] == expected["file_issues"]
     assert len(summary["pages"]) == len(expected["pages"])
     for got, want in zip(summary["pages"], expected["pages"], strict=True):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import GOLDEN, HTML_DIR, SHARED_DATA, need
+from golden_util import expected_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -401,12 +402,7 @@ def read_page(site_id: int) -> Page:
 def test_golden_page(quirk: str, update_golden: bool) -> None:
     got = summary(read_page(GOLDEN_PAGES[quirk]))
     expected_file = GOLDEN / "html" / f"{quirk}.expected.json"
-    if update_golden:
-        expected_file.parent.mkdir(exist_ok=True)
-        expected_file.write_text(dump(got), encoding="utf-8")
-    if not expected_file.exists():
-        pytest.fail(f"{expected_file} is missing: run pytest --update-golden, then read the diff")
-    want = json.loads(expected_file.read_text(encoding="utf-8"))
+    want = expected_json(expected_file, dump(got), update_golden)
     assert {k: v for k, v in got.items() if k != "turns"} == {k: v for k, v in want.items() if k != "turns"}
     assert len(got["turns"]) == len(want["turns"])
     for g, w in zip(got["turns"], want["turns"], strict=True):

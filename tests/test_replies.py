@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import polars as pl
 import pytest
-from conftest import REPO, SHARED_DATA, need
+from conftest import SHARED_DATA, load_benchmark, need
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,12 +88,7 @@ def test_reply_to_points_back_within_the_page(sample_build: Path) -> None:
 
 
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_replies", REPO / "benchmarks" / "bench_replies.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_replies"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("bench_replies")
 
 
 @pytest.mark.corpus
