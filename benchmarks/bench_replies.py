@@ -88,20 +88,20 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"{DATA} not found", file=sys.stderr)
         return 2
-    total, held = Score(), Score()
+    total, tuned, held = Score(), Score(), Score()
     print("| page | kind | turns | links labelled | precision | recall |\n|---|---|---|---|---|---|")
     for gold in load_gold():
         score, errors = score_page(gold)
         total.add(score)
-        if gold.get("held_out"):
-            held.add(score)
+        (held if gold.get("held_out") else tuned).add(score)
         print(f"| {gold['page_id']} | {gold['kind']} | {score.turns} | {score.labelled} | {score.precision:.3f} | "
               f"{score.recall:.3f} |")
         if args.errors:
             print("\n".join(f"    {e}" for e in errors))
     print(f"| all | | {total.turns} | {total.labelled} | {total.precision:.3f} | {total.recall:.3f} |")
-    if held.turns:
-        print(f"| held out | | {held.turns} | {held.labelled} | {held.precision:.3f} | {held.recall:.3f} |")
+    for name, group in (("tuned on", tuned), ("held out", held)):
+        if group.turns:
+            print(f"| {name} | | {group.turns} | {group.labelled} | {group.precision:.3f} | {group.recall:.3f} |")
     return 0
 
 

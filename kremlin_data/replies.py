@@ -25,6 +25,10 @@ SELF_INTRODUCTION_WORDS = 30
 """Speakers new to the page who follow one another with turns this short were introduced together."""
 HANDOVER_WORDS = 100
 """A host's turn this short that comes before a speaker new to the page introduces the next asker."""
+ASIDE_WORDS = 30
+"""A third party's remark this short between a question and its answer is an aside: the answer skips it."""
+LIST_RUN = 3
+"""This many turns in a row whose text opens with a bare name are a list split at its colons, not speech."""
 
 # Pages where the President (or a guest) answers a run of questions: there a new question after an answer
 # starts a new exchange. In meetings and talks every turn takes up the one before.
@@ -43,8 +47,17 @@ _FOLLOW_UP_START = re.compile(r"^(?:but|so|and|then|still|yet|well|yes|indeed|ex
                               r"|(?:it is|that is|that's|it's) (?:true|right|so)|you (?:have |just )?(?:said|mentioned)"
                               r"|does that|is that|isn't|aren't|don't|doesn't|didn't|could i (?:continue|follow)"
                               r"|a follow-up|to follow up|if i may|just one|one more thing)\b", re.IGNORECASE)
-# "You mentioned Libya", "even though you said": the question takes up what was just said.
-_TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|talked about)\b", re.IGNORECASE)
+# "You mentioned Libya", "even though you said", "a topic that has already been raised": the question takes up
+# what was just said.
+_TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|talked about)\b"
+                       r"|\b(?:already|just) been (?:raised|mentioned|asked|discussed|touched)\b", re.IGNORECASE)
+# A speaker taking the floor anew greets the room first: "Good afternoon.", "Mr President, good afternoon. My name".
+_GREETING = re.compile(r"^(?:(?:mr|madam) president,?\s+)?(?:good (?:afternoon|morning|evening)|hello|greetings)\b",
+                       re.IGNORECASE)
+# A line that is only a person's name ("Vladimir Kolokoltsev."): an entry of a list split at its colons
+# ("Interior Minister: Vladimir Kolokoltsev.") when several come in a row.
+_BARE_NAME = re.compile(r"^(?!(?i:mr|mrs|ms|madam|president|colleagues|friends)\b)"
+                        r"(?:[A-Z][\w’'-]+\.?\s){1,3}[A-Z][\w’'-]+\.?$")
 _COURTESY_END = re.compile(r"(?:\s*(?:thank you(?: very much)?|thanks|thank you, mr president)[.!]?)+\s*$",
                            re.IGNORECASE)
 _COURTESY_WINDOW = 400
@@ -61,6 +74,8 @@ class _Turn:
     omitted: bool
     asks: bool
     question_kind: bool
+    greets: bool
+    bare_name: bool
 
 
 def _asks(text: str) -> bool:
@@ -89,8 +104,9 @@ def _turn(row: Mapping[str, Any]) -> _Turn:
     # The surname part of the id: one person whose given name is spelt two ways on a page stays one party.
     party = row["speaker_id"].rpartition("-")[2] if row["speaker_id"] else f"kind:{row['kind']}"
     text: str = row["text"]
-    return _Turn(party, len(text.split()), text, bool(row["follows_omission"]), _asks(text),
-                 row["kind"] == "question")
+    words = len(text.split())
+    return _Turn(party, words, text, bool(row["follows_omission"]), _asks(text), row["kind"] == "question",
+                 bool(_GREETING.search(text)), bool(_BARE_NAME.match(text.partition("\n")[0])))
 
 
 def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:
@@ -103,14 +119,33 @@ def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[l
     """
     turns = [_turn(r) for r in rows]
     seen_at: dict[str, int] = {}
+    words_of: dict[str, int] = {}
     for i, t in enumerate(turns):
         seen_at.setdefault(t.party, i)
-    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)))
-    questions = [t.question_kind or t.asks or page.introduces(i) or page.gives_floor(i) for i, t in enumerate(turns)]
+        if not t.party.startswith("kind:"):
+            words_of[t.party] = words_of.get(t.party, 0) + t.words
+    main = max(words_of, key=lambda party: (words_of[party], -seen_at[party])) if words_of else None
+    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)), main, _list_entries(turns))
+    questions = [i not in page.listed and (t.question_kind or t.asks or page.introduces(i) or page.gives_floor(i))
+                 for i, t in enumerate(turns)]
     links: list[int | None] = []
     for i in range(len(turns)):
         links.append(page.link(i, links, questions))
     return links, questions
+
+
+def _list_entries(turns: Sequence[_Turn]) -> frozenset[int]:
+    """Turns in runs of at least LIST_RUN whose first line is a bare name: a list the parser split at its colons."""
+    entries: set[int] = set()
+    run: list[int] = []
+    for i, t in enumerate([*turns, None]):
+        if t is not None and t.bare_name:
+            run.append(i)
+            continue
+        if len(run) >= LIST_RUN:
+            entries.update(run)
+        run = []
+    return frozenset(entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +153,17 @@ class _PageTurns:
     turns: Sequence[_Turn]
     seen_at: Mapping[str, int]
     qa_page: bool
+    main: str | None
+    """The party with the most words: on question-and-answer pages, the one who answers."""
+    listed: frozenset[int]
 
     def introduces(self, i: int) -> bool:
-        """A short turn of someone who spoke before, right before a speaker new to the page: a host's hand-over."""
+        """A short turn of someone who spoke before, right before a speaker new to the page: a host's hand-over.
+
+        An asker's generic `Question` is never a host's.
+        """
         t = self.turns[i]
-        if i + 1 >= len(self.turns) or self.seen_at[t.party] == i:
+        if i + 1 >= len(self.turns) or self.seen_at[t.party] == i or t.question_kind:
             return False
         nxt = self.turns[i + 1]
         return (nxt.party != t.party and self.seen_at[nxt.party] == i + 1 and t.words <= HANDOVER_WORDS
@@ -132,10 +173,15 @@ class _PageTurns:
         """The turn ends giving the floor ("Please, go ahead.", "I give the floor to ...")."""
         return i + 1 < len(self.turns) and bool(_HANDOVER_END.search(_last_sentence(self.turns[i].text)))
 
+    def asks_plainly(self, i: int) -> bool:
+        """The turn asks in its words (a question mark, a question label, giving the floor), not by position."""
+        t = self.turns[i]
+        return t.asks or t.question_kind or self.gives_floor(i)
+
     def link(self, i: int, links: Sequence[int | None], questions: Sequence[bool]) -> int | None:
         turns = self.turns
         t = turns[i]
-        if i == 0 or t.omitted:
+        if i == 0 or t.omitted or i in self.listed:
             return None
         p = i - 1
         prev = turns[p]
@@ -143,11 +189,22 @@ class _PageTurns:
             return None  # the same speaker goes on (a label-like line split the turn)
         if _MOVING_ON.search(t.text):
             return None
+        q = links[p]
+        main = self.main
+        if self.qa_page and main is not None:
+            if i < self.seen_at[main] and not self.asks_plainly(p):
+                return None  # the hosts open the programme in turn, before the one who answers has spoken
+            if (t.party != main and prev.party == main and q is not None and not self.asks_plainly(p)
+                    and not prev.greets and (self._first_named(i) or t.greets) and not self._takes_up(i)):
+                return None  # after an answer (not a greeting), a new asker takes the floor
+            if (t.party == main and q is not None and not t.asks and not t.question_kind and not prev.asks
+                    and prev.words <= ASIDE_WORDS and turns[q].party not in (t.party, prev.party)
+                    and (turns[q].asks or turns[q].question_kind)):
+                return q  # the answer skips a host's aside on the question ("One question each, please.")
         if questions[p]:
             return p
-        if self.introduces(i):
-            return None  # a host introduces the next asker after an answer
-        q = links[p]
+        if self.introduces(i) and not (t.party == main and q is not None and turns[q].party == t.party):
+            return None  # a host introduces the next asker after an answer (not one the answerer asked for)
         if (q is not None and self.seen_at[prev.party] == p and self.seen_at[t.party] == i
                 and prev.words <= SELF_INTRODUCTION_WORDS):
             return q  # one hand-over introduced several new speakers, who speak in turn
@@ -158,9 +215,15 @@ class _PageTurns:
                                                                              and not t.asks)):
             return None  # statements one after another, or the first journalist's question after them
         if (self.qa_page and (t.asks or t.question_kind) and t.words > FOLLOW_UP_WORDS and q is not None
+                and t.party != main and turns[q].party != main
                 and not self.introduces(q) and not self.gives_floor(q) and not self._takes_up(i)):
             return None  # a new question after an answer
         return p
+
+    def _first_named(self, i: int) -> bool:
+        """The turn is the first of a named speaker (a generic `Remark` may be anyone's)."""
+        party = self.turns[i].party
+        return self.seen_at[party] == i and not party.startswith("kind:")
 
     def _takes_up(self, i: int) -> bool:
         """The question opens like a follow-up, names what was just said, or goes on after a short interjection."""

@@ -154,13 +154,15 @@ _FIELDS: list[Field] = [
     Field("follows_omission", pa.bool_(), "True when an omission marker stands right before the turn.",
           nullable=False),
     Field("reply_to", STR, "`utterance_id` of the turn this turn replies to, on the same page: the question it "
-          "answers (the question, not a co-answerer, when two answer one question), the remark it takes up, the "
-          "answer a follow-up question takes up, the host's hand-over a guest takes the floor from. Null for the "
-          "first turn, a statement or speech, a host moving on to the next asker, a new question that does not take "
-          "up the answer before it (in interviews, news conferences, Direct Lines and other question-and-answer "
-          "pages: a question of more than 30 words that does not open like a follow-up), a speaker going on after "
-          "a label-like line, and a turn after an omission. Rules in `kremlin_data/replies.py`; precision and "
-          "recall on hand-labelled pages in the README."),
+          "answers (the question, not a co-answerer, when two answer one question; the question, not a host's short "
+          "aside on it), the remark it takes up, the answer a follow-up question takes up, the host's hand-over a "
+          "guest takes the floor from. Null for the first turn, a statement or speech, a host moving on to the next "
+          "asker, a new question that does not take up the answer before it (in interviews, news conferences, "
+          "Direct Lines and other question-and-answer pages: a question of more than 30 words that does not open "
+          "like a follow-up, or a new asker who speaks up or greets the room right after an answer), the hosts' "
+          "opening turns before the one who answers first speaks, a speaker going on after a label-like line, "
+          "three or more one-name lines in a row (a list the parser split at its colons), and a turn after an "
+          "omission. Rules in `kremlin_data/replies.py`; precision and recall on hand-labelled pages in the README."),
     Field("is_question", pa.bool_(), "True when the turn asks: a generic Question label, a last sentence that ends "
           "with a question mark, or a host's turn that gives the floor or introduces the next asker.",
           nullable=False),

@@ -67,6 +67,36 @@ LONG_QUESTION = " ".join(["word"] * 40) + " and what do you think?"
                                          ("mikhail-akinchenko", "Mikhail Akinchenko, Roslavl."),
                                          ("anton-vernitsky", "Anton Vernitsky, Pskov.")],
      [None, 0, 0], [True, False, False]),
+    # A Direct Line's hosts open the programme in turn before the President speaks: nobody replies yet.
+    ("Direct Line with Vladimir Putin", [("tatyana-remezova", "Good afternoon, we are live."),
+                                         ("dmitry-borisov", "Good afternoon, our colleagues are in the call centre."),
+                                         ("maria-gladkikh", "We have received a million calls."),
+                                         ("dmitry-borisov", "Good afternoon, Mr President."),
+                                         (PUTIN, "Good afternoon. " + LONG)],
+     [None, None, None, None, 3], [False, False, False, True, False]),
+    # At a news conference a journalist who speaks up after an answer, or greets the room, asks anew; one who
+    # takes up what was just said follows up.
+    ("Annual news conference", [("kind:question", "Will prices fall?"), (PUTIN, LONG),
+                                ("maria-balyuk", "My name is Maria Balyuk, Prime news agency. What about taxes?"),
+                                (PUTIN, LONG),
+                                ("maria-balyuk", "Good afternoon again. And the budget, how big?"), (PUTIN, LONG),
+                                ("pavel-zarubin", "I would like to expand on what has just been raised. Why?"),
+                                (PUTIN, "Because.")],
+     [None, 0, None, 2, None, 4, 5, 6], [True, False, True, False, True, False, True, False]),
+    # The President answers the journalist's question past the press secretary's aside on it; and reacts to
+    # the answer to his own question before giving the floor.
+    ("Annual news conference", [("pavel-zarubin", "Rossiya. Why is growth slow?"),
+                                ("dmitry-peskov", "Friends, one question each."), (PUTIN, LONG),
+                                (PUTIN, "Are you from Ukraine?"), ("dmitry-peskov", "Yes, he is."),
+                                (PUTIN, "Right. Go ahead."), ("roman-tsymbalyuk", "What about Donbass?")],
+     [None, 0, 0, None, 3, 4, 5], [True, False, False, True, False, True, True]),
+    # Three or more one-name lines in a row are a list the parser split at its colons ("Minister of Defence:
+    # Sergei Shoigu."), not turns that reply; the next real turn takes up the list.
+    ("Working meeting with Prime Minister Dmitry Medvedev",
+     [("dmitry-medvedev", "I will name everyone. First Deputy Prime Minister Anton Siluanov."),
+      ("interior-minister", "Vladimir Kolokoltsev."), ("foreign-affairs", "Sergei Lavrov."),
+      ("defence", "Sergei Shoigu."), (PUTIN, "I agree.")],
+     [None, None, None, None, 3], [False, False, False, False, False]),
 ])
 def test_reply_rules(title: str, spec: list[tuple[str, str]], links: list[int | None], asks: list[bool]) -> None:
     assert reply_links(turns(*spec), title) == (links, asks)
