@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from kremlin_data import cache as file_cache
 from kremlin_data import identity
-from kremlin_data.cache import FileRows
+from kremlin_data.cache import Rows
 from kremlin_data.claims import claim_rows
 from kremlin_data.exchanges import exchanges
 from kremlin_data.load import load
@@ -35,6 +35,7 @@ from kremlin_data.schema import (
     EVENTS,
     EXCHANGES,
     PARSE_ISSUES,
+    PER_FILE_TABLES,
     SPEAKER_ALIASES,
     SPEAKERS,
     TABLES,
@@ -128,29 +129,27 @@ class ParsedChunk:
         return {"events": self.events, "utterances": self.utterances, "claims": self.claims,
                 "parse_issues": self.issues}[name]
 
-    def files(self) -> list[FileRows]:
-        """The chunk cut back into its files' rows."""
-        out = []
-        at = dict.fromkeys(("events", "utterances", "claims", "parse_issues", "cpe"), 0)
-        for *counts, outcome in self.file_rows:
-            rows = {}
-            for name, n in zip(("events", "utterances", "claims", "parse_issues"), counts[:4], strict=True):
-                rows[name] = self.table(name).slice(at[name], n)
-                at[name] += n
-            cpe = self.claims_per_event[at["cpe"]:at["cpe"] + counts[4]]
-            at["cpe"] += counts[4]
-            out.append(FileRows(rows, cpe, str(outcome)))
-        return out
+    def rows(self, first: int, stop: int) -> Rows:
+        """The rows of the chunk's files `first` to `stop` (not included)."""
+        counts = [tuple(r[:5]) for r in self.file_rows]
+        before = [sum(c[k] for c in counts[:first]) for k in range(5)]
+        size = [sum(c[k] for c in counts[first:stop]) for k in range(5)]
+        tables = {t.name: self.table(t.name).slice(before[k], size[k]) for k, t in enumerate(PER_FILE_TABLES)}
+        return Rows(tables, self.claims_per_event[before[4]:before[4] + size[4]],
+                    [str(r[5]) for r in self.file_rows[first:stop]], counts[first:stop])
 
 
-def _join(files: Sequence[FileRows]) -> ParsedChunk:
-    """Files' rows put together as one chunk, in the order given."""
-    def cat(t: Table) -> pa.Table:
-        return pa.concat_tables([t.schema.empty_table(), *(f.tables[t.name] for f in files)])
+def _chunk_of(rows: Rows) -> ParsedChunk:
+    """Files' rows as one chunk."""
+    t = rows.tables
+    return ParsedChunk(t["events"], t["utterances"], t["claims"], t["parse_issues"], rows.claims_per_event,
+                       rows.outcomes.count("failed"), rows.outcomes.count("not_article"))
 
-    return ParsedChunk(cat(EVENTS), cat(UTTERANCES), cat(CLAIMS), cat(PARSE_ISSUES),
-                       [n for f in files for n in f.claims_per_event],
-                       sum(f.outcome == "failed" for f in files), sum(f.outcome == "not_article" for f in files))
+
+def _frame(table: pa.Table) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)  # a Table always gives a DataFrame; this tells the type checker
+    return frame
 
 
 def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
@@ -220,11 +219,6 @@ class _AtomicWriters:
         if data.num_rows:
             self.writers[table.name].write_table(data)
             self.rows[table.name] += data.num_rows
-
-    def read_back(self, table: Table) -> pl.DataFrame:
-        """Close one table's writer and read what was written (for the corpus-level steps)."""
-        self.writers.pop(table.name).close()
-        return pl.read_parquet(self.tmp[table.name])
 
     def replace(self, table: Table, data: pa.Table) -> None:
         """Write a table whole (corpus-level tables), still through a temporary file."""
@@ -315,21 +309,25 @@ def build(
         writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
         cache = None if clean else file_cache.load(out_dir, options, say)
         cache_out = file_cache.CacheWriter(options, writers.reserve)
+        parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
         for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary):
             dup_issues = _drop_duplicates(chunk, seen)
-            writers.write(EVENTS, chunk.events)
-            writers.write(UTTERANCES, chunk.utterances)
-            writers.write(CLAIMS, chunk.claims)
-            writers.write(PARSE_ISSUES, chunk.issues)
-            writers.write(PARSE_ISSUES, dup_issues)
+            for t in PER_FILE_TABLES:
+                parts[t.name].append(chunk.table(t.name))
+            parts[PARSE_ISSUES.name].append(dup_issues)
             summary.failed_files += chunk.failed
             summary.not_articles += chunk.not_articles
+        # The per-file tables are kept in memory rather than written and read back: the corpus steps need
+        # them whole, and utterances and claims are written once, after the speakers step.
+        per_file = {t.name: pa.concat_tables([t.schema.empty_table(), *parts.pop(t.name)]) for t in PER_FILE_TABLES}
         summary.timings["parse"] = time.perf_counter() - started
-        events_df = writers.read_back(EVENTS)
+        writers.write(PARSE_ISSUES, per_file["parse_issues"])
+        writers.replace(EVENTS, per_file["events"])
+        events_df = _frame(per_file.pop("events"))
         utterances_df, aliases_df, speakers_df = identity.corpus_speakers(
-            writers.read_back(UTTERANCES), events_df, aliases)
+            _frame(per_file.pop("utterances")), events_df, aliases)
         writers.replace(UTTERANCES, utterances_df.to_arrow())
-        claims_df = _unified_claims(writers.read_back(CLAIMS), utterances_df)
+        claims_df = _unified_claims(_frame(per_file.pop("claims")), utterances_df)
         writers.replace(CLAIMS, claims_df.to_arrow())
         writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
         writers.replace(SPEAKERS, speakers_df.to_arrow())
@@ -340,8 +338,9 @@ def build(
             writers.replace(TABLES[name], table)
         writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"])))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
-        cache_out.close(used_models)
+        cache_out.close(out_dir, used_models)
         writers.commit()
+        cache_out.prune()
     except BaseException:
         if cache_out is not None:
             cache_out.abort()
@@ -360,31 +359,41 @@ def build(
 def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_out: file_cache.CacheWriter,
                       workers: int | None, progress: bool | None, claims: bool, summary: BuildSummary
                       ) -> Iterator[ParsedChunk]:
-    """The rows of all inputs in input order, `CHUNK_FILES` files at a time.
+    """The rows of all inputs in input order, a run of files at a time.
 
-    Unchanged files' rows come from the cache, the others are parsed (in a process pool). Every file's rows
-    also go to the new cache.
+    Unchanged files' rows come from the cache (a run of them at once), the others are parsed (in a process
+    pool, `CHUNK_FILES` files a task). Every file goes to the new cache: parsed rows are written to its new
+    shard, cached ones stay in theirs (unless the cache has too many shards: then they are written again).
     """
-    prints = [file_cache.fingerprint(Path(p)) for p in paths]
-    hits = [cache.lookup(p, size, sha) if cache else None for p, (size, sha) in zip(paths, prints, strict=True)]
+    files = [(p, *file_cache.fingerprint(Path(p))) for p in paths]
+    hits = [cache.lookup(p, size, sha) if cache else None for p, size, sha in files]
     summary.cached_files = sum(h is not None for h in hits)
+    compact = cache is not None and len({cache.shard_of(h) for h in hits if h is not None}) >= file_cache.MAX_SHARDS
     parsed = _parse_all([p for p, h in zip(paths, hits, strict=True) if h is None], workers, progress, claims)
-    pending: list[FileRows] = []
-    group: list[FileRows] = []
-    for path, (size, sha), hit in zip(paths, prints, hits, strict=True):
-        if hit is not None and cache is not None:
-            rows = cache.rows(hit)
+    current: ParsedChunk | None = None
+    at = 0
+    i = 0
+    while i < len(files):
+        j = i
+        if hits[i] is not None and cache is not None:
+            while j < len(files) and hits[j] is not None:
+                j += 1
+            run = [h for h in hits[i:j] if h is not None]
+            rows = cache.rows(run)
+            if compact:
+                cache_out.add_rows(files[i:j], rows)
+            else:
+                cache_out.add_cached(files[i:j], cache, run)
         else:
-            if not pending:
-                pending = next(parsed).files()[::-1]
-            rows = pending.pop()
-        cache_out.add(path, size, sha, rows)
-        group.append(rows)
-        if len(group) == CHUNK_FILES:
-            yield _join(group)
-            group = []
-    if group:
-        yield _join(group)
+            if current is None or at == len(current.file_rows):
+                current, at = next(parsed), 0
+            while j < len(files) and hits[j] is None and at + (j - i) < len(current.file_rows):
+                j += 1
+            rows = current.rows(at, at + j - i)
+            at += j - i
+            cache_out.add_rows(files[i:j], rows)
+        yield _chunk_of(rows)
+        i = j
     if next(parsed, None) is not None:  # also lets the pool of the parse shut down
         raise RuntimeError("the parse gave more chunks than there were new or changed files")
 

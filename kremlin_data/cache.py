@@ -1,10 +1,13 @@
 """What a rebuild may skip: each input file's fingerprint and the rows parsed from it; a damaged cache is ignored.
 
 The cache lives in `<out>/.cache/`: `files.parquet` (one row per input file: path, size, SHA-256 of its bytes,
-the parser version, how it ended, and how many rows it gave each per-file table) and one Parquet file per
-per-file table (`schema.PER_FILE_TABLES`) holding those rows, file after file in the order of `files.parquet`.
-All are written with the tables and renamed into place with them; `files.parquet` carries a build id that
-each table file must repeat, so a cache cut short, copied from elsewhere, or written by another version of
+the parser version, how it ended, how many rows it gave each per-file table, and where those rows are) and
+shards of rows: `<shard>.<table>.arrow` (Arrow IPC files, one per per-file table, `schema.PER_FILE_TABLES`).
+A build writes the rows of the files it parsed into one new shard and points at the old shards for the rows of
+unchanged files, so a rebuild writes only what changed; shards no file points at any more are removed after
+the build is committed, and when a cache has grown to `MAX_SHARDS` shards a build writes all rows into one
+(compaction). Shards are written with the tables and renamed into place with them, the manifest last; each
+shard repeats its name inside, so a cache cut short, copied from elsewhere, or written by another version of
 the package is noticed and ignored (with a message), never trusted.
 """
 
@@ -13,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from kremlin_data._version import __version__
@@ -25,9 +29,13 @@ from kremlin_data.schema import PER_FILE_TABLES
 
 CACHE_DIR = ".cache"
 MANIFEST = "files"
-FORMAT = 1
+FORMAT = 2
+MAX_SHARDS = 16
+"""A rebuild that would leave more shards than this writes all cached rows into one new shard instead."""
 _META_KEY = b"kremlin_data_cache"
-_FLUSH_FILES = 256
+_SHARD_SUFFIX = ".arrow"
+_COMPRESSION = "lz4"
+"""The cache is written by a build and read by the next: fast compression rather than small files."""
 
 
 def _parser_version() -> str:
@@ -44,8 +52,6 @@ def _parser_version() -> str:
 
 
 PARSER_VERSION = _parser_version()
-_COMPRESSION = "lz4"
-"""The cache is rewritten by every build and read by the next: fast compression rather than small files."""
 
 
 def fingerprint(path: Path) -> tuple[int, str]:
@@ -59,33 +65,42 @@ def fingerprint(path: Path) -> tuple[int, str]:
 
 
 @dataclass(slots=True)
-class FileRows:
-    """The rows one input file gave each per-file table, and how its parse ended."""
+class Rows:
+    """The rows some consecutive input files gave each per-file table, and how each file's parse ended."""
 
     tables: dict[str, pa.Table]
     claims_per_event: list[int]
-    outcome: str
-    """`ok`, `failed` (the file could not be read) or `not_article`."""
+    outcomes: list[str]
+    """Per file: `ok`, `failed` (the file could not be read) or `not_article`."""
+    counts: list[tuple[int, ...]]
+    """Per file: its rows of each per-file table (in `PER_FILE_TABLES` order) and its claims_per_event entries."""
 
 
 def _manifest_schema() -> pa.Schema:
     fields = [pa.field("source_path", pa.string(), nullable=False), pa.field("size", pa.int64(), nullable=False),
               pa.field("sha256", pa.string(), nullable=False), pa.field("parser_version", pa.string(), nullable=False),
               pa.field("outcome", pa.string(), nullable=False),
-              pa.field("claims_per_event", pa.list_(pa.int32()), nullable=False)]
+              pa.field("claims_per_event", pa.list_(pa.int32()), nullable=False),
+              pa.field("shard", pa.string(), nullable=False)]
     fields += [pa.field(f"n_{t.name}", pa.int64(), nullable=False) for t in PER_FILE_TABLES]
+    fields += [pa.field(f"start_{t.name}", pa.int64(), nullable=False) for t in PER_FILE_TABLES]
     return pa.schema(fields)
+
+
+def _shard_file(folder: Path, shard: str, table: str) -> Path:
+    return folder / f"{shard}.{table}{_SHARD_SUFFIX}"
 
 
 @dataclass(slots=True)
 class Cache:
-    """A cache read back: fingerprints by path, and the cached rows of each table."""
+    """A cache read back: fingerprints by path, the manifest, and the shards' tables."""
 
     entries: dict[str, tuple[int, str, int]]
     """path -> (size, sha256, row of the manifest)."""
-    manifest: pa.Table
-    tables: dict[str, pa.Table]
-    offsets: dict[str, list[int]] = field(default_factory=dict)
+    manifest: dict[str, list[object]]
+    """The manifest's columns as Python lists."""
+    shards: dict[str, dict[str, pa.Table]]
+    """shard -> table name -> its rows."""
     topic_models: dict[str, str] | None = None
     """Digests of the topic models the last build's topic tables were made with (None: no topics)."""
 
@@ -94,18 +109,56 @@ class Cache:
         hit = self.entries.get(path)
         return hit[2] if sha256 and hit and hit[0] == size and hit[1] == sha256 else None
 
-    def rows(self, i: int) -> FileRows:
-        """The cached rows of manifest row `i`."""
-        tables = {}
-        for t in PER_FILE_TABLES:
-            start = self.offsets[t.name][i]
-            tables[t.name] = self.tables[t.name].slice(start, self.offsets[t.name][i + 1] - start)
-        return FileRows(tables, self.manifest.column("claims_per_event")[i].as_py(),
-                        self.manifest.column("outcome")[i].as_py())
+    def rows(self, hits: Sequence[int]) -> Rows:
+        """The cached rows of manifest rows `hits`, in that order (runs of neighbouring rows are sliced at once)."""
+        m = self.manifest
+        names = [t.name for t in PER_FILE_TABLES]
+        parts: dict[str, list[pa.Table]] = {n: [] for n in names}
+        run: list[int] = []
+
+        def flush() -> None:
+            if not run:
+                return
+            first, last = run[0], run[-1]
+            for n in names:
+                start = int(str(m[f"start_{n}"][first]))
+                stop = int(str(m[f"start_{n}"][last])) + int(str(m[f"n_{n}"][last]))
+                parts[n].append(self.shards[str(m["shard"][first])][n].slice(start, stop - start))
+            run.clear()
+
+        for i in hits:
+            if run and not (i == run[-1] + 1 and m["shard"][i] == m["shard"][run[-1]]):
+                flush()
+            run.append(i)
+        flush()
+        tables = {t.name: pa.concat_tables([t.schema.empty_table(), *parts[t.name]]) for t in PER_FILE_TABLES}
+        cpe = [int(n) for i in hits for n in m["claims_per_event"][i]]  # type: ignore[attr-defined]
+        counts = [(*(int(str(m[f"n_{n}"][i])) for n in names), len(m["claims_per_event"][i]))  # type: ignore[arg-type]
+                  for i in hits]
+        return Rows(tables, cpe, [str(m["outcome"][i]) for i in hits], counts)
+
+    def shard_of(self, i: int) -> str:
+        """The shard holding the rows of manifest row `i`."""
+        return str(self.manifest["shard"][i])
 
 
 def _options_json(options: dict[str, object]) -> str:
     return json.dumps(options, sort_keys=True)
+
+
+def _read_shard(folder: Path, shard: str, table_name: str, schema: pa.Schema) -> pa.Table:
+    path = _shard_file(folder, shard, table_name)
+    if not path.is_file():
+        raise ValueError(f"files.parquet names {path.name}, which is not there: the manifest belongs to another "
+                         "build, or the cache was cut short")
+    with pa.memory_map(str(path)) as source:
+        data = ipc.open_file(source).read_all()
+    meta = json.loads((data.schema.metadata or {}).get(_META_KEY, b"{}"))
+    if meta.get("shard") != shard:
+        raise ValueError(f"{path.name} belongs to another build than files.parquet")
+    if not data.schema.equals(schema, check_metadata=False):
+        raise ValueError(f"{path.name} has other columns than the {table_name} table of this version")
+    return data
 
 
 def load(out: Path, options: dict[str, object], log: Callable[[str], None]) -> Cache | None:
@@ -131,83 +184,106 @@ def load(out: Path, options: dict[str, object], log: Callable[[str], None]) -> C
             return None
         if not manifest.schema.equals(_manifest_schema()):
             raise ValueError("files.parquet has other columns than a cache of this version")
-        tables = {}
-        offsets = {}
+        columns = {name: manifest.column(name).to_pylist() for name in manifest.column_names}
+        shards: dict[str, dict[str, pa.Table]] = {}
+        for shard in dict.fromkeys(columns["shard"]):
+            shards[shard] = {t.name: _read_shard(folder, shard, t.name, t.schema) for t in PER_FILE_TABLES}
         for t in PER_FILE_TABLES:
-            data = pq.read_table(folder / f"{t.name}.parquet")
-            tmeta = json.loads((data.schema.metadata or {}).get(_META_KEY, b"{}"))
-            if tmeta.get("build_id") != meta["build_id"]:
-                raise ValueError(f"{t.name}.parquet belongs to another build than files.parquet")
-            counts = manifest.column(f"n_{t.name}").to_pylist()
-            if sum(counts) != data.num_rows:
-                raise ValueError(f"{t.name}.parquet holds {data.num_rows} rows, files.parquet lists {sum(counts)}")
-            if not data.schema.equals(t.schema, check_metadata=False):
-                raise ValueError(f"{t.name}.parquet has other columns than the {t.name} table of this version")
-            tables[t.name] = data
-            run = [0]
-            for c in counts:
-                run.append(run[-1] + c)
-            offsets[t.name] = run
+            for shard, start, n in zip(columns["shard"], columns[f"start_{t.name}"], columns[f"n_{t.name}"],
+                                       strict=True):
+                if start < 0 or n < 0 or start + n > shards[shard][t.name].num_rows:
+                    raise ValueError(f"files.parquet lists rows {start}..{start + n} of {t.name} in shard {shard}, "
+                                     f"which holds {shards[shard][t.name].num_rows}")
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
         log(f"cache: {folder} is damaged ({type(exc).__name__}: {exc}): not used, every file is parsed")
         return None
     entries = {p: (s, h, i) for i, (p, s, h, v) in enumerate(zip(
-        *(manifest.column(c).to_pylist() for c in ("source_path", "size", "sha256", "parser_version")), strict=True))
+        *(columns[c] for c in ("source_path", "size", "sha256", "parser_version")), strict=True))
         if v == PARSER_VERSION}
-    return Cache(entries, manifest, tables, offsets, meta.get("topic_models"))
+    return Cache(entries, columns, shards, meta.get("topic_models"))
 
 
 class CacheWriter:
-    """Streams the rows of each input file to the new cache as the build goes (in input order).
+    """Records each input file of the build (in input order) in the new cache's manifest.
 
-    `reserve(name)` gives the temporary path of a file of the build folder that is renamed into place with
-    the tables; the manifest is reserved last, so it is renamed last.
+    Rows of parsed files are written to one new shard; rows of unchanged files stay in the shards that hold
+    them. `reserve(name)` gives the temporary path of a file of the build folder that is renamed into place
+    with the tables; the manifest is reserved last, so it is renamed last.
     """
 
     def __init__(self, options: dict[str, object], reserve: Callable[[str], Path]) -> None:
-        """Open the cache's table files; `options` are recorded for `load` to compare."""
+        """Open the cache's new shard; `options` are recorded for `load` to compare."""
         self.options = options
         self.reserve = reserve
-        self.build_id = uuid.uuid4().hex
-        meta = {_META_KEY: json.dumps({"build_id": self.build_id}).encode()}
-        self.writers = {t.name: pq.ParquetWriter(reserve(f"{CACHE_DIR}/{t.name}.parquet"),
-                                                 t.schema.with_metadata(meta), compression=_COMPRESSION)
+        self.shard = uuid.uuid4().hex
+        meta = {_META_KEY: json.dumps({"shard": self.shard}).encode()}
+        write_options = ipc.IpcWriteOptions(compression=_COMPRESSION)
+        self.schemas = {t.name: t.schema.with_metadata(meta) for t in PER_FILE_TABLES}
+        self.writers = {t.name: ipc.new_file(str(reserve(f"{CACHE_DIR}/{self.shard}.{t.name}{_SHARD_SUFFIX}")),
+                                             self.schemas[t.name], options=write_options)
                         for t in PER_FILE_TABLES}
-        self.buffer: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
+        self.written = {t.name: 0 for t in PER_FILE_TABLES}
         self.rows: dict[str, list[object]] = {f.name: [] for f in _manifest_schema()}
+        self.folder: Path | None = None
 
-    def add(self, path: str, size: int, sha256: str, rows: FileRows) -> None:
-        """Record one input file and its rows."""
-        self.rows["source_path"].append(path)
-        self.rows["size"].append(size)
-        self.rows["sha256"].append(sha256)
-        self.rows["parser_version"].append(PARSER_VERSION)
-        self.rows["outcome"].append(rows.outcome)
-        self.rows["claims_per_event"].append(rows.claims_per_event)
+    def _record(self, path: str, size: int, sha256: str, outcome: str, cpe: list[int], shard: str,
+                counts: Sequence[int], starts: Sequence[int]) -> None:
+        r = self.rows
+        r["source_path"].append(path)
+        r["size"].append(size)
+        r["sha256"].append(sha256)
+        r["parser_version"].append(PARSER_VERSION)
+        r["outcome"].append(outcome)
+        r["claims_per_event"].append(cpe)
+        r["shard"].append(shard)
+        for t, n, s in zip(PER_FILE_TABLES, counts, starts, strict=True):
+            r[f"n_{t.name}"].append(n)
+            r[f"start_{t.name}"].append(s)
+
+    def add_rows(self, files: Sequence[tuple[str, int, str]], rows: Rows) -> None:
+        """Record files (path, size, sha256) whose rows, in that order, are `rows`: they go to the new shard."""
         for t in PER_FILE_TABLES:
-            self.buffer[t.name].append(rows.tables[t.name])
-            self.rows[f"n_{t.name}"].append(rows.tables[t.name].num_rows)
-        if len(self.buffer[PER_FILE_TABLES[0].name]) >= _FLUSH_FILES:
-            self._flush()
+            if rows.tables[t.name].num_rows:
+                self.writers[t.name].write_table(rows.tables[t.name].replace_schema_metadata(
+                    self.schemas[t.name].metadata))
+        at = 0
+        for (path, size, sha), outcome, counts in zip(files, rows.outcomes, rows.counts, strict=True):
+            cpe = rows.claims_per_event[at:at + counts[-1]]
+            at += counts[-1]
+            starts = [self.written[t.name] for t in PER_FILE_TABLES]
+            for t, n in zip(PER_FILE_TABLES, counts[:-1], strict=True):
+                self.written[t.name] += n
+            self._record(path, size, sha, outcome, cpe, self.shard, counts[:-1], starts)
 
-    def _flush(self) -> None:
-        for t in PER_FILE_TABLES:
-            parts = [p for p in self.buffer[t.name] if p.num_rows]
-            if parts:
-                self.writers[t.name].write_table(pa.concat_tables(parts).replace_schema_metadata(
-                    self.writers[t.name].schema.metadata))
-            self.buffer[t.name] = []
+    def add_cached(self, files: Sequence[tuple[str, int, str]], cache: Cache, hits: Sequence[int]) -> None:
+        """Record unchanged files whose rows stay where the cache holds them (manifest rows `hits`)."""
+        m = cache.manifest
+        for (path, size, sha), i in zip(files, hits, strict=True):
+            self._record(path, size, sha, str(m["outcome"][i]), list(m["claims_per_event"][i]),  # type: ignore[call-overload]
+                         str(m["shard"][i]), [int(str(m[f"n_{t.name}"][i])) for t in PER_FILE_TABLES],
+                         [int(str(m[f"start_{t.name}"][i])) for t in PER_FILE_TABLES])
 
-    def close(self, topic_models: dict[str, str] | None = None) -> None:
-        """Write what is left and the manifest, with the digests of the topic models the tables were made with."""
-        self._flush()
+    def close(self, folder: Path, topic_models: dict[str, str] | None = None) -> None:
+        """Close the new shard and write the manifest, with the digests of the topic models the tables used."""
         for w in self.writers.values():
             w.close()
-        meta = {_META_KEY: json.dumps({"format": FORMAT, "version": __version__, "build_id": self.build_id,
+        self.folder = folder
+        meta = {_META_KEY: json.dumps({"format": FORMAT, "version": __version__,
                                        "options": _options_json(self.options),
                                        "topic_models": topic_models}).encode()}
         manifest = pa.table(self.rows, schema=_manifest_schema()).replace_schema_metadata(meta)
         pq.write_table(manifest, self.reserve(f"{CACHE_DIR}/{MANIFEST}.parquet"), compression="zstd")
+
+    def prune(self) -> None:
+        """After the commit: remove shards the new manifest does not point at, and files of older cache formats."""
+        if self.folder is None:
+            return
+        keep = {f"{shard}.{t.name}{_SHARD_SUFFIX}" for shard in set(self.rows["shard"])
+                for t in PER_FILE_TABLES}
+        old_format = {f"{t.name}.parquet" for t in PER_FILE_TABLES}
+        for path in (self.folder / CACHE_DIR).iterdir():
+            if (path.name.endswith(_SHARD_SUFFIX) and path.name not in keep) or path.name in old_format:
+                path.unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Close the writers of a build that failed (their files are removed with the other temporary files)."""

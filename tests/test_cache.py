@@ -77,7 +77,7 @@ def test_a_damaged_cache_is_ignored_with_a_message(tmp_path: Path) -> None:
     inputs, out, clean = tmp_path / "in", tmp_path / "out", tmp_path / "clean"
     _write_pages(inputs, range(3))
     _build(inputs, out)
-    cached = out / file_cache.CACHE_DIR / "utterances.parquet"
+    cached = next((out / file_cache.CACHE_DIR).glob("*.utterances.arrow"))
     cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
     messages: list[str] = []
     assert _build(inputs, out, messages).cached_files == 0
@@ -140,6 +140,37 @@ def test_a_failed_build_leaves_the_cache_as_it_was(tmp_path: Path, monkeypatch: 
         _build(inputs, out)
     after = {p.name: p.read_bytes() for p in (out / file_cache.CACHE_DIR).iterdir()}
     assert after == before
+
+
+def test_a_rebuild_writes_only_the_parsed_files_and_old_shards_are_pruned_or_compacted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs, out, clean = tmp_path / "in", tmp_path / "out", tmp_path / "clean"
+    folder = out / file_cache.CACHE_DIR
+
+    def shards() -> set[str]:
+        return {p.name.split(".")[0] for p in folder.glob("*.arrow")}
+
+    monkeypatch.setattr(file_cache, "MAX_SHARDS", 3)
+    _write_pages(inputs, range(3))
+    _build(inputs, out)
+    first = shards()
+    assert len(first) == 1
+    _write_pages(inputs, range(3, 4))
+    _build(inputs, out)
+    second = shards()
+    assert len(second) == 2 and first < second, "the rows of unchanged files were written again"
+    new = next(iter(second - first))
+    assert pq.read_table(folder / "files.parquet").column("shard").to_pylist() == [*[*first] * 3, new]
+    _write_pages(inputs, range(4, 5))
+    _build(inputs, out)
+    assert len(shards()) == 3
+    (inputs / "day-000.txt").unlink()
+    _build(inputs, out)  # three shards in use: all rows go to one new shard, the others are removed
+    assert len(shards()) == 1 and not shards() & (second | first)
+    assert {p.suffix for p in folder.iterdir()} == {".arrow", ".parquet"}
+    _build(inputs, clean, clean=True)
+    _assert_same_tables(out, clean)
+    assert _build(inputs, out).cached_files == 4
 
 
 @pytest.mark.corpus
