@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kremlin_data.page import Issue, Page, Turn
 from kremlin_data.sources import NAN_COUNTER
 from kremlin_data.speakers import (
+    Label,
     match_label,
     match_label_with,
     match_split_label,
@@ -46,6 +47,13 @@ _CAPTION_START = re.compile(
 # Captions are verbless noun phrases; narration sentences that open the same way have a verb.
 _NOT_CAPTION = re.compile(r"\b(?:I|we|We|you|You|our|Our|my|My|your|Your|us|me|will|was|were|is|are|has|have|had|"
                           r"be|been|discussed|took|said|noted|stressed|agreed|expressed|spoke|talked|can|would)\b")
+# A caption that names the event it shows (`Minister X at the meeting on ...`, the title and a full stop), or
+# credits its photographer; a speaker who names the event welcomes or thanks someone in the same sentence.
+_PHOTO_CREDIT = re.compile(r"(?:^|\. )Photo: [A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}\.?$")
+_NOT_TITLE_CAPTION = re.compile(r"(?i)\b(?:welcome|thank|thanks|let|please|today|this|here)\b")
+# A list of appointments printed as `Minister of Defence: Sergei Shoigu.`: a role, a colon and a bare name.
+_BARE_NAME = re.compile(r"^(?!(?:In|At|On|To|By|For|From|With|Of|The|An?|Yes|No|Thank|Good|Very|All|Not|That|This|It|"
+                        r"Of|And|But|So|Well|Mr|Ms|Mrs|Dear)\b)[A-Z][\w’'-]+(?: [A-Z][\w’'.-]+){1,3}\.$")
 
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
 # Boxes of links to other pages placed in the body: a heading, then titles each with a date (or day span).
@@ -99,6 +107,28 @@ def looks_like_caption(text: str) -> bool:
     """An in-body photo caption: a short third-person description (`At the meeting with ...`)."""
     return (len(text) <= 200 and len(text.split()) <= 30 and bool(_CAPTION_START.match(text))
             and not _NOT_CAPTION.search(text) and text.count(",") <= 1)
+
+
+def looks_like_event_caption(text: str, title_key: str) -> bool:
+    """A photo caption that names the page's event or credits a photographer (`title_key`: the title casefolded).
+
+    >>> looks_like_event_caption("Vladimir Putin’s annual news conference.", "vladimir putin’s annual news conference")
+    True
+    >>> looks_like_event_caption("Welcome to Vladimir Putin’s annual news conference.",
+    ...                          "vladimir putin’s annual news conference")
+    False
+    """
+    if len(text) > 500 or (not title_key and "Photo: " not in text):
+        return False
+    if _PHOTO_CREDIT.search(text):
+        return len(text.split()) <= 60 and not _NOT_CAPTION.search(text)
+    return (title_key in text.casefold() and len(text.split()) <= 60 and not _NOT_CAPTION.search(text)
+            and not _NOT_TITLE_CAPTION.search(text))
+
+
+def _is_list_entry(label: Label | None) -> bool:
+    """`Minister of Defence: Sergei Shoigu.`: a label whose speech is a bare name (an item of a list)."""
+    return label is not None and label.note is None and bool(_BARE_NAME.match(label.rest))
 
 
 @dataclass(slots=True)
@@ -313,6 +343,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     t, nos = lines.texts, lines.nos
     place = lines.place_into(page)
     known = _known_names(t[start:stop], page.persons)
+    # A title of a few words may stand in a speech by chance; one of four words or more names the event.
+    title_key = page.title.casefold() if page.title and len(page.title.split()) >= 4 else ""
     turn: Turn | None = None
     subheading: str | None = None
     after_omission = False
@@ -346,6 +378,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
         if label is None:
             label = match_label_with(s, known)
             width = 1
+        if label is not None and width == 1 and _is_list_entry(label) and _in_list(t, i, start, stop):
+            label = None  # one of a list of appointments printed `Role: Name.`, not a turn
         if label is not None:
             if label.lead:  # the end of the previous paragraph, glued to this label
                 (turn.paragraphs if turn is not None else page.narration).append(label.lead)
@@ -357,7 +391,7 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             after_omission = False
             i += width
             continue
-        if looks_like_caption(s):
+        if looks_like_caption(s) or (turn is not None and looks_like_event_caption(s, title_key)):
             page.photo_captions.append(s)
             place(i, "photo_caption")
         elif looks_like_subheading(s) and not (nxt and nxt[0].islower()):  # a wrapped line goes on lower-case
@@ -371,6 +405,14 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             turn.paragraphs.append(s)
             place(i, "turn")
         i += 1
+
+
+def _in_list(t: list[str], i: int, start: int, stop: int) -> bool:
+    """Line `i` is in a run of three or more `Role: Name.` lines (a dialogue does not answer with names)."""
+    def entry(k: int) -> bool:
+        return start <= k < stop and _is_list_entry(match_label(t[k]))
+
+    return (entry(i - 1) and (entry(i - 2) or entry(i + 1))) or (entry(i + 1) and entry(i + 2))
 
 
 def _known_names(body: list[str], persons: list[str]) -> set[str]:

@@ -50,6 +50,10 @@ GOLDEN_DAYS = {
     "label_question_with_text": ("2002-05-25", "Meeting with Students of Saint Petersburg State University"),
     # a note whose bracket the site left open: `Markus Soeder (retranslated: Thank you ...` (page 62693)
     "label_unclosed_note": ("2020-01-29", "Meeting with Minister President of Bavaria Markus Soeder"),
+    # a list of appointments read out (`Minister of Defence: Sergei Shoigu.`) is text, not one-line turns (57492)
+    "label_list_of_appointments": ("2018-05-18", "Working meeting with Prime Minister Dmitry Medvedev"),
+    # photo captions between the paragraphs of a speech that name the event (`Minister X at the meeting on ...`)
+    "caption_naming_the_event": ("2018-02-07", "Meeting on preparations for the 2019 Winter Universiade"),
     # surname-only labels (`Putin:`) resolved within the page
     "label_surname_only": ("2000-01-18", "Conversation with the press during a break in the first plenary meeting "
                                          "of the Third State Duma"),

@@ -130,6 +130,51 @@ def test_turns(body: str, expected: list) -> None:
     assert [(t.label, t.label_note, t.paragraphs) for t in page.turns] == expected
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    # page 57492: a list of appointments read out is text, not twenty one-line turns (three entries or more)
+    ("Vladimir Putin: Here is the list.\nInterior Minister: Vladimir Kolokoltsev.\nMinister of Defence: "
+     "Sergei Shoigu.\nMinister of Justice: Alexander Konovalov.\nDmitry Medvedev: Yes.",
+     [("Vladimir Putin", ["Here is the list.", "Interior Minister: Vladimir Kolokoltsev.",
+                          "Minister of Defence: Sergei Shoigu.", "Minister of Justice: Alexander Konovalov."]),
+      ("Dmitry Medvedev", ["Yes."])]),
+    # two names in a row are still turns: a moderator calls a speaker who gives his name
+    ("Fyodor Lukyanov: Andrei Sushentsov.\nAndrei Sushentsov: Andrei Sushentsov.\nVladimir Putin: Yes.",
+     [("Fyodor Lukyanov", ["Andrei Sushentsov."]), ("Andrei Sushentsov", ["Andrei Sushentsov."]),
+      ("Vladimir Putin", ["Yes."])]),
+    # page 60677: a short place is an answer, not a name
+    ("Minister of Trade and Industry Denis Manturov: In Sochi.\nVladimir Putin: In Sochi. Excellent.\n"
+     "Minister of Trade and Industry Denis Manturov: In Sochi.",
+     [("Minister of Trade and Industry Denis Manturov", ["In Sochi."]), ("Vladimir Putin", ["In Sochi. Excellent."]),
+      ("Minister of Trade and Industry Denis Manturov", ["In Sochi."])]),
+])
+def test_lists_of_names_are_text(body: str, expected: list) -> None:
+    page = parse_page(_page(body), "t.txt")
+    assert [(t.label, t.paragraphs) for t in page.turns] == expected
+
+
+@pytest.mark.parametrize(("text", "title", "expected"), [
+    # pages 59455, 56814, 56699, 57367 (day files 2018-12-20, 2018-02-07, 2018-01-24, 2018-04-26)
+    ("Vladimir Putin’s annual news conference.", "Vladimir Putin’s annual news conference", True),
+    ("At the meeting on preparations for the 2019 Winter Universiade. Left to right: Minister of Communications and "
+     "Mass Media Nikolai Nikiforov, Minister of Sport Pavel Kolobkov and Presidential Aide Igor Levitin.",
+     "Meeting on preparations for the 2019 Winter Universiade", True),
+    ("Deputy Defence Minister Yury Borisov before the meeting on diversifying the production of civilian products by "
+     "defence industry enterprises.",
+     "Meeting on diversifying the production of civilian products by defence industry enterprises", True),
+    ("Moscow State University Rector Viktor Sadovnichy at a plenary meeting of the 11th Congress of the Russian "
+     "Rectors’ Union. Photo: Mikhail Metzel", "Congress of the Russian Union of Rectors", True),
+    # a speaker naming the event speaks in the first person, or welcomes
+    ("We have gathered for the meeting on preparations for the 2019 Winter Universiade.",
+     "Meeting on preparations for the 2019 Winter Universiade", False),
+    ("Welcome to Vladimir Putin’s annual news conference.", "Vladimir Putin’s annual news conference", False),
+    ("Thank you. Photo: that is what we need.", "A title of words", False),
+])
+def test_event_captions_in_a_speech(text: str, title: str, expected: bool) -> None:
+    page = parse_page(_page(f"Vladimir Putin: Hello.\n{text}\nThe end.").replace("A title", title), "t.txt")
+    assert (page.photo_captions == [text]) is expected
+    assert page.turns[0].paragraphs == ["Hello.", *([] if expected else [text]), "The end."]
+
+
 def test_non_text_lines_are_never_utterance_text() -> None:
     body = ("2 of 5\nA caption of a photo.\nBeginning of talks\nVladimir Putin: One.\n<…>\nAnton Ivanov: Two.\n"
             "See also\nSome other page\nAugust 1, 2022\n* * *\nRest of the answer.\n<...>")
