@@ -129,7 +129,8 @@ def test_reply_to_on_the_hand_labelled_pages() -> None:
     for gold in b.load_gold():
         score, _errors = b.score_page(gold)
         (held if gold.get("held_out") else tuned).add(score)
-    assert tuned.turns >= 500 and held.turns >= 120
+    # 486 tuned turns since page 57492's list of ministers is read as text (issue 9), not as 20 one-line turns.
+    assert tuned.turns >= 480 and held.turns >= 120
     # Measured 0.965 / 0.960 on the 14 pages the rules were written from (506 turns), and 0.876 / 0.859 on the
     # 3 pages labelled after they were frozen (131 turns). The held-out floor guards against a rule that
     # fits the labelled pages better by reading them worse elsewhere.
