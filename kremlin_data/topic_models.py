@@ -12,16 +12,14 @@ import hashlib
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 from scipy import sparse
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from kremlin_data._version import __version__
@@ -56,7 +54,8 @@ SITE_TOL = 1e-2
 
 LEARNED_FILE = "topic_model.npz"
 SITE_FILE = "site_topic_model.npz"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
+"""2: the models carry the stop words they were fitted with, so applying them needs no scikit-learn."""
 
 # Words of the transcript ritual rather than of any subject; kept out of both vocabularies.
 BOILERPLATE_WORDS = frozenset("""
@@ -71,23 +70,34 @@ BOILERPLATE_WORDS = frozenset("""
     year years time times day days people country countries russia russian russians also new
     putin vladimir dmitry medvedev opportunity pleased happy glad situation problem problems development area areas
 """.split())
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | BOILERPLATE_WORDS)
 # Words of two or more letters; hyphenated words stay whole ("medium-sized"); numbers are left out.
 TOKEN_PATTERN = r"\b[a-z][a-z]+(?:-[a-z]+)*\b"
 
 _TOKEN = re.compile(TOKEN_PATTERN)
-_STOP = frozenset(STOP_WORDS)
 _Floats = np.ndarray[Any, np.dtype[np.float64]]
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 
 
-def tokens(text: str) -> list[str]:
+@cache
+def stop_words() -> tuple[str, ...]:
+    """The words a model fitted now leaves out: scikit-learn's English stop words and `BOILERPLATE_WORDS`, sorted.
+
+    Imported here, not at the top: scikit-learn (and the scipy.stats it loads) takes a second to import, and a
+    build that applies saved models needs none of it (the models carry their stop words).
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return tuple(sorted(ENGLISH_STOP_WORDS | BOILERPLATE_WORDS))
+
+
+def tokens(text: str, stop: Sequence[str] | None = None) -> list[str]:
     """Lower-case words of a text without stop words and boilerplate (what `Tokens.of_texts` does in polars).
 
     >>> tokens("Thank you, Mr President. Small- and medium-sized businesses need 20 loans.")
     ['small', 'medium-sized', 'businesses', 'loans']
     """
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+    leave_out = frozenset(stop_words() if stop is None else stop)
+    return [t for t in _TOKEN.findall(text.lower()) if t not in leave_out]
 
 
 def _distinct(values: _Ints) -> _Ints:
@@ -109,17 +119,21 @@ class Tokens:
     words: list[str]
 
     @classmethod
-    def of_texts(cls, texts: pl.Series | Sequence[str | None], doc: _Ints | Sequence[int]) -> Tokens:
+    def of_texts(cls, texts: pl.Series | Sequence[str | None], doc: _Ints | Sequence[int],
+                 stop: Sequence[str] | None = None) -> Tokens:
         """Tokenise texts (the rule of `tokens`, run by polars) into the documents numbered in `doc`.
+
+        `stop` are the words left out (`stop_words()` when not given).
 
         >>> t = Tokens.of_texts(["Gas and oil, Mr President.", "Oil"], [0, 1])
         >>> t.doc.tolist(), [t.words[c] for c in t.code]
         ([0, 0, 1], ['gas', 'oil', 'oil'])
         """
+        leave_out = list(stop_words() if stop is None else stop)
         frame = (pl.DataFrame({"doc": pl.Series(doc, dtype=pl.Int64), "word": pl.Series(texts, dtype=pl.String)})
                  .with_columns(pl.col("word").str.to_lowercase().str.extract_all(TOKEN_PATTERN))
                  .explode("word")
-                 .filter(pl.col("word").is_not_null() & ~pl.col("word").is_in(STOP_WORDS)))
+                 .filter(pl.col("word").is_not_null() & ~pl.col("word").is_in(leave_out)))
         # One hash pass: categorical codes, then the distinct (code, word) pairs renumbered in word order.
         raw = frame["word"].cast(pl.Categorical).to_physical()
         distinct = pl.DataFrame({"raw": raw, "word": frame["word"]}).unique("raw").sort("word")
@@ -333,6 +347,8 @@ class TopicModel:
     idf: _Floats
     components: _Floats
     version: str = __version__
+    stop_words: tuple[str, ...] = field(default_factory=stop_words)
+    """The words left out of the documents the model was fitted on; applying it leaves out the same."""
 
     def weights(self, counts: sparse.csr_matrix, iterations: int = TRANSFORM_ITERATIONS) -> _Floats:
         """Topic weights of documents given their counts over `terms`.
@@ -361,11 +377,15 @@ class TopicModel:
         return w
 
 
-def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, n_topics: int) -> TopicModel:
+def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, n_topics: int,
+               stop: Sequence[str]) -> TopicModel:
     """Fit NMF topics on documents' term counts; topics are numbered by their word-weighted total, largest first.
 
-    The vocabulary is cut to `NMF_FEATURES` columns of the counts first; the model keeps those terms.
+    The vocabulary is cut to `NMF_FEATURES` columns of the counts first; the model keeps those terms, and the
+    stop words `stop` the counts were made without.
     """
+    from sklearn.decomposition import NMF  # imported here: applying a saved model needs no scikit-learn
+
     cols = pick_columns(counts, NMF_FEATURES)
     sub = counts[:, cols]
     idf = fit_idf(sub)
@@ -374,7 +394,8 @@ def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, 
                     max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
         w = model.fit_transform(tfidf(sub, idf))
     order = np.argsort(-np.round(n_words.astype(np.float64) @ w, DECIMALS), kind="stable")
-    return TopicModel([terms[c] for c in cols], idf, np.asarray(model.components_)[order])
+    return TopicModel([terms[c] for c in cols], idf, np.asarray(model.components_)[order],
+                      stop_words=tuple(stop))
 
 
 # --------------------------------------------------------------------------------------------- site topics
@@ -389,6 +410,8 @@ class SiteTopicModel:
     intercept: _Floats
     topics: list[str]
     version: str = __version__
+    stop_words: tuple[str, ...] = field(default_factory=stop_words)
+    """The words left out of the pages the model was fitted on; applying it leaves out the same."""
 
     def predict_proba(self, counts: sparse.csr_matrix) -> _Floats:
         """Probability of each topic (columns, in `topics` order) for each row of counts over `terms`."""
@@ -401,12 +424,14 @@ class SiteTopicModel:
 
 
 def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Sequence[frozenset[str]],
-                    topics: Sequence[str]) -> SiteTopicModel:
+                    topics: Sequence[str], stop: Sequence[str]) -> SiteTopicModel:
     """Fit the site-topic classifier on pages' word counts and their site topics: one logistic regression each.
 
     Whole pages train better than pages cut into turn-sized pieces (held-out F1), and faster. Classes are
     weighted to balance, so that rare topics are not drowned by Foreign policy.
     """
+    from sklearn.linear_model import LogisticRegression  # imported here: applying a saved model needs none
+
     cols = pick_columns(counts, SITE_FEATURES)
     sub = counts[:, cols]
     idf = fit_idf(sub)
@@ -421,7 +446,7 @@ def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Seq
             clf = LogisticRegression(C=SITE_C, class_weight="balanced", solver="liblinear", tol=SITE_TOL,
                                      max_iter=1000, random_state=0).fit(x, y)
             coef[k], intercept[k] = clf.coef_[0], clf.intercept_[0]
-    return SiteTopicModel([terms[c] for c in cols], idf, coef, intercept, list(topics))
+    return SiteTopicModel([terms[c] for c in cols], idf, coef, intercept, list(topics), stop_words=tuple(stop))
 
 
 # --------------------------------------------------------------------------------------------- saved models
@@ -429,6 +454,7 @@ def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Seq
 def model_digest(model: TopicModel | SiteTopicModel) -> str:
     """SHA-256 of a model's vocabulary and parameters: equal digests, equal models."""
     h = hashlib.sha256("\n".join(model.terms).encode())
+    h.update("\n".join(model.stop_words).encode())
     if isinstance(model, TopicModel):
         arrays = [model.idf, model.components]
     else:
@@ -442,7 +468,8 @@ def model_digest(model: TopicModel | SiteTopicModel) -> str:
 def save_model(model: TopicModel | SiteTopicModel, path: Path) -> None:
     """Write a model as an `.npz` of plain arrays (strings as fixed-width unicode, no pickled objects)."""
     arrays: dict[str, Any] = {"format": np.int64(MODEL_FORMAT), "version": np.str_(model.version),
-                              "terms": np.asarray(model.terms, dtype=np.str_), "idf": model.idf}
+                              "terms": np.asarray(model.terms, dtype=np.str_), "idf": model.idf,
+                              "stop_words": np.asarray(model.stop_words, dtype=np.str_)}
     if isinstance(model, TopicModel):
         arrays.update(kind=np.str_("learned"), components=model.components)
     else:
@@ -463,11 +490,12 @@ def load_model(path: Path, log: Callable[[str], None]) -> TopicModel | SiteTopic
                 log(f"topics: {path.name} was saved by kremlin-data {version} (format {fmt}); this is "
                     f"{__version__} (format {MODEL_FORMAT}), so the model is fitted again")
                 return None
-            terms = z["terms"].tolist()
+            terms, stop = z["terms"].tolist(), tuple(z["stop_words"].tolist())
             if kind == "learned":
-                return TopicModel(terms, z["idf"], z["components"])
+                return TopicModel(terms, z["idf"], z["components"], stop_words=stop)
             if kind == "site":
-                return SiteTopicModel(terms, z["idf"], z["coef"], z["intercept"], z["topics"].tolist())
+                return SiteTopicModel(terms, z["idf"], z["coef"], z["intercept"], z["topics"].tolist(),
+                                      stop_words=stop)
             raise ValueError(f"unknown model kind {kind!r}")
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         log(f"topics: {path} cannot be read ({type(exc).__name__}: {exc}); the model is fitted again")

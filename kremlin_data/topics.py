@@ -13,7 +13,6 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 from scipy import sparse
-from sklearn.metrics import f1_score
 
 from kremlin_data import topic_models as tm
 from kremlin_data.schema import (
@@ -122,8 +121,9 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
     the same as without it.
     """
     tags = event_tags(events)
+    stop = _stop_words(models, log)
     if previous is None or models.learned is None or models.site is None:
-        corpus = _corpus(events, tags, utterances)
+        corpus = _corpus(events, tags, utterances, stop)
         topics, utterance_topics = _learned_topics(corpus, models, log)
         return {
             "event_tags": tags,
@@ -135,7 +135,7 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
     same = turns.join(previous.utterances.select("utterance_id", "text"), on=["utterance_id", "text"], how="semi",
                       nulls_equal=True)
     changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
-    corpus = _corpus(events, tags, changed)
+    corpus = _corpus(events, tags, changed, stop)
     topics, new_topics = _learned_topics(corpus, models, log)
     new_site = _site_topics(corpus, models, log)
 
@@ -156,6 +156,17 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
         "utterance_site_topics": merged(previous.utterance_site_topics, new_site).to_arrow().cast(
             UTTERANCE_SITE_TOPICS.schema),
     }
+
+
+def _stop_words(models: TopicModels, log: Callable[[str], None]) -> tuple[str, ...]:
+    """The stop words of the models given (both models of one corpus leave out the same words), else today's."""
+    if models.learned is not None and models.site is not None and \
+            models.learned.stop_words != models.site.stop_words:
+        log("topics: the saved site-topic classifier leaves out other stop words than the learned-topic model; "
+            "it is fitted again")
+        models.site = None
+    given = models.learned or models.site
+    return given.stop_words if given is not None else tm.stop_words()
 
 
 def _frame(table: pa.Table) -> pl.DataFrame:
@@ -233,6 +244,7 @@ class _Corpus:
     Documents `0 .. n_docs - 1` are pieces of turns; document `n_docs + i` is the narration of page i.
     """
 
+    stop_words: tuple[str, ...]
     turn_ids: list[str]
     turn_tokens: _Ints
     docs: tm.Documents
@@ -259,7 +271,9 @@ class _Corpus:
         return turns.tocsr(), counts[self.n_docs:].tocsr()
 
 
-def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame) -> _Corpus:
+def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame,
+            stop: tuple[str, ...] | None = None) -> _Corpus:
+    stop = tm.stop_words() if stop is None else stop
     docs = tm.split_turns(utterances["text"])
     n_docs = len(docs.owner)
     all_tags = pl.from_arrow(tags)
@@ -271,12 +285,13 @@ def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame) -> _
     n_pages = pages.height
     texts = pl.concat([docs.paragraphs["text"], pages["narration"]])
     doc_of_text = np.concatenate([docs.paragraphs["doc"].to_numpy(), n_docs + np.arange(n_pages)])
-    toks = tm.Tokens.of_texts(texts, doc_of_text)
+    toks = tm.Tokens.of_texts(texts, doc_of_text, stop)
     per_doc = np.bincount(toks.doc, minlength=n_docs + n_pages)
     page_index = pl.DataFrame({"event_id": pages["event_id"], "page": np.arange(n_pages, dtype=np.int64)})
     page_of_turn = (utterances.select("event_id").join(page_index, on="event_id", how="left",
                                                        maintain_order="left")["page"].fill_null(-1).to_numpy())
     return _Corpus(
+        stop_words=stop,
         turn_ids=utterances["utterance_id"].to_list(),
         turn_tokens=np.bincount(docs.owner, weights=per_doc[:n_docs], minlength=utterances.height).astype(np.int64),
         docs=docs,
@@ -338,7 +353,7 @@ def _fit_learned(corpus: _Corpus, log: Callable[[str], None]) -> TopicModel | No
     toks = corpus.tokens.of_docs(sample)
     vocabulary = toks.candidates(pairs=True)
     counts = toks.counts(vocabulary, len(sample))
-    return tm.fit_topics(counts, vocabulary, corpus.docs.n_words[sample], n_topics)
+    return tm.fit_topics(counts, vocabulary, corpus.docs.n_words[sample], n_topics, corpus.stop_words)
 
 
 def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
@@ -423,7 +438,7 @@ def _fit_site(corpus: _Corpus, log: Callable[[str], None]) -> SiteTopicModel | N
     turn_words, narration_words = corpus.word_counts(vocabulary, docs)
     page_words, _ = _page_words(corpus, turn_words, narration_words)
     labels = [corpus.page_labels[i] for i in pages]
-    return tm.fit_site_topics(page_words[pages], vocabulary, labels, _learnable(labels))
+    return tm.fit_site_topics(page_words[pages], vocabulary, labels, _learnable(labels), corpus.stop_words)
 
 
 def site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, log: Callable[[str], None] = _no_log) -> pa.Table:
@@ -498,7 +513,8 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
     proba = np.zeros(truth.shape)
     for f in range(folds):
         train = tm.even_sample(np.flatnonzero(fold != f), tm.SITE_FIT_PAGES)
-        model = tm.fit_site_topics(page_words[pages[train]], vocabulary, [labels[i] for i in train], topics)
+        model = tm.fit_site_topics(page_words[pages[train]], vocabulary, [labels[i] for i in train], topics,
+                                   corpus.stop_words)
         cols = np.searchsorted(np.asarray(vocabulary), np.asarray(model.terms))
         test_docs = np.flatnonzero(fold[doc_page] == f)
         p = model.predict_proba(doc_words[test_docs][:, cols])
@@ -511,6 +527,8 @@ def evaluate_site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, fold
     predicted[np.arange(n), proba.argmax(axis=1)] = True
     has_turns = np.zeros(n, dtype=bool)
     has_turns[turn_page[turn_page >= 0]] = True
+    from sklearn.metrics import f1_score  # imported here: a build needs no scikit-learn when it applies saved models
+
     y, yhat = truth[:, scored], predicted[:, scored]
     per_topic = f1_score(y, yhat, average=None, zero_division=0.0)
     return SiteTopicScores(

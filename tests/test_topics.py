@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -397,3 +399,31 @@ def test_rows_of_unchanged_turns_are_reused_and_the_tables_stay_the_same() -> No
     for name in TOPIC_TABLES:
         assert reused[name].num_rows > 0, name
         assert reused[name].equals(fresh[name], check_metadata=True), name
+
+
+def test_applying_saved_models_needs_no_scikit_learn(tmp_path: Path) -> None:
+    events, utterances = _synthetic(seed=7)
+    models = tp.TopicModels()
+    fitted = tp.topic_step(events, utterances, models)
+    assert models.learned is not None and models.site is not None
+    assert models.learned.stop_words == models.site.stop_words == tm.stop_words()
+    tm.save_model(models.learned, tmp_path / tm.LEARNED_FILE)
+    tm.save_model(models.site, tmp_path / tm.SITE_FILE)
+    events.write_parquet(tmp_path / "events.parquet")
+    utterances.write_parquet(tmp_path / "utterances.parquet")
+    script = f"""
+import sys
+from pathlib import Path
+import polars as pl
+from kremlin_data import topic_models as tm, topics as tp
+out = Path({str(tmp_path)!r})
+models = tp.TopicModels(tm.load_model(out / tm.LEARNED_FILE, print), tm.load_model(out / tm.SITE_FILE, print))
+tables = tp.topic_step(pl.read_parquet(out / "events.parquet"), pl.read_parquet(out / "utterances.parquet"), models)
+for name, table in tables.items():
+    pl.from_arrow(table).write_parquet(out / f"applied_{{name}}.parquet")
+print(sorted(m for m in sys.modules if m.split(".")[0] == "sklearn"), models.fitted)
+"""
+    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "[] []", done.stdout
+    for name, table in fitted.items():
+        assert pl.read_parquet(tmp_path / f"applied_{name}.parquet").equals(pl.from_arrow(table)), name
