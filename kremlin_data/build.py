@@ -300,7 +300,7 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BuildSummary(out=out_dir, files=len(paths), skipped_files=len(skipped))
     writers = _AtomicWriters(out_dir)
-    seen: dict[object, str] = {}
+    seen = _Seen()
     options: dict[str, object] = {"claims": claims}
     cache_out: file_cache.CacheWriter | None = None
     try:
@@ -502,7 +502,33 @@ def page_key(date: dt.date | None, time: dt.time | None, title: str | None) -> t
     return date, time, _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
 
 
-def _drop_duplicates(chunk: ParsedChunk, seen: dict[object, str]) -> pa.Table:
+@dataclass(slots=True)
+class _Seen:
+    """What the pages kept so far hold: event ids, page keys and (by date) long paragraphs, each with its source.
+
+    The paragraphs of a page with a site id are hashed only when a page without one of the same date needs
+    them: most builds (HTML only, or text only) never do.
+    """
+
+    first: dict[object, str] = field(default_factory=dict)
+    pending: dict[object, list[tuple[str, list[str], pa.Array]]] = field(default_factory=dict)
+    """date -> (source, narration, turn texts) of kept pages with a site id whose paragraphs are not hashed yet."""
+
+    def hash_pending(self, date: object) -> None:
+        """Record the long paragraphs of the pending pages of `date`, in the order the pages were kept."""
+        for where, narration, texts in self.pending.get(date, []):
+            for p in _paragraphs(date, narration, texts.to_pylist()):
+                self.first.setdefault(p, where)
+        if date in self.pending:
+            self.pending[date] = []
+
+
+def _paragraphs(date: object, narration: list[str], texts: list[str]) -> set[tuple[object, int]]:
+    # Paragraphs are kept by their hash (in this process only): holding every text would cost memory.
+    return {(date, hash(p)) for t in [*narration, *texts] for p in t.split("\n") if len(p) >= _LONG_PARAGRAPH}
+
+
+def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
     """Keep the first copy of each event, and the form with the site's id of a page also read as text.
 
     The same page may come as a page file and in a day file (the same event id), or as a saved HTML page and in
@@ -516,20 +542,26 @@ def _drop_duplicates(chunk: ParsedChunk, seen: dict[object, str]) -> pa.Table:
     dups: list[Row] = []
     columns = ("event_id", "source_path", "source_line", "site_id", "date", "time", "title", "narration",
                "n_utterances")
-    texts = iter(chunk.utterances.column("text").to_pylist())
+    texts = chunk.utterances.column("text")
+    at = 0
+    first = seen.first
     for eid, path, line, site_id, date, time_, title, narration, n_turns in zip(
             *(events.column(c).to_pylist() for c in columns), strict=True):
         key = page_key(date, time_, title)
-        # Paragraphs are kept by their hash (in this process only): holding every text would cost memory.
-        paragraphs = {(date, hash(p)) for t in [*narration, *(next(texts) for _ in range(n_turns))]
-                      for p in t.split("\n") if len(p) >= _LONG_PARAGRAPH}
-        found = [seen[p] for p in paragraphs if p in seen]
-        if eid in seen:
-            dups.append(_issue(path, line, eid, f"duplicate_event: {eid} was already read from {seen[eid]}; "
+        page_texts = texts.slice(at, n_turns)
+        at += n_turns
+        paragraphs: set[tuple[object, int]] = set()
+        found: list[str] = []
+        if site_id is None and date in seen.pending:  # only pages with a site id of the same date are looked at
+            seen.hash_pending(date)
+            paragraphs = _paragraphs(date, narration, page_texts.to_pylist())
+            found = [first[p] for p in paragraphs if p in first]
+        if eid in first:
+            dups.append(_issue(path, line, eid, f"duplicate_event: {eid} was already read from {first[eid]}; "
                                                 "this copy is left out"))
-        elif site_id is None and key is not None and key in seen:
+        elif site_id is None and key is not None and key in first:
             dups.append(_issue(path, line, eid, f"duplicate_page: the page of the same date, time and title was "
-                                                f"already read from {seen[key]} (a form with the site's id; "
+                                                f"already read from {first[key]} (a form with the site's id; "
                                                 "HTML also gives tags and person ids); this copy is left out"))
         elif site_id is None and found and len(found) * 2 > len(paragraphs):
             source = max(set(found), key=found.count)
@@ -537,12 +569,11 @@ def _drop_duplicates(chunk: ParsedChunk, seen: dict[object, str]) -> pa.Table:
                                                 f"paragraphs were already read, of the same date, from {source} "
                                                 "(a form with the site's id); this copy is left out"))
         else:
-            seen[eid] = f"{path}:{line}"
+            first[eid] = f"{path}:{line}"
             if site_id is not None:
                 if key is not None:
-                    seen.setdefault(key, f"{path}:{line}")
-                for p in paragraphs:
-                    seen.setdefault(p, f"{path}:{line}")
+                    first.setdefault(key, f"{path}:{line}")
+                seen.pending.setdefault(date, []).append((f"{path}:{line}", narration, page_texts))
             keep.append(True)
             continue
         keep.append(False)
