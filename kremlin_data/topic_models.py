@@ -40,8 +40,10 @@ NMF_FIT_DOCUMENTS = 12_000
 NMF_ITERATIONS = 60
 """Coordinate-descent passes of the NMF fit (a fixed number: no tolerance test whose outcome hinges on the
 last bit)."""
-TRANSFORM_ITERATIONS = 12
-"""Coordinate-descent passes that give every document its topic weights under the fitted topics."""
+TRANSFORM_ITERATIONS = 8
+"""Coordinate-descent passes that give every document its topic weights under the fitted topics. Measured on
+the 4,174 day files (114,975 documents, 39,552 turns with topics): after 8 passes every turn's topic shares are
+within 0.00005 of those after 40 and its first topic is the same; 12 passes cost 1.3 times as much for nothing."""
 
 SITE_FEATURES = 20_000
 """Vocabulary of the site-topic classifier: the most frequent words of its training pages."""
