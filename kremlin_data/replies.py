@@ -27,8 +27,6 @@ HANDOVER_WORDS = 100
 """A host's turn this short that comes before a speaker new to the page introduces the next asker."""
 ASIDE_WORDS = 30
 """A third party's remark this short between a question and its answer is an aside: the answer skips it."""
-LIST_RUN = 3
-"""This many turns in a row whose text opens with a bare name are a list split at its colons, not speech."""
 
 # Pages where the President (or a guest) answers a run of questions: there a new question after an answer
 # starts a new exchange. In meetings and talks every turn takes up the one before.
@@ -54,10 +52,6 @@ _TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|tal
 # A speaker taking the floor anew greets the room first: "Good afternoon.", "Mr President, good afternoon. My name".
 _GREETING = re.compile(r"^(?:(?:mr|madam) president,?\s+)?(?:good (?:afternoon|morning|evening)|hello|greetings)\b",
                        re.IGNORECASE)
-# A line that is only a person's name ("Vladimir Kolokoltsev."): an entry of a list split at its colons
-# ("Interior Minister: Vladimir Kolokoltsev.") when several come in a row.
-_BARE_NAME = re.compile(r"^(?!(?i:mr|mrs|ms|madam|president|colleagues|friends)\b)"
-                        r"(?:[A-Z][\w’'-]+\.?\s){1,3}[A-Z][\w’'-]+\.?$")
 _COURTESY_END = re.compile(r"(?:\s*(?:thank you(?: very much)?|thanks|thank you, mr president)[.!]?)+\s*$",
                            re.IGNORECASE)
 _COURTESY_WINDOW = 400
@@ -75,7 +69,6 @@ class _Turn:
     asks: bool
     question_kind: bool
     greets: bool
-    bare_name: bool
 
 
 def _asks(text: str) -> bool:
@@ -106,7 +99,7 @@ def _turn(row: Mapping[str, Any]) -> _Turn:
     text: str = row["text"]
     words = len(text.split())
     return _Turn(party, words, text, bool(row["follows_omission"]), _asks(text), row["kind"] == "question",
-                 bool(_GREETING.search(text)), bool(_BARE_NAME.match(text.partition("\n")[0])))
+                 bool(_GREETING.search(text)))
 
 
 def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:
@@ -125,27 +118,12 @@ def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[l
         if not t.party.startswith("kind:"):
             words_of[t.party] = words_of.get(t.party, 0) + t.words
     main = max(words_of, key=lambda party: (words_of[party], -seen_at[party])) if words_of else None
-    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)), main, _list_entries(turns))
-    questions = [i not in page.listed and (t.question_kind or t.asks or page.introduces(i) or page.gives_floor(i))
-                 for i, t in enumerate(turns)]
+    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)), main)
+    questions = [t.question_kind or t.asks or page.introduces(i) or page.gives_floor(i) for i, t in enumerate(turns)]
     links: list[int | None] = []
     for i in range(len(turns)):
         links.append(page.link(i, links, questions))
     return links, questions
-
-
-def _list_entries(turns: Sequence[_Turn]) -> frozenset[int]:
-    """Turns in runs of at least LIST_RUN whose first line is a bare name: a list the parser split at its colons."""
-    entries: set[int] = set()
-    run: list[int] = []
-    for i, t in enumerate([*turns, None]):
-        if t is not None and t.bare_name:
-            run.append(i)
-            continue
-        if len(run) >= LIST_RUN:
-            entries.update(run)
-        run = []
-    return frozenset(entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +133,6 @@ class _PageTurns:
     qa_page: bool
     main: str | None
     """The party with the most words: on question-and-answer pages, the one who answers."""
-    listed: frozenset[int]
 
     def introduces(self, i: int) -> bool:
         """A short turn of someone who spoke before, right before a speaker new to the page: a host's hand-over.
@@ -181,7 +158,7 @@ class _PageTurns:
     def link(self, i: int, links: Sequence[int | None], questions: Sequence[bool]) -> int | None:
         turns = self.turns
         t = turns[i]
-        if i == 0 or t.omitted or i in self.listed:
+        if i == 0 or t.omitted:
             return None
         p = i - 1
         prev = turns[p]

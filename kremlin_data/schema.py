@@ -160,9 +160,9 @@ _FIELDS: list[Field] = [
           "asker, a new question that does not take up the answer before it (in interviews, news conferences, "
           "Direct Lines and other question-and-answer pages: a question of more than 30 words that does not open "
           "like a follow-up, or a new asker who speaks up or greets the room right after an answer), the hosts' "
-          "opening turns before the one who answers first speaks, a speaker going on after a label-like line, "
-          "three or more one-name lines in a row (a list the parser split at its colons), and a turn after an "
-          "omission. Rules in `kremlin_data/replies.py`; precision and recall on hand-labelled pages in the README."),
+          "opening turns before the one who answers first speaks, a speaker going on after a label-like line, and a "
+          "turn after an omission. Rules in `kremlin_data/replies.py`; precision and recall on hand-labelled pages "
+          "in the README."),
     Field("is_question", pa.bool_(), "True when the turn asks: a generic Question label, a last sentence that ends "
           "with a question mark, or a host's turn that gives the floor or introduces the next asker.",
           nullable=False),

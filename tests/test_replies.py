@@ -90,13 +90,6 @@ LONG_QUESTION = " ".join(["word"] * 40) + " and what do you think?"
                                 (PUTIN, "Are you from Ukraine?"), ("dmitry-peskov", "Yes, he is."),
                                 (PUTIN, "Right. Go ahead."), ("roman-tsymbalyuk", "What about Donbass?")],
      [None, 0, 0, None, 3, 4, 5], [True, False, False, True, False, True, True]),
-    # Three or more one-name lines in a row are a list the parser split at its colons ("Minister of Defence:
-    # Sergei Shoigu."), not turns that reply; the next real turn takes up the list.
-    ("Working meeting with Prime Minister Dmitry Medvedev",
-     [("dmitry-medvedev", "I will name everyone. First Deputy Prime Minister Anton Siluanov."),
-      ("interior-minister", "Vladimir Kolokoltsev."), ("foreign-affairs", "Sergei Lavrov."),
-      ("defence", "Sergei Shoigu."), (PUTIN, "I agree.")],
-     [None, None, None, None, 3], [False, False, False, False, False]),
 ])
 def test_reply_rules(title: str, spec: list[tuple[str, str]], links: list[int | None], asks: list[bool]) -> None:
     assert reply_links(turns(*spec), title) == (links, asks)
@@ -131,9 +124,10 @@ def test_reply_to_on_the_hand_labelled_pages() -> None:
         (held if gold.get("held_out") else tuned).add(score)
     # 486 tuned turns since page 57492's list of ministers is read as text (issue 9), not as 20 one-line turns.
     assert tuned.turns >= 480 and held.turns >= 120
-    # Measured 0.965 / 0.960 on the 14 pages the rules were written from (506 turns), and 0.876 / 0.859 on the
-    # 3 pages labelled after they were frozen (131 turns). The held-out floor guards against a rule that
-    # fits the labelled pages better by reading them worse elsewhere.
+    # Measured 0.965 / 0.960 on the 14 pages the rules were written from (486 turns), and 0.897 / 0.879 on the
+    # 3 pages labelled after they were frozen (131 turns; 0.876 / 0.859 before the parser set a photo caption
+    # apart from a remark). The held-out floor guards against a rule that fits the labelled pages better by
+    # reading them worse elsewhere.
     assert tuned.precision >= 0.95 and tuned.recall >= 0.95, (tuned.precision, tuned.recall)
     assert held.precision >= 0.85 and held.recall >= 0.85, (held.precision, held.recall)
 
