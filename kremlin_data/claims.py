@@ -565,6 +565,43 @@ def claim_rows(utterance: Mapping[str, Any], date: dt.date | None) -> list[dict[
     return _rows(utterance, date, _claim_fields(utterance["text"]))
 
 
+def claims_table(utterances: pa.Table, events: pa.Table) -> tuple[pa.Table, list[int]]:
+    """The claims table of parsed turns, and how many claims each event has, in the order of `events`.
+
+    `utterances` are the turns of `events`, event after event (`n_utterances` each), as the parse gives them.
+    The rows are those `claim_rows` gives turn by turn, but the candidates of all turns are found at once by
+    polars' regex engine (`claim_fields_many`) and the table is built column by column.
+    """
+    from kremlin_data.schema import CLAIMS, columns_to_table
+
+    found = claim_fields_many(utterances.column("text").to_pylist())
+    turn_of: list[int] = []  # the turn of each claim
+    numbers: list[int] = []
+    per_event: list[int] = []
+    dates: list[dt.date | None] = []
+    turn = 0
+    for n_turns, date in zip(events.column("n_utterances").to_pylist(), events.column("date").to_pylist(),
+                             strict=True):
+        n_claims = 0
+        for fields in found[turn:turn + n_turns]:
+            turn_of += [turn] * len(fields)
+            numbers += range(1, len(fields) + 1)
+            n_claims += len(fields)
+            turn += 1
+        dates += [date] * n_claims
+        per_event.append(n_claims)
+    if turn != len(found):
+        raise ValueError(f"claims_table: the events hold {turn} turns, the utterances table {len(found)}")
+    keys = {c: utterances.column(c).to_pylist() for c in ("utterance_id", "event_id", "speaker_id", "speaker_name")}
+    cols: dict[str, list[Any]] = {c: [values[t] for t in turn_of] for c, values in keys.items()}
+    cols["claim_id"] = [f"{uid}.c{n}" for uid, n in zip(cols["utterance_id"], numbers, strict=True)]
+    cols["date"] = dates
+    every = [f for fields in found for f in fields]
+    columns = list(zip(*every, strict=True)) if every else [()] * len(TEXT_COLUMNS)
+    cols.update((c, list(col)) for c, col in zip(TEXT_COLUMNS, columns, strict=True))
+    return columns_to_table(cols, CLAIMS), per_event
+
+
 def _rows(utterance: Mapping[str, Any], date: dt.date | None, fields: list[_Fields]) -> list[dict[str, Any]]:
     """The claims table's rows of one turn's claim fields."""
     if not fields:
