@@ -20,9 +20,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kremlin_data as kd
-from kremlin_data.build import sample_path
+from kremlin_data.build import parse_files, sample_path
 from kremlin_data.claim_words import _SPACES, _STARTERS, SCAN, _trie
-from kremlin_data.claims import TEXT_COLUMNS, _claim_fields, claim_fields_many, claim_rows, extract_claims
+from kremlin_data.claims import (
+    TEXT_COLUMNS,
+    _claim_fields,
+    claim_fields_many,
+    claim_rows,
+    claims_table,
+    extract_claims,
+)
 from kremlin_data.rows import page_rows
 from kremlin_data.schema import CLAIMS, to_table
 from kremlin_data.sources import decode_text, read_bytes, split_pages
@@ -502,6 +509,37 @@ def test_every_real_turn_gives_well_formed_claims() -> None:
                     assert row["sentence"] in turn["text"]
                     n_claims += 1
     assert n_claims > 25000
+
+
+def _table_as_claim_rows_give_it(paths: list[str]) -> None:
+    """The build's claims_table of parsed turns holds exactly the rows claim_rows gives turn by turn."""
+    chunk = parse_files(paths, claims=False)
+    table, per_event = claims_table(chunk.utterances, chunk.events)
+    turns = chunk.utterances.to_pylist()
+    rows: list[dict[str, Any]] = []
+    expected_per_event = []
+    at = 0
+    for event in chunk.events.to_pylist():
+        n_rows = len(rows)
+        for turn in turns[at:at + event["n_utterances"]]:
+            rows += claim_rows(turn, event["date"])
+        at += event["n_utterances"]
+        expected_per_event.append(len(rows) - n_rows)
+    assert rows, "no claims at all: the comparison would prove nothing"
+    assert table.equals(to_table(rows, CLAIMS))
+    assert per_event == expected_per_event
+
+
+def test_claims_table_gives_the_rows_of_claim_rows() -> None:
+    _table_as_claim_rows_give_it([str(sample_path())])
+
+
+@pytest.mark.corpus
+def test_claims_table_gives_the_rows_of_claim_rows_on_the_text_pages() -> None:
+    # every third page (465 pages, ~10,000 claims): the rules over every page are checked by the digests below;
+    # this checks only how the table is put together, and all pages would add a minute to the suite
+    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt"))[::3]
+    _table_as_claim_rows_give_it([str(p) for p in pages])
 
 
 CORPUS_DIGESTS = GOLDEN / "claims_corpus.expected.json"
