@@ -409,6 +409,8 @@ def fold_caps(label: str) -> str:
     ('President of the United States George W. Bush', 'Vladimir PUTIN')
     """
     tokens = label.split()
+    if not any(t.isupper() for t in tokens):  # the common case, decided without counting letters
+        return label
     words = [t for t in tokens if sum(c.isalpha() for c in t) > 1]
     shouting = [t for t in words if t.isupper()]
     if not words or len(shouting) * 3 < len(words) * 2:
@@ -428,7 +430,7 @@ _GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Za-z])")
 
 def fold_word(token: str) -> str:
     """`PUTIN` -> `Putin`, `KI-MOON` -> `Ki-Moon`; initials, Roman numerals and mixed-case words unchanged."""
-    if sum(c.isalpha() for c in token) < 2 or not token.isupper() or _ROMAN.match(token):
+    if not token.isupper() or sum(c.isalpha() for c in token) < 2 or _ROMAN.match(token):
         return token
     return "-".join(p[:1] + p[1:].lower() for p in token.split("-"))
 
