@@ -365,7 +365,7 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
     pool, `CHUNK_FILES` files a task). Every file goes to the new cache: parsed rows are written to its new
     shard, cached ones stay in theirs (unless the cache has too many shards: then they are written again).
     """
-    files = [(p, *file_cache.fingerprint(Path(p))) for p in paths]
+    files = [(p, *file_cache.fingerprint(p)) for p in paths]
     hits = [cache.lookup(p, size, sha) if cache else None for p, size, sha in files]
     summary.cached_files = sum(h is not None for h in hits)
     compact = cache is not None and len({cache.shard_of(h) for h in hits if h is not None}) >= file_cache.MAX_SHARDS

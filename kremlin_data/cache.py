@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -54,12 +55,12 @@ def _parser_version() -> str:
 PARSER_VERSION = _parser_version()
 
 
-def fingerprint(path: Path) -> tuple[int, str]:
+def fingerprint(path: str | os.PathLike[str]) -> tuple[int, str]:
     """Size in bytes and SHA-256 (hex) of a file's content; (-1, "") when it cannot be read (the parse says why)."""
     try:
-        with path.open("rb") as f:
+        with open(path, "rb") as f:  # noqa: PTH123 (a plain open of the path as given: no Path object per file)
             digest = hashlib.file_digest(f, "sha256")
-        return path.stat().st_size, digest.hexdigest()
+            return os.fstat(f.fileno()).st_size, digest.hexdigest()
     except OSError:
         return -1, ""
 
