@@ -43,6 +43,9 @@ NOT_NAMES = frozenset(
     russia france germany china ukraine europe america moscow kremlin why what who where when how please
     ps result results conclusion summary""".split()
 )
+# Countries quoted in a speech (`The United Kingdom: “Secession ... does not contradict international law”`).
+NOT_LABELS = frozenset({"The United Kingdom", "United Kingdom", "The United States", "United States", "Great Britain",
+                        "The Netherlands", "The European Union", "European Union"})
 # Words that make the tokens before a name a role rather than part of the name.
 ROLE_WORDS = frozenset(
     """president vice-president minister chairman chairwoman chairperson chair governor head director deputy
@@ -69,6 +72,8 @@ _LATE_NOTE_RE = re.compile(r"^\((?P<note>[^()]{1,200})\):\s*(?P<rest>.*)$")
 _UNCLOSED_NOTE = re.compile(r"^(?P<label>[^()]+?)\s*\((?P<note>[^()]*(?:translat|interpret)[^()]*)$", re.IGNORECASE)
 # A sentence end glued to the next paragraph's label: `... and President of Finland].Vladimir Putin`.
 _GLUED_SENTENCE = re.compile(r"^(?P<lead>.*?(?:\]|[a-z]{2})[.!?])(?P<label>[A-Z][a-z][^.!?]*)$")
+# `Lenta.Ru` in a role: a full stop glued to a capital that is not the end of a sentence.
+_WEB_ADDRESS = re.compile(r"[a-z]\.(?:Ru|RU|ru|Com|com|Org|org|Net|net)\b")
 _SPLIT_TAIL_RE = re.compile(r"^(?:\((?P<note>[^()]{1,60})\))?\s*:(?P<rest>.*)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
@@ -113,6 +118,8 @@ def is_label_text(label: str) -> bool:
     """
     if generic_kind(label):
         return True
+    if label in NOT_LABELS:
+        return False
     tokens = label.split()
     if not tokens or len(tokens) > 40 or not tokens[0][:1].isupper():
         return False
@@ -162,7 +169,7 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
     label = m["label"].strip()
     rest, note = m["rest"], m["note"]
     lead = None
-    if (glued := _GLUED_SENTENCE.match(label)) and (
+    if (glued := _GLUED_SENTENCE.match(label)) and not _WEB_ADDRESS.search(label) and (
             is_label_text(glued["label"]) or _is_known_label(glued["label"], known_names)):
         lead, label = glued["lead"], glued["label"]
     if note is None and (unclosed := _UNCLOSED_NOTE.match(label)):
@@ -209,12 +216,17 @@ def is_role_label(label: str) -> bool:
     if any(w in _PRONOUNS for w in words):
         return False
     free = [w for w in words if w[:1].islower() and w not in CONNECTORS and w.lower() not in ROLE_WORDS]
-    return len(free) <= 2 and any(w.lower() in ROLE_WORDS for w in words)
+    # A role word opening the label allows a longer description of the post (`President of OPORA Russia public
+    # association of small and medium-sized businesses Alexander Kalinin`).
+    limit = 6 if first[:1].isupper() and first.lower() in ROLE_WORDS else 2
+    return len(free) <= limit and any(w.lower() in ROLE_WORDS for w in words)
 
 
 def _is_known_label(label: str, known_names: Iterable[str]) -> bool:
     """A long label that ends in a name known on the page, or is `Known Name, role`."""
-    if not label[:1].isupper() or any(c in label for c in ".;!?\"“”«»") or len(label.split()) > 40:
+    # A full stop inside a word is a web address (`Lenta.ru`), not the end of a sentence.
+    if not label[:1].isupper() or any(c in label for c in ";!?\"“”«»") or len(label.split()) > 40 \
+            or ". " in label or label.endswith("."):
         return False
     return any(label.endswith(" " + name) or label.startswith(name + ", ") for name in known_names)
 

@@ -10,6 +10,7 @@ from kremlin_data.speakers import (
     generic_kind,
     is_label_text,
     match_label,
+    match_label_with,
     speaker_id,
     split_glued_words,
     split_label,
@@ -176,10 +177,40 @@ def test_fold_caps_leaves_ordinary_labels_alone() -> None:
     ("Swedish Prime Minister and President of Finland].Vladimir Putin: Yes, I do.", ("Vladimir Putin", "Yes, I do.")),
     ("U.S. Secretary of State Hillary Clinton: Thank you.", ("U.S. Secretary of State Hillary Clinton", "Thank you.")),
     ("Okay.Alisa Shmelyova: What state measures are planned?", ("Alisa Shmelyova", "What state measures are planned?")),
+    # long roles opened by a role word (pages 54079, 63591, 56953 of the day files 2017-03-21, 2020-07-02, 2018-02-28)
+    ("President of OPORARussia public association of small and medium-sized businesses Alexander Kalinin: "
+     "Mr President,",
+     ("President of OPORARussia public association of small and medium-sized businesses Alexander Kalinin",
+      "Mr President,")),
+    ("Deputy Head of the Executive Directorate of the Year of Memory and Glory for scientific work, honoured archivist"
+     " of Russia Yelena Malysheva: Thank you.", ("Deputy Head of the Executive Directorate of the Year of Memory and "
+                                               "Glory for scientific work, honoured archivist of Russia Yelena "
+                                               "Malysheva", "Thank you.")),
+    ("Olympic cross-country skiing bronze medallist Yulia Belorukova: Good afternoon, everyone.",
+     ("Olympic cross-country skiing bronze medallist Yulia Belorukova", "Good afternoon, everyone.")),
+    # a web address in a role is not a sentence glued to a label (page 56639, 2018-01-11)
+    ("Editor-in-Chief of the Lenta.Ru online media outlet Vladimir Todorov: Mr President,",
+     ("Editor-in-Chief of the Lenta.Ru online media outlet Vladimir Todorov", "Mr President,")),
 ])
 def test_label_lines_with_text_or_an_open_bracket(line: str, expected: tuple[str, str]) -> None:
     m = match_label(line)
     assert m is not None and (m.label, m.rest) == expected
+
+
+@pytest.mark.parametrize("line", [
+    # a country quoted in a speech (page 55882, 2017-10-19)
+    "The United Kingdom: “Secession, or the declaration of independence, does not contradict international law.”",
+    # free words in a sentence that does not open with a role
+    "Yesterday the governor of the region visited a school and met Alexander Kalinin: He said so.",
+])
+def test_prose_before_a_colon_is_not_a_label(line: str) -> None:
+    assert match_label(line) is None
+
+
+def test_name_then_role_with_a_web_address_when_the_page_knows_the_name() -> None:
+    # page 59865 (2019-02-20): `Vladimir Todorov, Editor in Chief of Lenta.ru:`, the name printed alone later on
+    m = match_label_with("Vladimir Todorov, Editor in Chief of Lenta.ru: Mr President,", {"Vladimir Todorov"})
+    assert m is not None and m.label == "Vladimir Todorov, Editor in Chief of Lenta.ru"
 
 
 def test_prose_glued_before_a_label_is_kept_apart() -> None:
