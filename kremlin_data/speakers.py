@@ -250,7 +250,10 @@ def match_split_label(line: str, next_line: str | None, known_names: Iterable[st
     text = m["label"].strip()
     if not (is_label_text(text) or _is_known_label(text, known_names) or is_role_label(text)):
         return None
-    return Label(m["label"].strip(), m["note"] or tail["note"], tail["rest"].strip())
+    note, rest = m["note"] or tail["note"], tail["rest"].strip()
+    if note is None and (late := _LATE_NOTE_RE.match(rest)):  # `Benjamin Netanyahu` / `: (retranslated): Mr ...`
+        note, rest = late["note"], late["rest"].strip()
+    return Label(m["label"].strip(), note, rest)
 
 
 def fix_joined_name(label: str) -> str:

@@ -50,6 +50,9 @@ _NOT_CAPTION = re.compile(r"\b(?:I|we|We|you|You|our|Our|my|My|your|Your|us|me|w
 # A caption that names the event it shows (`Minister X at the meeting on ...`, the title and a full stop), or
 # credits its photographer; a speaker who names the event welcomes or thanks someone in the same sentence.
 _PHOTO_CREDIT = re.compile(r"(?:^|\. )Photo: [A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}\.?$")
+# Who stands where in a photo: `Anton Vaino (left)`, `Valery Zorkin, left, ...`, `From left: ...`.
+_POSITIONS = re.compile(r"\((?:left|right|centre|center)\)|, (?:left|right|centre|center)(?:,| and\b)|"
+                        r"^From (?:the )?left\b|\b[Ll]eft to right: ")
 _NOT_TITLE_CAPTION = re.compile(r"(?i)\b(?:welcome|thank|thanks|let|please|today|this|here)\b")
 # A list of appointments printed as `Minister of Defence: Sergei Shoigu.`: a role, a colon and a bare name.
 _BARE_NAME = re.compile(r"^(?!(?:In|At|On|To|By|For|From|With|Of|The|An?|Yes|No|Thank|Good|Very|All|Not|That|This|It|"
@@ -110,7 +113,9 @@ def looks_like_caption(text: str) -> bool:
 
 
 def looks_like_event_caption(text: str, title_key: str) -> bool:
-    """A photo caption that names the page's event or credits a photographer (`title_key`: the title casefolded).
+    """A photo caption that names the page's event, says who stands where, or credits a photographer.
+
+    `title_key` is the page title's first six words, casefolded.
 
     >>> looks_like_event_caption("Vladimir Putin’s annual news conference.", "vladimir putin’s annual news conference")
     True
@@ -118,12 +123,13 @@ def looks_like_event_caption(text: str, title_key: str) -> bool:
     ...                          "vladimir putin’s annual news conference")
     False
     """
-    if len(text) > 500 or (not title_key and "Photo: " not in text):
+    if len(text) > 600:
         return False
-    if _PHOTO_CREDIT.search(text):
-        return len(text.split()) <= 60 and not _NOT_CAPTION.search(text)
-    return (title_key in text.casefold() and len(text.split()) <= 60 and not _NOT_CAPTION.search(text)
-            and not _NOT_TITLE_CAPTION.search(text))
+    if ("Photo: " in text and _PHOTO_CREDIT.search(text)) or (("left" in text or "right" in text or "centre" in text)
+                                                             and _POSITIONS.search(text)):
+        return len(text.split()) <= 80 and not _NOT_CAPTION.search(text)
+    return (bool(title_key) and title_key in text.casefold() and len(text.split()) <= 60
+            and not _NOT_CAPTION.search(text) and not _NOT_TITLE_CAPTION.search(text))
 
 
 def _is_list_entry(label: Label | None) -> bool:
@@ -344,7 +350,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     place = lines.place_into(page)
     known = _known_names(t[start:stop], page.persons)
     # A title of a few words may stand in a speech by chance; one of four words or more names the event.
-    title_key = page.title.casefold() if page.title and len(page.title.split()) >= 4 else ""
+    # The first six words only: a caption may shorten the rest (`... lifting of the Nazi siege` for `... of siege`).
+    title_key = " ".join(page.title.casefold().split()[:6]) if page.title and len(page.title.split()) >= 4 else ""
     turn: Turn | None = None
     subheading: str | None = None
     after_omission = False
@@ -374,6 +381,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             i += 2
             continue
         label = match_split_label(s, nxt, known) if nxt is not None and nxt[0] in ":(" else None
+        if label is None and nxt is not None and nos[i - 1] == nos[i] != nos[i + 1] and i > start:
+            label = _wrapped_label(s, nxt, known)
         width = 2
         if label is None:
             label = match_label_with(s, known)
@@ -405,6 +414,20 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             turn.paragraphs.append(s)
             place(i, "turn")
         i += 1
+
+
+def _wrapped_label(s: str, nxt: str, known: set[str]) -> Label | None:
+    """A label that a flattened page's line break cut in two: `... Sobchak.   President of Russia` / `Vladimir Putin:`.
+
+    `s` ends a line of several pieces, `nxt` opens the next line; the two read as one label, and `nxt` as one too.
+    """
+    if not s[:1].isupper() or _ENDS_SENTENCE.search(s) or len(s.split()) > 12:
+        return None
+    joined = match_label_with(f"{s} {nxt}", known)
+    if joined is None or joined.lead is not None or not joined.label.startswith(s):
+        return None
+    alone = match_label_with(nxt, known)
+    return joined if alone is not None and alone.lead is None and joined.label.endswith(alone.label) else None
 
 
 def _in_list(t: list[str], i: int, start: int, stop: int) -> bool:

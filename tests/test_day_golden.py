@@ -42,6 +42,8 @@ GOLDEN_DAYS: dict[str, tuple[str, set[int] | None, Callable[[str], str] | None]]
     "whole_file_fragment": ("2012-01-11.txt.gz", None, None),
     "duplicate_fragment": ("2013-07-16.txt.gz", {49}, _repeat_fragment),
     "empty_file": ("2003-02-14.txt.gz", None, None),
+    # a flattened page whose line break cuts its label: `... Sobchak.   President of Russia` / `Vladimir Putin:`
+    "flattened_label_cut_by_line_break": ("2020-02-19.txt.gz", None, None),
 }
 
 

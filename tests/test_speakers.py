@@ -11,6 +11,7 @@ from kremlin_data.speakers import (
     is_label_text,
     match_label,
     match_label_with,
+    match_split_label,
     speaker_id,
     split_glued_words,
     split_label,
@@ -211,6 +212,13 @@ def test_name_then_role_with_a_web_address_when_the_page_knows_the_name() -> Non
     # page 59865 (2019-02-20): `Vladimir Todorov, Editor in Chief of Lenta.ru:`, the name printed alone later on
     m = match_label_with("Vladimir Todorov, Editor in Chief of Lenta.ru: Mr President,", {"Vladimir Todorov"})
     assert m is not None and m.label == "Vladimir Todorov, Editor in Chief of Lenta.ru"
+
+
+def test_a_split_label_takes_a_note_after_its_colon() -> None:
+    # day file 2018-01-29: `Prime Minister of Israel Benjamin Netanyahu` / `: (retranslated): Mr President ...`
+    m = match_split_label("Prime Minister of Israel Benjamin Netanyahu", ": (retranslated): Mr President of Russia.")
+    assert m is not None and (m.label, m.note, m.rest) == (
+        "Prime Minister of Israel Benjamin Netanyahu", "retranslated", "Mr President of Russia.")
 
 
 def test_prose_glued_before_a_label_is_kept_apart() -> None:

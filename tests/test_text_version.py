@@ -168,11 +168,29 @@ def test_lists_of_names_are_text(body: str, expected: list) -> None:
      "Meeting on preparations for the 2019 Winter Universiade", False),
     ("Welcome to Vladimir Putin’s annual news conference.", "Vladimir Putin’s annual news conference", False),
     ("Thank you. Photo: that is what we need.", "A title of words", False),
+    # who stands where (pages 63176, 56688 of the day files 2020-04-08, 2018-01-23)
+    ("From left: Aide to the President Maxim Oreshkin, First Deputy Chief of Staff of the Presidential Executive "
+     "Office Sergei Kiriyenko and Chief of Staff of the Presidential Executive Office Anton Vaino.", "A title", True),
+    ("Constitutional Court President Valery Zorkin, left, Prime Minister Dmitry Medvedev and Federation Council "
+     "Speaker Valentina Matviyenko at a meeting dedicated to the 95th anniversary of the Supreme Court.", "A title",
+     True),
+    ("We sat from left to right, as you remember.", "A title", False),
 ])
 def test_event_captions_in_a_speech(text: str, title: str, expected: bool) -> None:
     page = parse_page(_page(f"Vladimir Putin: Hello.\n{text}\nThe end.").replace("A title", title), "t.txt")
     assert (page.photo_captions == [text]) is expected
     assert page.turns[0].paragraphs == ["Hello.", *([] if expected else [text]), "The end."]
+
+
+def test_a_label_cut_by_the_line_break_of_a_flattened_page() -> None:
+    # day file 2016-05-25: `... successfully.  Vladimir` / `Putin: This is an excellent step forward.`
+    pieces = ["Events", "Title", "A lead.", "May 25, 2016", "Sochi", "It went successfully.", "Vladimir",
+              "Putin: This is an excellent step forward.", "Text version"]
+    page = parse_lines(pieces, "t.txt", 1, line_nos=[1, 1, 1, 1, 1, 1, 1, 2, 2])
+    assert [(t.label, t.paragraphs) for t in page.turns] == [("Vladimir Putin", ["This is an excellent step forward."])]
+    # the same lines in an ordinary page (one piece a line) are a paragraph and a label
+    page = parse_lines(pieces, "t.txt", 1)
+    assert [(t.label, t.paragraphs) for t in page.turns] == [("Putin", ["This is an excellent step forward."])]
 
 
 def test_non_text_lines_are_never_utterance_text() -> None:
