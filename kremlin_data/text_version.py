@@ -12,6 +12,7 @@ from kremlin_data.page import Issue, Page, Turn
 from kremlin_data.sources import NAN_COUNTER
 from kremlin_data.speakers import (
     Label,
+    is_label_text,
     match_label,
     match_label_with,
     match_split_label,
@@ -53,6 +54,9 @@ _PHOTO_CREDIT = re.compile(r"(?:^|\. )Photo: [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)
 # Who stands where in a photo: `Anton Vaino (left)`, `Valery Zorkin, left, ...`, `From left: ...`.
 _POSITIONS = re.compile(r"\((?:left|right|centre|center)\)|, (?:left|right|centre|center)(?:,| and\b)|"
                         r"^From (?:the )?left\b|\b[Ll]eft to right: ")
+# `Transport Minister Maxim Sokolov at the sixth meeting of ...`: a person's role and name, then where the photo was
+# taken; one sentence without a verb.
+_PERSON_AT = re.compile(r" (?:at|during|before|after|prior to) (?:the|a|an) ")
 _NOT_TITLE_CAPTION = re.compile(r"(?i)\b(?:welcome|thank|thanks|let|please|today|this|here)\b")
 # A list of appointments printed as `Minister of Defence: Sergei Shoigu.`: a role, a colon and a bare name.
 _BARE_NAME = re.compile(r"^(?!(?:In|At|On|To|By|For|From|With|Of|The|An?|Yes|No|Thank|Good|Very|All|Not|That|This|It|"
@@ -128,8 +132,12 @@ def looks_like_event_caption(text: str, title_key: str) -> bool:
     if ("Photo: " in text and _PHOTO_CREDIT.search(text)) or (("left" in text or "right" in text or "centre" in text)
                                                              and _POSITIONS.search(text)):
         return len(text.split()) <= 80 and not _NOT_CAPTION.search(text)
-    return (bool(title_key) and title_key in text.casefold() and len(text.split()) <= 60
-            and not _NOT_CAPTION.search(text) and not _NOT_TITLE_CAPTION.search(text))
+    if title_key and title_key in text.casefold():
+        return len(text.split()) <= 60 and not _NOT_CAPTION.search(text) and not _NOT_TITLE_CAPTION.search(text)
+    at = _PERSON_AT.search(text) if text.endswith(".") and len(text) <= 300 else None
+    return (at is not None and ". " not in text[at.end():] and is_label_text(text[:at.start()])
+            and len(text[:at.start()].split()) >= 2 and not _NOT_CAPTION.search(text)
+            and not _NOT_TITLE_CAPTION.search(text))
 
 
 def _is_list_entry(label: Label | None) -> bool:
@@ -348,10 +356,12 @@ def _is_tag_line(text: str) -> bool:
 def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     t, nos = lines.texts, lines.nos
     place = lines.place_into(page)
-    known = _known_names(t[start:stop], page.persons)
+    speakers = _speaker_names(t[start:stop])
+    known = speakers | set(persons_to_names(page.persons))
     # A title of a few words may stand in a speech by chance; one of four words or more names the event.
     # The first six words only: a caption may shorten the rest (`... lifting of the Nazi siege` for `... of siege`).
     title_key = " ".join(page.title.casefold().split()[:6]) if page.title and len(page.title.split()) >= 4 else ""
+    repeated = _repeated_lines(t[start:stop])
     turn: Turn | None = None
     subheading: str | None = None
     after_omission = False
@@ -387,6 +397,9 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
         if label is None:
             label = match_label_with(s, known)
             width = 1
+        if label is None and speakers and s[:1].isupper() and (label := _stop_label(s, speakers)) is not None \
+                and turn is not None and turn.label == label.label:
+            label = None  # the speaker gives his name: `Oleg Kashtanov: Good afternoon.` / `Oleg Kashtanov. Izvestia.`
         if label is not None and width == 1 and _is_list_entry(label) and _in_list(t, i, start, stop):
             label = None  # one of a list of appointments printed `Role: Name.`, not a turn
         if label is not None:
@@ -400,7 +413,8 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             after_omission = False
             i += width
             continue
-        if looks_like_caption(s) or (turn is not None and looks_like_event_caption(s, title_key)):
+        if looks_like_caption(s) or (turn is not None and (looks_like_event_caption(s, title_key) or (
+                s in repeated and not _NOT_CAPTION.search(s)))):
             page.photo_captions.append(s)
             place(i, "photo_caption")
         elif looks_like_subheading(s) and not (nxt and nxt[0].islower()):  # a wrapped line goes on lower-case
@@ -438,10 +452,31 @@ def _in_list(t: list[str], i: int, start: int, stop: int) -> bool:
     return (entry(i - 1) and (entry(i - 2) or entry(i + 1))) or (entry(i + 1) and entry(i + 2))
 
 
-def _known_names(body: list[str], persons: list[str]) -> set[str]:
-    """Names the page gives itself: its bare-name labels (`Ella Pamfilova:`) and its Persons tags."""
-    labels = (m.label for m in map(match_label, body) if m is not None)
-    return short_label_names(labels) | set(persons_to_names(persons))
+def _repeated_lines(body: list[str]) -> set[str]:
+    """Sentences printed twice or more on a page: a photo caption under each of several photos.
+
+    Only lines of six to forty words that end in a full stop: a speech may repeat `Thank you very much.`, and
+    a page may print a paragraph of a speech twice by mistake (page 51618).
+    """
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for s in body:
+        if s.endswith(".") and 5 <= s.count(" ") < 40 and ": " not in s:
+            (twice if s in seen else seen).add(s)
+    return twice
+
+
+def _speaker_names(body: list[str]) -> set[str]:
+    """The page's bare-name labels (`Ella Pamfilova:`): names the page gives itself, with its Persons tags."""
+    return short_label_names(m.label for m in map(match_label, body) if m is not None)
+
+
+def _stop_label(s: str, speakers: set[str]) -> Label | None:
+    """`Sebastian Kurz. Thank you ...`: a full stop for the colon after a name the page prints as a label elsewhere."""
+    head, dot, rest = s.partition(". ")
+    if dot and head in speakers and rest[:1].isupper() and not rest.startswith("Photo"):
+        return Label(head, None, rest)
+    return None
 
 
 def _parse_see_also(lines: _Lines, page: Page, i: int, stop: int) -> int:

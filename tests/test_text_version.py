@@ -175,6 +175,13 @@ def test_lists_of_names_are_text(body: str, expected: list) -> None:
      "Speaker Valentina Matviyenko at a meeting dedicated to the 95th anniversary of the Supreme Court.", "A title",
      True),
     ("We sat from left to right, as you remember.", "A title", False),
+    # a person at the event (pages 54022, 55767 of the day files 2017-03-10, 2017-10-04)
+    ("Transport Minister Maxim Sokolov at the sixth meeting of the High-Level Russian-Turkish Cooperation Council.",
+     "A title", True),
+    ("Secretary General of the Gas Exporting Countries Forum (GECF) Seyed Mohammed Hossein Adeli during the Energy "
+     "for Global Growth plenary session.", "A title", True),
+    ("Minister Sokolov at the meeting said it would be done.", "A title", False),
+    ("Then we met at the airport.", "A title", False),
 ])
 def test_event_captions_in_a_speech(text: str, title: str, expected: bool) -> None:
     page = parse_page(_page(f"Vladimir Putin: Hello.\n{text}\nThe end.").replace("A title", title), "t.txt")
@@ -191,6 +198,27 @@ def test_a_label_cut_by_the_line_break_of_a_flattened_page() -> None:
     # the same lines in an ordinary page (one piece a line) are a paragraph and a label
     page = parse_lines(pieces, "t.txt", 1)
     assert [(t.label, t.paragraphs) for t in page.turns] == [("Putin", ["This is an excellent step forward."])]
+
+
+def test_a_sentence_printed_under_several_photos_is_a_caption() -> None:
+    # day file 2018-03-18 (page 57085) prints this caption three times between the paragraphs of one answer
+    caption = ("Vladimir Putin answered questions from Russian and foreign journalists following the completion of the "
+               "presidential election.")
+    page = parse_page(_page(f"Vladimir Putin: One.\n{caption}\nTwo.\n{caption}\nThank you very much.\n"
+                            "Three.\nThank you very much."), "t.txt")
+    assert page.photo_captions == [caption, caption]
+    assert page.turns[0].paragraphs == ["One.", "Two.", "Thank you very much.", "Three.", "Thank you very much."]
+
+
+def test_a_full_stop_for_the_colon_after_a_name_the_page_prints_as_a_label() -> None:
+    # day file 2018-02-28 (page 56952): `Sebastian Kurz. Thank you very much for your question.`
+    body = ("Sebastian Kurz: Good afternoon.\nQuestion: Why?\nSebastian Kurz. Thank you very much for your question."
+            "\nSebastian Kurz. My name again.\nVladimir Putin. Photo by TASS.")
+    page = parse_page(_page(body), "t.txt")
+    assert [(t.label, t.paragraphs) for t in page.turns] == [
+        ("Sebastian Kurz", ["Good afternoon."]), ("Question", ["Why?"]),
+        ("Sebastian Kurz", ["Thank you very much for your question.", "Sebastian Kurz. My name again.",
+                            "Vladimir Putin. Photo by TASS."])]
 
 
 def test_non_text_lines_are_never_utterance_text() -> None:
