@@ -2,8 +2,8 @@
 
 Run from the repository root, with ../shared/data beside it, on a machine as quiet as you can get:
 
-    python benchmarks/bench_claims_share.py [--runs 5] [--workers 2]     # CPU seconds of whole builds
-    python benchmarks/bench_claims_share.py --callgrind [--every 5]      # instructions of parse_files
+    python benchmarks/bench_claims_share.py [--runs 5] [--workers 2] [--code DIR]  # CPU seconds of builds
+    python benchmarks/bench_claims_share.py --callgrind [--every 5]  # instructions of the parse and the claims
 
 The first form runs `kremlin-data build --no-topics --clean` on the text pages, with and without
 `--no-claims`, alternating, each build in its own process; it prints each build's CPU seconds (user + sys of
@@ -11,8 +11,9 @@ the build and its parse workers, from the kernel's accounting of the child) and 
 seconds are what to compare on a shared machine: other processes' load stretches wall time, much less the
 CPU a build uses.
 
-The second counts instructions under valgrind's callgrind (one process, `parse_files` on every Nth text page
-with and without claims), which does not depend on the machine's load at all.
+The second counts instructions under valgrind's callgrind in one process, on every Nth text page in the
+build's chunks: `parse_files` alone, then also `_with_claims` as the build's main process runs it (polars'
+threads included). Instruction counts do not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -31,27 +32,28 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO.parent / "shared" / "data" / "kremlin_en" / "text" / "pages"
 
 
-def _build_cpu(out: Path, claims: bool, workers: int) -> float:
-    """CPU seconds (user + sys, with its workers) of one clean build without topics."""
+def _build_cpu(out: Path, claims: bool, workers: int, code: Path | None) -> float:
+    """CPU seconds (user + sys, with its workers) of one clean build without topics, with the package in `code`."""
     cmd = [sys.executable, "-m", "kremlin_data.cli", "build", str(PAGES), "--out", str(out), "--no-topics",
            "--clean", "--quiet", "--workers", str(workers)]
     if not claims:
         cmd.append("--no-claims")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(os.environ, PYTHONPATH=str(code)) if code else None
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
         raise SystemExit(f"build failed ({status}): {' '.join(cmd)}")
     return usage.ru_utime + usage.ru_stime
 
 
-def builds(runs: int, workers: int) -> None:
+def builds(runs: int, workers: int, code: Path | None) -> None:
     """Median CPU seconds of `runs` builds with and without claims, alternating."""
     cpu: dict[bool, list[float]] = {True: [], False: []}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(runs):
             for claims in (False, True):
                 out = Path(tmp) / f"run{i}{claims}"
-                seconds = _build_cpu(out, claims, workers)
+                seconds = _build_cpu(out, claims, workers, code)
                 cpu[claims].append(seconds)
                 shutil.rmtree(out)
                 print(f"  run {i + 1}: {'with' if claims else 'without'} claims {seconds:.2f} CPU s", flush=True)
@@ -64,11 +66,13 @@ def builds(runs: int, workers: int) -> None:
 _CALLGRIND_RUN = """
 import sys
 from pathlib import Path
-from kremlin_data.build import parse_files
+from kremlin_data.build import CHUNK_FILES, _chunks, _with_claims, parse_files
 paths = sorted(str(p) for p in Path(sys.argv[1]).glob("*.txt"))[::int(sys.argv[2])]
-parse_files(paths[:5], claims=True)  # imports and first-use caches: counted in every run, so they cancel out
-if sys.argv[3] != "none":
-    parse_files(paths, claims=sys.argv[3] == "with")
+_with_claims(parse_files(paths[:3], claims=False))  # imports and first-use caches: in every run, so they cancel
+for chunk in _chunks(paths, CHUNK_FILES) if sys.argv[3] != "none" else []:
+    parsed = parse_files(chunk, claims=False)
+    if sys.argv[3] == "with":  # as the build does it: workers parse, the main process adds the claims
+        _with_claims(parsed)
 """
 
 
@@ -84,7 +88,7 @@ def _instructions(script: Path, every: int, mode: str, tmp: Path) -> int:
 
 
 def callgrind(every: int) -> None:
-    """Instructions of parse_files on every `every`th text page, with and without claims."""
+    """Instructions of the parse (parse_files) and of the claims (_with_claims) on every `every`th text page."""
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found")
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,7 +97,7 @@ def callgrind(every: int) -> None:
         base, without, with_claims = (_instructions(script, every, mode, Path(tmp)) for mode in ("none", "without",
                                                                                                   "with"))
     parse, claims = without - base, with_claims - without
-    print(f"parse_files on every {every}th text page, one process, instructions (callgrind):")
+    print(f"every {every}th text page, chunks of the build, one process, instructions (callgrind):")
     print(f"  without claims {parse / 1e9:.3f} G; claims add {claims / 1e9:.3f} G = {100 * claims / parse:.0f}%")
 
 
@@ -104,6 +108,8 @@ def main() -> int:
     args.add_argument("--workers", type=int, default=2)
     args.add_argument("--callgrind", action="store_true")
     args.add_argument("--every", type=int, default=5)
+    args.add_argument("--code", type=Path, default=None,
+                      help="a folder holding another version's kremlin_data/ to build with (e.g. a `git archive`)")
     opts = args.parse_args()
     if not PAGES.is_dir():
         print(f"{PAGES} not found (the workplace's ../shared/data)", file=sys.stderr)
@@ -111,7 +117,7 @@ def main() -> int:
     if opts.callgrind:
         callgrind(opts.every)
     else:
-        builds(opts.runs, opts.workers)
+        builds(opts.runs, opts.workers, opts.code)
     return 0
 
 
