@@ -38,7 +38,7 @@ def clean(text: str) -> str:
     >>> clean("President of\u00a0Russia \n Vladimir Putin ")
     'President of Russia Vladimir Putin'
     """
-    return " ".join(text.replace("\u00a0", " ").split())
+    return " ".join(text.split())  # str.split() splits at NBSP too (Unicode white space)
 
 
 @dataclass(slots=True)

@@ -366,7 +366,10 @@ def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], N
     docs = corpus.docs
     n_topics = len(model.components)
     counts = corpus.tokens.counts(model.terms, corpus.n_docs + len(corpus.page_ids))[:corpus.n_docs]
-    w = model.weights(counts)
+    # Only documents of turns that get topics are weighed (each row's weights depend on that row alone).
+    needed = np.flatnonzero((corpus.turn_tokens >= MIN_TURN_TOKENS)[docs.owner])
+    w = np.zeros((corpus.n_docs, n_topics))
+    w[needed] = model.weights(counts[needed])
     h = np.round(model.components, DECIMALS)
     # Turn weight = word-weighted sum of its documents' weights; then shares of the turn's total.
     turn_w = np.asarray(tm.group_matrix(docs.owner, len(corpus.turn_ids), docs.n_words.astype(np.float64)) @ w)
