@@ -49,6 +49,12 @@ _FOLLOW_UP_START = re.compile(r"^(?:but|so|and|then|still|yet|well|yes|indeed|ex
 # what was just said.
 _TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|talked about)\b"
                        r"|\b(?:already|just) been (?:raised|mentioned|asked|discussed|touched)\b", re.IGNORECASE)
+# A host reads out a question sent in: "We received the following question online: “...", "Natalya Prikhodko
+# from Moscow has a question: “...", or the turn opens with the quotation itself.
+_RELAYED = re.compile(r"^[“”\"«]|\b(?:question|questions|message|asks?|asked|writes?|wrote)\b[^.!?:]{0,60}:\s*[“”\"«]",
+                      re.IGNORECASE)
+# A turn that opens answering the one before: "Yes, Natalya.", "Thank you, Kirill."
+_RESPONSE_START = re.compile(r"^(?:yes|no|thank you|thanks|right|indeed|of course|sure|okay|ok)\b", re.IGNORECASE)
 # A speaker taking the floor anew greets the room first: "Good afternoon.", "Mr President, good afternoon. My name".
 _GREETING = re.compile(r"^(?:(?:mr|madam) president,?\s+)?(?:good (?:afternoon|morning|evening)|hello|greetings)\b",
                        re.IGNORECASE)
@@ -69,6 +75,8 @@ class _Turn:
     asks: bool
     question_kind: bool
     greets: bool
+    has_question: bool
+    """A question mark anywhere in the turn (an interviewer may end on the reason for asking)."""
 
 
 def _asks(text: str) -> bool:
@@ -99,7 +107,7 @@ def _turn(row: Mapping[str, Any]) -> _Turn:
     text: str = row["text"]
     words = len(text.split())
     return _Turn(party, words, text, bool(row["follows_omission"]), _asks(text), row["kind"] == "question",
-                 bool(_GREETING.search(text)))
+                 bool(_GREETING.search(text)), "?" in text)
 
 
 def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:
@@ -164,26 +172,48 @@ class _PageTurns:
         prev = turns[p]
         if prev.party == t.party:
             return None  # the same speaker goes on (a label-like line split the turn)
-        if _MOVING_ON.search(t.text):
-            return None
+        moving_on = _MOVING_ON.search(t.text)
+        if moving_on and not ("continue" in moving_on.group(0).lower()
+                              and _TAKES_UP.search(" ".join(t.text.split()[:40]))):
+            return None  # a host moves on ("Let us continue. You have mentioned ..." takes up the answer)
         q = links[p]
         main = self.main
         if self.qa_page and main is not None:
             if i < self.seen_at[main] and not self.asks_plainly(p):
                 return None  # the hosts open the programme in turn, before the one who answers has spoken
+            if q is not None and links[q] is None and self._shouts(q) and prev.party != turns[q].party:
+                if t.party == turns[q].party:
+                    return p  # the one who shouted is let go on
+                if prev.words <= ASIDE_WORDS and not t.asks:
+                    return q  # host and answerer react in turn to a shout from the floor
             if (t.party != main and prev.party == main and q is not None and not self.asks_plainly(p)
                     and not prev.greets and (self._first_named(i) or t.greets) and not self._takes_up(i)):
                 return None  # after an answer (not a greeting), a new asker takes the floor
+            if t.party != main and prev.party == main and q is not None and not self.asks_plainly(p):
+                if self.gives_floor(i) and not t.has_question and self.seen_at[t.party] < i:
+                    return None  # after an answer, a host hands the floor to someone else ("Natalya, go ahead.")
+                if _RELAYED.search(t.text) and not self._takes_up(i):
+                    return None  # after an answer, a host reads out a question sent in: a new exchange
+            if (t.party != main and prev.party == main and q is not None and prev.words > FOLLOW_UP_WORDS
+                    and (t.has_question or t.question_kind) and t.words > FOLLOW_UP_WORDS
+                    and turns[q].party != main and not self.introduces(q) and not self.gives_floor(q)
+                    and not self._takes_up(i)):
+                return None  # a long question after a long answer (even one that ends asking) starts anew
             if (t.party == main and q is not None and not t.asks and not t.question_kind and not prev.asks
                     and prev.words <= ASIDE_WORDS and turns[q].party not in (t.party, prev.party)
                     and (turns[q].asks or turns[q].question_kind)):
                 return q  # the answer skips a host's aside on the question ("One question each, please.")
+        if (self.qa_page and main is not None and self.seen_at[main] < p and main not in (t.party, prev.party)
+                and links[p] is None and not t.question_kind and self.seen_at[t.party] < i
+                and self.seen_at[prev.party] < p and not prev.asks
+                and not self.introduces(p) and not _MOVING_ON.search(prev.text) and not _RESPONSE_START.search(t.text)):
+            return None  # the hosts present the programme in turn, after the answerer's first greeting
         if questions[p]:
             return p
         if self.introduces(i) and not (t.party == main and q is not None and turns[q].party == t.party):
             return None  # a host introduces the next asker after an answer (not one the answerer asked for)
         if (q is not None and self.seen_at[prev.party] == p and self.seen_at[t.party] == i
-                and prev.words <= SELF_INTRODUCTION_WORDS):
+                and prev.words <= SELF_INTRODUCTION_WORDS and prev.party != main):
             return q  # one hand-over introduced several new speakers, who speak in turn
         if (q is not None and turns[q].question_kind and self.seen_at[t.party] < q and not t.asks
                 and not t.question_kind):
@@ -196,6 +226,13 @@ class _PageTurns:
                 and not self.introduces(q) and not self.gives_floor(q) and not self._takes_up(i)):
             return None  # a new question after an answer
         return p
+
+    def _shouts(self, i: int) -> bool:
+        """A short turn out of turn: a generic remark, or a named speaker's first words, that starts nothing."""
+        t = self.turns[i]
+        return (t.words <= ASIDE_WORDS and t.party != self.main and not t.question_kind and not t.greets
+                and (t.party == "kind:remark" or self._first_named(i))
+                and not self.introduces(i) and not self.gives_floor(i))
 
     def _first_named(self, i: int) -> bool:
         """The turn is the first of a named speaker (a generic `Remark` may be anyone's)."""
