@@ -53,6 +53,16 @@ _TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|tal
 # from Moscow has a question: “...", or the turn opens with the quotation itself.
 _RELAYED = re.compile(r"^[“”\"«]|\b(?:question|questions|message|asks?|asked|writes?|wrote)\b[^.!?:]{0,60}:\s*[“”\"«]",
                       re.IGNORECASE)
+# A first sentence that points back at what was just said: "You have obviously thought of this", "I am relieved
+# that this supply is strong", "applying your theory" (but not "this year", "this programme": the time and the event).
+_POINTS_BACK = re.compile(r"\b(?:this|these|those)\b(?!\s+(?:year|week|month|time|morning|afternoon|evening|summer"
+                          r"|autumn|winter|spring|century|decade|broadcast|programme|program|interview|conversation"
+                          r"|meeting|studio|event|conference|hall|room)s?\b)"
+                          r"|\byour (?:answer|theory|point|words|argument|logic|view|remark|reply|example)s?\b"
+                          r"|\bwhat you (?:have )?(?:said|say|just said)\b", re.IGNORECASE)
+# "We will return to this later. But first, ...": the asker puts what was said aside and changes the subject.
+_PUTS_ASIDE = re.compile(r"\b(?:will|shall|['’]ll|let us|let['’]s) (?:return|come back|get back|go back)\b",
+                         re.IGNORECASE)
 # A turn that opens answering the one before: "Yes, Natalya.", "Thank you, Kirill."
 _RESPONSE_START = re.compile(r"^(?:yes|no|thank you|thanks|right|indeed|of course|sure|okay|ok)\b", re.IGNORECASE)
 # A speaker taking the floor anew greets the room first: "Good afternoon.", "Mr President, good afternoon. My name".
@@ -228,9 +238,10 @@ class _PageTurns:
         return p
 
     def _shouts(self, i: int) -> bool:
-        """A short turn out of turn: a generic remark, or a named speaker's first words, that starts nothing."""
+        """A short statement out of turn: a generic remark, or a named speaker's first words, that asks nothing."""
         t = self.turns[i]
         return (t.words <= ASIDE_WORDS and t.party != self.main and not t.question_kind and not t.greets
+                and not t.has_question
                 and (t.party == "kind:remark" or self._first_named(i))
                 and not self.introduces(i) and not self.gives_floor(i))
 
@@ -240,11 +251,22 @@ class _PageTurns:
         return self.seen_at[party] == i and not party.startswith("kind:")
 
     def _takes_up(self, i: int) -> bool:
-        """The question opens like a follow-up, names what was just said, or goes on after a short interjection."""
+        """The question opens like a follow-up, names or points back at what was just said, or goes on after one."""
         t = self.turns[i]
         head = " ".join(t.text.split()[:40])
         interjection = i >= 2 and self.turns[i - 2].party == t.party and self.turns[i - 1].words <= INTERJECTION_WORDS
-        return bool(_FOLLOW_UP_START.search(t.text) or _TAKES_UP.search(head)) or interjection
+        first = _first_sentence(t.text)
+        points_back = bool(_POINTS_BACK.search(first)) and not _PUTS_ASIDE.search(first)
+        return bool(_FOLLOW_UP_START.search(t.text) or _TAKES_UP.search(head)) or points_back or interjection
+
+
+def _first_sentence(text: str) -> str:
+    """The turn's first sentence (up to its first end mark), at most its first 300 characters."""
+    head = text[:300]
+    for k, ch in enumerate(head):
+        if ch in _END_MARKS:
+            return head[:k + 1]
+    return head
 
 
 def _last_sentence(text: str) -> str:

@@ -90,6 +90,60 @@ LONG_QUESTION = " ".join(["word"] * 40) + " and what do you think?"
                                 (PUTIN, "Are you from Ukraine?"), ("dmitry-peskov", "Yes, he is."),
                                 (PUTIN, "Right. Go ahead."), ("roman-tsymbalyuk", "What about Donbass?")],
      [None, 0, 0, None, 3, 4, 5], [True, False, False, True, False, True, True]),
+    # Third round. A Direct Line: after the President's first greeting, the hosts present the programme in
+    # turn (nobody replies), until one asks him to start; a guest's remark right after his greeting replies to it.
+    ("Direct Line with Vladimir Putin", [("kirill-kleymenov", "Good afternoon, this is the Direct Line."),
+                                         ("tatyana-remezova", "Good afternoon, we are in the call centre."),
+                                         ("natalya-yuryeva", "Good afternoon, the phones are ringing."),
+                                         ("kirill-kleymenov", "And so, the President is on the air."),
+                                         (PUTIN, "Hello and thank you very much."),
+                                         ("volunteer", "This is one of the most frequent questions."),
+                                         (PUTIN, "OK. A question about fish, important."),
+                                         ("tatyana-remezova", "Good afternoon. We are working in the call centre."),
+                                         ("natalya-yuryeva", "The internet is also buzzing with activity."),
+                                         ("kirill-kleymenov", "We are all ready. Shall we start?"),
+                                         (PUTIN, "Yes, please."), ("kirill-kleymenov", "Why is growth slow?"),
+                                         (PUTIN, LONG)],
+     [None, None, None, None, 3, 4, 5, None, None, None, 9, 10, 11],
+     [False, False, False, True, False, False, False, False, False, True, True, True, False]),
+    # After an answer a host who hands the floor to someone else, or reads out a question sent in, starts a
+    # new exchange; "Let us continue. You have mentioned ..." takes up the answer.
+    ("Direct Line with Vladimir Putin", [("tatyana-remezova", "Good afternoon, we are live."),
+                                         ("dmitry-borisov", "Mr President, why is growth slow?"), (PUTIN, LONG),
+                                         ("tatyana-remezova", "We have many calls. Natalya, you have the floor."),
+                                         ("natalya-yuryeva", "Yes, we have a caller from Omsk. Go ahead."),
+                                         ("kind:question", "Hello. Why are our roads so bad?"), (PUTIN, LONG),
+                                         ("tatyana-remezova", "We received the following question online: “Will the "
+                                                              "sanctions last for decades?”"),
+                                         (PUTIN, LONG),
+                                         ("dmitry-borisov", "Let us continue. You have mentioned sanctions. Will "
+                                                            "prices fall?"),
+                                         (PUTIN, LONG)],
+     [None, None, 1, None, 3, 4, 5, None, 7, 8, 9],
+     [False, True, False, True, True, True, False, True, False, True, False]),
+    # An interview: a long question after a long answer is new even when the answer ends asking, and even when
+    # the question ends on its reason; one whose first sentence points back at the answer follows up, unless it
+    # puts it aside ("We will return to this").
+    ("Interview with The Financial Times", [("lionel-barber", "What are your goals for the summit?"),
+                                            (PUTIN, LONG + " Do I need to say anything else?"),
+                                            ("lionel-barber", LONG_QUESTION), (PUTIN, LONG),
+                                            ("lionel-barber", "You have obviously thought of this as a strategist. "
+                                                              + LONG_QUESTION), (PUTIN, LONG),
+                                            ("lionel-barber", "We will return to this theme. But first, "
+                                                              + LONG_QUESTION), (PUTIN, LONG),
+                                            ("lionel-barber", "Can we turn to North Korea? " + LONG), (PUTIN, "Fine.")],
+     [None, 0, None, 2, 3, 4, None, 6, None, 8],
+     [True, True, True, False, True, False, True, False, False, False]),
+    # A shout from the floor: the press secretary and the President react to it in turn, and the one who
+    # shouted, let go on, replies to the President's permission.
+    ("Annual news conference", [("kind:question", "Will prices fall?"), (PUTIN, LONG),
+                                ("viktor-smirnov", "Rubbish is swamping the region."),
+                                ("dmitry-peskov", "Let us act as we agreed."),
+                                (PUTIN, "We will talk about rubbish."),
+                                ("dmitry-peskov", "If we start shouting now, you do not respect the others."),
+                                (PUTIN, "I will answer your question by way of exception."),
+                                ("viktor-smirnov", "Viktor Smirnov, 47news. " + LONG_QUESTION)],
+     [None, 0, None, 2, 2, 2, 2, 6], [True, False, False, False, False, False, False, True]),
 ])
 def test_reply_rules(title: str, spec: list[tuple[str, str]], links: list[int | None], asks: list[bool]) -> None:
     assert reply_links(turns(*spec), title) == (links, asks)
