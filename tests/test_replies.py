@@ -176,14 +176,13 @@ def test_reply_to_on_the_hand_labelled_pages() -> None:
     for gold in b.load_gold():
         score, _errors = b.score_page(gold)
         (held if gold.get("held_out") else tuned).add(score)
-    # 486 tuned turns since page 57492's list of ministers is read as text (issue 9), not as 20 one-line turns.
-    assert tuned.turns >= 480 and held.turns >= 120
-    # Measured 0.965 / 0.960 on the 14 pages the rules were written from (486 turns), and 0.897 / 0.879 on the
-    # 3 pages labelled after they were frozen (131 turns; 0.876 / 0.859 before the parser set a photo caption
-    # apart from a remark). The held-out floor guards against a rule that fits the labelled pages better by
-    # reading them worse elsewhere.
+    assert tuned.turns >= 610 and held.turns >= 110
+    # Measured 0.978 / 0.962 on the 17 pages the rules were written from (617 turns; 0.951 / 0.944 before the
+    # third round of rules), and 0.880 / 0.880 on the 3 pages labelled before the third round was written and
+    # scored only after it was frozen (112 turns). The held-out floor sits just under that figure: it guards
+    # against a rule that fits the labelled pages better by reading unseen pages worse.
     assert tuned.precision >= 0.95 and tuned.recall >= 0.95, (tuned.precision, tuned.recall)
-    assert held.precision >= 0.85 and held.recall >= 0.85, (held.precision, held.recall)
+    assert held.precision >= 0.87 and held.recall >= 0.87, (held.precision, held.recall)
 
 
 _LAST_SENTENCE_REGEX = re.compile(r"[^.!?…]*[.!?…]*[\s\"'”’)\]]*$")
