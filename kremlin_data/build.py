@@ -10,7 +10,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.resources import files as package_files
@@ -202,13 +202,20 @@ def _parse_file(name: str, events: list[Row], utterances: list[Row], claim_list:
 
 
 class _AtomicWriters:
-    """One streaming Parquet writer per table into temporary files, renamed into place only on commit."""
+    """One streaming Parquet writer per table into temporary files, renamed into place only on commit.
+
+    Whole tables (`replace`) are written by a background thread while the build goes on with the next step
+    (Parquet encoding and compression release the GIL, so the write takes the second core); `commit` waits
+    for them.
+    """
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.tmp: dict[str, Path] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = {}
+        self.background = ThreadPoolExecutor(max_workers=1)
+        self.pending: list[Future[None]] = []
 
     def write(self, table: Table, data: pa.Table) -> None:
         if table.name not in self.writers:
@@ -226,8 +233,16 @@ class _AtomicWriters:
             self.writers.pop(table.name).close()
         tmp = self.out / f".{table.name}.parquet.{os.getpid()}.tmp"
         self.tmp[table.name] = tmp
-        pq.write_table(data.cast(table.schema), tmp, compression="zstd")
+        self.pending.append(self.background.submit(_write_parquet, data, table.schema, tmp))
         self.rows[table.name] = data.num_rows
+
+    def _wait(self) -> None:
+        """Wait for the background writes; the first that failed raises here."""
+        try:
+            for future in self.pending:
+                future.result()
+        finally:
+            self.background.shutdown(wait=True, cancel_futures=True)
 
     def reserve(self, name: str) -> Path:
         """The temporary path of any other file of the build folder (`name` relative to it), renamed on commit."""
@@ -242,6 +257,7 @@ class _AtomicWriters:
         write(self.reserve(name))
 
     def commit(self) -> None:
+        self._wait()
         for w in self.writers.values():
             w.close()
         self.writers.clear()
@@ -250,10 +266,15 @@ class _AtomicWriters:
             tmp.replace(self.out / (name if "/" in name or "." in name else f"{name}.parquet"))
 
     def abort(self) -> None:
+        self.background.shutdown(wait=True, cancel_futures=True)
         for w in self.writers.values():
             w.close()
         for tmp in self.tmp.values():
             tmp.unlink(missing_ok=True)
+
+
+def _write_parquet(data: pa.Table, schema: pa.Schema, path: Path) -> None:
+    pq.write_table(data.cast(schema), path, compression="zstd")
 
 
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
