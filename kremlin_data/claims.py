@@ -157,7 +157,7 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
     elif u and group == "cur":
         d.kind, d.unit, d.end = "money", currency(u.group()), u.end()
     elif u and group == "dur":
-        unit = u.group().strip(" -").lower()
+        unit = u.group().replace("-", " ").strip().lower()  # any spaces (no-break too) and hyphens around it
         d.kind, d.unit, d.end = "duration", "century" if unit.startswith("centur") else unit.rstrip("s"), u.end()
     elif u and group == "month":
         if not is_digits or d.value > 31 or d.value != int(d.value):
@@ -167,7 +167,7 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
     elif u and group == "frac":
         if not words_number or d.value_high is not None:
             return None
-        den = FRACTION[u.group().strip(" -").lower()]
+        den = FRACTION[u.group().replace("-", " ").strip().lower()]
         d.kind, d.value, d.end = "fraction", d.value / den, u.end()
     else:
         me = MEASURE_RE.match(text, d.end)
