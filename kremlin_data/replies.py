@@ -70,6 +70,8 @@ _GREETING = re.compile(r"^(?:(?:mr|madam) president,?\s+)?(?:good (?:afternoon|m
                        re.IGNORECASE)
 _COURTESY_END = re.compile(r"(?:\s*(?:thank you(?: very much)?|thanks|thank you, mr president)[.!]?)+\s*$",
                            re.IGNORECASE)
+# What closing thanks end in: a text ending otherwise has none (one cheap check before the scan of the window).
+_COURTESY_TAIL = re.compile(r"(?:you|much|thanks|president)[.!]?$", re.IGNORECASE)
 _COURTESY_WINDOW = 400
 _COURTESY_REACH = 100
 _END_MARKS = frozenset(".!?…")
@@ -87,6 +89,8 @@ class _Turn:
     greets: bool
     has_question: bool
     """A question mark anywhere in the turn (an interviewer may end on the reason for asking)."""
+    hands_over: bool
+    """The turn ends giving the floor ("Please, go ahead.", "I give the floor to ...")."""
 
 
 def _asks(text: str) -> bool:
@@ -101,6 +105,9 @@ def _without_courtesy_end(text: str) -> str:
     The end-anchored pattern is tried at every position of the text, so it is run on the last characters
     only, and on the whole text when the thanks may reach back beyond them (a match near the window's start).
     """
+    end = len(text.rstrip())
+    if not _COURTESY_TAIL.search(text, max(end - 12, 0), end):
+        return text
     if len(text) > _COURTESY_WINDOW:
         start = len(text) - _COURTESY_WINDOW
         match = _COURTESY_END.search(text, start)
@@ -115,13 +122,16 @@ def _turn(row: Mapping[str, Any]) -> _Turn:
     # The surname part of the id: one person whose given name is spelt two ways on a page stays one party.
     party = row["speaker_id"].rpartition("-")[2] if row["speaker_id"] else f"kind:{row['kind']}"
     text: str = row["text"]
-    words = len(text.split())
+    words = row["n_words"] if "n_words" in row else len(text.split())
     return _Turn(party, words, text, bool(row["follows_omission"]), _asks(text), row["kind"] == "question",
-                 bool(_GREETING.search(text)), "?" in text)
+                 bool(_GREETING.search(text)), "?" in text, bool(_HANDOVER_END.search(_last_sentence(text))))
 
 
 def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:
     """For each turn of one page (in order): the index of the turn it replies to (or None), and is_question.
+
+    Rows hold the utterances columns `speaker_id`, `kind`, `text`, `follows_omission`, and `n_words` when it is
+    already counted.
 
     >>> rows = [{"speaker_id": None, "kind": "question", "text": "Will prices fall?", "follows_omission": False},
     ...         {"speaker_id": "vladimir-putin", "kind": "named", "text": "No.", "follows_omission": False}]
@@ -166,7 +176,7 @@ class _PageTurns:
 
     def gives_floor(self, i: int) -> bool:
         """The turn ends giving the floor ("Please, go ahead.", "I give the floor to ...")."""
-        return i + 1 < len(self.turns) and bool(_HANDOVER_END.search(_last_sentence(self.turns[i].text)))
+        return i + 1 < len(self.turns) and self.turns[i].hands_over
 
     def asks_plainly(self, i: int) -> bool:
         """The turn asks in its words (a question mark, a question label, giving the floor), not by position."""
@@ -281,6 +291,4 @@ def _last_sentence(text: str) -> str:
         start -= 1
     while start and line[start - 1] in _END_MARKS:
         start -= 1
-    while start and line[start - 1] not in _END_MARKS:
-        start -= 1
-    return line[start:]
+    return line[max(line.rfind(mark, 0, start) for mark in _END_MARKS) + 1:]

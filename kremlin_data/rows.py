@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from kremlin_data._version import __version__
@@ -51,33 +51,55 @@ def _zoned(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=_TZ) if value is not None else None
 
 
+class _Speaker(NamedTuple):
+    """Who speaks under one cleaned label of a page."""
+
+    kind: str
+    name: str | None
+    """The name as `split_label` gives it (the key of the page's linked persons)."""
+    role: str | None
+    speaker_name: str | None
+    speaker_id: str | None
+
+
+def _speaker(label: str, known: set[str]) -> _Speaker:
+    """A cleaned label's turn kind, and for a named one its speaker's name, role and id."""
+    kind = generic_kind(label) or "named"
+    name, role = split_label(label, known) if kind == "named" else (None, None)
+    if not name:
+        return _Speaker(kind, name, role, None, None)
+    return _Speaker(kind, name, role, fix_joined_name(name), speaker_id(name))
+
+
 def page_rows(page: Page) -> tuple[Row, list[Row]]:
     """The events row and the utterances rows of one page."""
     eid = event_id(page)
     # What the saved browser text adds to a label (person card, glued words, `X on Y`) goes, in either format.
-    labels = [clean_label(t.label, page.persons) for t in page.turns]
-    known = (short_label_names(c.label for c in labels) | set(persons_to_names(page.persons))
-             | set(persons_to_names(c.person_card for c in labels if c.person_card)))
+    # A page prints few labels many times: each is cleaned and split once.
+    cleaned = {label: clean_label(label, page.persons) for label in dict.fromkeys(t.label for t in page.turns)}
+    known = (short_label_names(c.label for c in cleaned.values()) | set(persons_to_names(page.persons))
+             | set(persons_to_names(c.person_card for c in cleaned.values() if c.person_card)))
+    speakers = {c.label: _speaker(c.label, known) for c in cleaned.values()}
     utterances: list[Row] = []
-    for seq, (turn, clean) in enumerate(zip(page.turns, labels, strict=True), start=1):
-        kind = generic_kind(clean.label) or "named"
-        name, role = split_label(clean.label, known) if kind == "named" else (None, None)
+    for seq, turn in enumerate(page.turns, start=1):
+        clean = cleaned[turn.label]
+        who = speakers[clean.label]
         text = "\n".join(turn.paragraphs)
         person = turn.person_id
-        if person is None and name is not None:
-            person = page.linked_persons.get(name)
+        if person is None and who.name is not None:
+            person = page.linked_persons.get(who.name)
         utterances.append({
             "utterance_id": f"{eid}.u{seq}",
             "event_id": eid,
             "seq": seq,
             "speaker_label": clean.label,
             "label_note": turn.label_note or clean.topic,
-            "speaker_name": fix_joined_name(name) if name else None,
-            "speaker_role": role,
-            "speaker_id": speaker_id(name) if name else None,
+            "speaker_name": who.speaker_name,
+            "speaker_role": who.role,
+            "speaker_id": who.speaker_id,
             "person_card": clean.person_card,
             "person_id": person,
-            "kind": kind,
+            "kind": who.kind,
             "subheading": turn.subheading,
             "text": text,
             "n_words": len(text.split()),

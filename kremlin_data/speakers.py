@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # Generic labels: turns by someone the page does not name. The value is the turn kind.
@@ -28,6 +28,8 @@ GENERIC: dict[str, str] = {
     "operator": "voice",
     "call centre operator": "voice",
 }
+# Every generic label opens with one of these words (`For Mr Putin:` too): a label opening otherwise is named.
+_GENERIC_FIRST = frozenset({key.partition(" ")[0] for key in GENERIC} | {"for", "to"})
 
 # Lower-case words that may stand inside a label ("President of the Republic of Kazakhstan ...").
 CONNECTORS = frozenset(
@@ -99,6 +101,8 @@ def generic_kind(label: str) -> str | None:
     ('question', 'question', None)
     """
     key = label.strip().lower()
+    if key.partition(" ")[0] not in _GENERIC_FIRST:
+        return None  # most labels are named: one set lookup decides
     for joint in (" from ", " to ", " for "):
         head, sep, _ = key.partition(joint)
         if sep and head in GENERIC:
@@ -187,6 +191,32 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
     if note is None and (late := _LATE_NOTE_RE.match(rest)):
         note, rest = late["note"], late["rest"]
     return Label(label, note, rest.strip(), lead)
+
+
+class _AskedNames:
+    """No known names, remembering whether a match asked for them: only then can a page's names change it."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __iter__(self) -> Iterator[str]:
+        self.asked = True
+        return iter(())
+
+
+def match_label_once(line: str) -> tuple[Label | None, bool]:
+    """`match_label`, and whether `match_label_with` could answer otherwise for some known names.
+
+    When the second value is False, `match_label_with(line, names)` gives the first for any names: a page
+    matches each line once, and again with its names only where they count.
+
+    >>> match_label_once("Vladimir Putin: Yes.")[1], match_label_once("Central Bank chairman Sergei Ignatyev: Yes.")[1]
+    (False, True)
+    """
+    names = _AskedNames()
+    return match_label_with(line, names), names.asked
 
 
 def is_role_label(label: str) -> bool:

@@ -14,6 +14,7 @@ from kremlin_data.speakers import (
     Label,
     is_label_text,
     match_label,
+    match_label_once,
     match_label_with,
     match_split_label,
     persons_to_names,
@@ -357,7 +358,10 @@ def _is_tag_line(text: str) -> bool:
 def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     t, nos = lines.texts, lines.nos
     place = lines.place_into(page)
-    speakers = _speaker_names(t[start:stop])
+    # Each line is matched once without the page's names; again with them only where they could count.
+    matches = [match_label_once(s) for s in t[start:stop]]
+    # The page's bare-name labels (`Ella Pamfilova:`): names the page gives itself, with its Persons tags.
+    speakers = short_label_names(m.label for m, _ in matches if m is not None)
     known = speakers | set(persons_to_names(page.persons))
     # A title of a few words may stand in a speech by chance; one of four words or more names the event.
     # The first six words only: a caption may shorten the rest (`... lifting of the Nazi siege` for `... of siege`).
@@ -396,12 +400,14 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             label = _wrapped_label(s, nxt, known)
         width = 2
         if label is None:
-            label = match_label_with(s, known)
+            label, asks_names = matches[i - start]
+            if asks_names and known:
+                label = match_label_with(s, known)
             width = 1
         if label is None and speakers and s[:1].isupper() and (label := _stop_label(s, speakers)) is not None \
                 and turn is not None and turn.label == label.label:
             label = None  # the speaker gives his name: `Oleg Kashtanov: Good afternoon.` / `Oleg Kashtanov. Izvestia.`
-        if label is not None and width == 1 and _is_list_entry(label) and _in_list(t, i, start, stop):
+        if label is not None and width == 1 and _is_list_entry(label) and _in_list(matches, i - start):
             label = None  # one of a list of appointments printed `Role: Name.`, not a turn
         if label is not None:
             if label.lead:  # the end of the previous paragraph, glued to this label
@@ -445,10 +451,13 @@ def _wrapped_label(s: str, nxt: str, known: set[str]) -> Label | None:
     return joined if alone is not None and alone.lead is None and joined.label.endswith(alone.label) else None
 
 
-def _in_list(t: list[str], i: int, start: int, stop: int) -> bool:
-    """Line `i` is in a run of three or more `Role: Name.` lines (a dialogue does not answer with names)."""
+def _in_list(matches: list[tuple[Label | None, bool]], i: int) -> bool:
+    """Body line `i` is in a run of three or more `Role: Name.` lines (a dialogue does not answer with names).
+
+    ``matches`` are the body's lines as `match_label_once` reads them.
+    """
     def entry(k: int) -> bool:
-        return start <= k < stop and _is_list_entry(match_label(t[k]))
+        return 0 <= k < len(matches) and _is_list_entry(matches[k][0])
 
     return (entry(i - 1) and (entry(i - 2) or entry(i + 1))) or (entry(i + 1) and entry(i + 2))
 
@@ -465,11 +474,6 @@ def _repeated_lines(body: list[str]) -> set[str]:
         if len(s) <= 320 and s.endswith(".") and 5 <= s.count(" ") < 40 and ": " not in s:
             (twice if s in seen else seen).add(s)
     return twice
-
-
-def _speaker_names(body: list[str]) -> set[str]:
-    """The page's bare-name labels (`Ella Pamfilova:`): names the page gives itself, with its Persons tags."""
-    return short_label_names(m.label for m in map(match_label, body) if m is not None)
 
 
 def _stop_label(s: str, speakers: set[str]) -> Label | None:
