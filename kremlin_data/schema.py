@@ -455,15 +455,18 @@ def to_table(rows: Iterable[Mapping[str, Any]], table: Table) -> pa.Table:
     return columns_to_table(cols, table)
 
 
-def columns_to_table(cols: Mapping[str, Sequence[Any]], table: Table) -> pa.Table:
-    """Build an Arrow table from a dict of columns, with the same checks as `to_table`."""
+def columns_to_table(cols: Mapping[str, Sequence[Any] | pa.Array | pa.ChunkedArray], table: Table) -> pa.Table:
+    """Build an Arrow table from a dict of columns (Python sequences or Arrow arrays), with the checks of `to_table`."""
     if set(cols) != set(table.columns):
         raise SchemaError(f"{table.name}: unknown columns {sorted(set(cols) - set(table.columns))}, "
                           f"missing columns {sorted(set(table.columns) - set(cols))}")
     schema = table.schema
     arrays = []
     for f in schema:
-        arr = pa.array(cols[f.name], type=f.type)
+        col = cols[f.name]
+        if isinstance(col, pa.ChunkedArray):  # pa.array would read it back value by value
+            col = col.combine_chunks()
+        arr = col.cast(f.type) if isinstance(col, pa.Array) else pa.array(col, type=f.type)
         if not f.nullable and arr.null_count:
             raise SchemaError(f"{table.name}.{f.name}: {arr.null_count} null value(s) in a required column")
         arrays.append(arr)
