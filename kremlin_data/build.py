@@ -25,8 +25,8 @@ from kremlin_data import cache as file_cache
 from kremlin_data import identity
 from kremlin_data.cache import Rows
 from kremlin_data.claims import claim_rows, claims_table
-from kremlin_data.exchanges import exchanges
-from kremlin_data.load import load
+from kremlin_data.exchanges import exchanges, known_askers
+from kremlin_data.load import load, scan
 from kremlin_data.package import finish_package
 from kremlin_data.page import Page, PageError
 from kremlin_data.rows import Row, page_rows
@@ -353,11 +353,12 @@ def build(
         writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
         writers.replace(SPEAKERS, speakers_df.to_arrow())
         summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-        corpus, used_models = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers,
-                                             cache.topic_models if cache else None)
+        corpus, used_models, previous = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics,
+                                                       writers, cache.topic_models if cache else None)
         for name, table in corpus.items():
             writers.replace(TABLES[name], table)
-        writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"])))
+        writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"]),
+                                             _known_askers(out_dir, utterances_df, previous)))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
         cache_out.close(out_dir, used_models)
         writers.commit()
@@ -421,12 +422,12 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,
                    out: Path, refit: bool, writers: _AtomicWriters, last_models: dict[str, str] | None
-                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None]:
+                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None, tp.PreviousTopics | None]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics.
 
     Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted and saved. When the
     last build used the same models (`last_models`, digests from the cache), its rows of unchanged turns are
-    reused. Returns the tables and the digests of the models used.
+    reused. Returns the tables, the digests of the models used, and the last build's rows when reused.
     """
     from kremlin_data import topic_models as tm  # imported here: scikit-learn loads only for this step
     from kremlin_data import topics as tp
@@ -435,7 +436,7 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
         say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics "
             "are empty")
         tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
-        return {"event_tags": tp.event_tags(events), **tables}, None
+        return {"event_tags": tp.event_tags(events), **tables}, None, None
     models = tp.TopicModels()
     if not refit:
         learned = tm.load_model(out / tm.LEARNED_FILE, say)
@@ -455,8 +456,8 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
             say(f"topics: {'learned-topic model' if kind == 'learned' else 'site-topic classifier'} fitted and "
                 f"saved as {out / name}; later builds reuse it (`--refit-topics` fits it again)")
     if models.learned is None or models.site is None:
-        return tables, None
-    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}
+        return tables, None, previous
+    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}, previous
 
 
 def _previous_topics(out: Path) -> tp.PreviousTopics | None:
@@ -464,9 +465,21 @@ def _previous_topics(out: Path) -> tp.PreviousTopics | None:
     from kremlin_data import topics as tp  # imported here: scikit-learn loads only for the topic step
 
     try:
-        # load() reads either layout, so a rebuild after `--partition-by year` reuses the rows too
-        return tp.PreviousTopics(load("utterances", out).select("utterance_id", "text"),
+        # load() and scan() read either layout, so a rebuild after `--partition-by year` reuses the rows too
+        turns = scan("utterances", out).select("utterance_id", "text", "speaker_label", "kind").collect()
+        return tp.PreviousTopics(turns,
                                  load("utterance_topics", out), load("utterance_site_topics", out))
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def _known_askers(out: Path, utterances: pl.DataFrame, previous: tp.PreviousTopics | None) -> pl.DataFrame | None:
+    """The last build's asker_from of unchanged questions, when its rows are reused (same code: `cache.load`)."""
+    if previous is None:
+        return None
+    try:
+        return known_askers(utterances, previous.utterances,
+                            scan("exchanges", out).select("question_id", "asker_from").collect())
     except (OSError, pl.exceptions.PolarsError):
         return None
 

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -35,8 +36,9 @@ MAX_SHARDS = 16
 """A rebuild that would leave more shards than this writes all cached rows into one new shard instead."""
 _META_KEY = b"kremlin_data_cache"
 _SHARD_SUFFIX = ".arrow"
-_COMPRESSION = "lz4"
-"""The cache is written by a build and read by the next: fast compression rather than small files."""
+_COMPRESSION: str | None = None
+"""Shards are not compressed: a rebuild then maps them and uses their rows in place, with no decoding (on the
+4,174 day files about 0.35 CPU s less to read and 0.4 s less to write than with lz4, for 115 MB instead of 52 MB)."""
 
 
 def _parser_version() -> str:
@@ -92,13 +94,26 @@ def _shard_file(folder: Path, shard: str, table: str) -> Path:
     return folder / f"{shard}.{table}{_SHARD_SUFFIX}"
 
 
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The manifest's columns as typed Python lists (one item per input file)."""
+
+    outcome: list[str]
+    claims_per_event: list[list[int]]
+    shard: list[str]
+    n: dict[str, list[int]]
+    """Per per-file table: the file's number of rows in it."""
+    start: dict[str, list[int]]
+    """Per per-file table: the row of the shard's table where the file's rows begin."""
+
+
 @dataclass(slots=True)
 class Cache:
     """A cache read back: fingerprints by path, the manifest, and the shards' tables."""
 
     entries: dict[str, tuple[int, str, int]]
     """path -> (size, sha256, row of the manifest)."""
-    manifest: dict[str, list[object]]
+    manifest: Manifest
     """The manifest's columns as Python lists."""
     shards: dict[str, dict[str, pa.Table]]
     """shard -> table name -> its rows."""
@@ -122,25 +137,24 @@ class Cache:
                 return
             first, last = run[0], run[-1]
             for n in names:
-                start = int(str(m[f"start_{n}"][first]))
-                stop = int(str(m[f"start_{n}"][last])) + int(str(m[f"n_{n}"][last]))
-                parts[n].append(self.shards[str(m["shard"][first])][n].slice(start, stop - start))
+                start = m.start[n][first]
+                stop = m.start[n][last] + m.n[n][last]
+                parts[n].append(self.shards[m.shard[first]][n].slice(start, stop - start))
             run.clear()
 
         for i in hits:
-            if run and not (i == run[-1] + 1 and m["shard"][i] == m["shard"][run[-1]]):
+            if run and not (i == run[-1] + 1 and m.shard[i] == m.shard[run[-1]]):
                 flush()
             run.append(i)
         flush()
         tables = {t.name: pa.concat_tables([t.schema.empty_table(), *parts[t.name]]) for t in PER_FILE_TABLES}
-        cpe = [int(n) for i in hits for n in m["claims_per_event"][i]]  # type: ignore[attr-defined]
-        counts = [(*(int(str(m[f"n_{n}"][i])) for n in names), len(m["claims_per_event"][i]))  # type: ignore[arg-type]
-                  for i in hits]
-        return Rows(tables, cpe, [str(m["outcome"][i]) for i in hits], counts)
+        cpe = [n for i in hits for n in m.claims_per_event[i]]
+        counts = [(*(m.n[n][i] for n in names), len(m.claims_per_event[i])) for i in hits]
+        return Rows(tables, cpe, [m.outcome[i] for i in hits], counts)
 
     def shard_of(self, i: int) -> str:
         """The shard holding the rows of manifest row `i`."""
-        return str(self.manifest["shard"][i])
+        return self.manifest.shard[i]
 
 
 def _options_json(options: dict[str, object]) -> str:
@@ -185,13 +199,18 @@ def load(out: Path, options: dict[str, object], log: Callable[[str], None]) -> C
             return None
         if not manifest.schema.equals(_manifest_schema()):
             raise ValueError("files.parquet has other columns than a cache of this version")
-        columns = {name: manifest.column(name).to_pylist() for name in manifest.column_names}
+        def column(name: str) -> list[Any]:
+            values: list[Any] = manifest.column(name).to_pylist()
+            return values
+
+        m = Manifest(column("outcome"), column("claims_per_event"), column("shard"),
+                     {t.name: column(f"n_{t.name}") for t in PER_FILE_TABLES},
+                     {t.name: column(f"start_{t.name}") for t in PER_FILE_TABLES})
         shards: dict[str, dict[str, pa.Table]] = {}
-        for shard in dict.fromkeys(columns["shard"]):
+        for shard in dict.fromkeys(m.shard):
             shards[shard] = {t.name: _read_shard(folder, shard, t.name, t.schema) for t in PER_FILE_TABLES}
         for t in PER_FILE_TABLES:
-            for shard, start, n in zip(columns["shard"], columns[f"start_{t.name}"], columns[f"n_{t.name}"],
-                                       strict=True):
+            for shard, start, n in zip(m.shard, m.start[t.name], m.n[t.name], strict=True):
                 if start < 0 or n < 0 or start + n > shards[shard][t.name].num_rows:
                     raise ValueError(f"files.parquet lists rows {start}..{start + n} of {t.name} in shard {shard}, "
                                      f"which holds {shards[shard][t.name].num_rows}")
@@ -199,9 +218,11 @@ def load(out: Path, options: dict[str, object], log: Callable[[str], None]) -> C
         log(f"cache: {folder} is damaged ({type(exc).__name__}: {exc}): not used, every file is parsed")
         return None
     entries = {p: (s, h, i) for i, (p, s, h, v) in enumerate(zip(
-        *(columns[c] for c in ("source_path", "size", "sha256", "parser_version")), strict=True))
+        *(column(c) for c in ("source_path", "size", "sha256", "parser_version")), strict=True))
         if v == PARSER_VERSION}
-    return Cache(entries, columns, shards, meta.get("topic_models"))
+    # The last build's topic rows are reused only when the code that made them is the code that runs now.
+    same_code = meta.get("parser_version") == PARSER_VERSION
+    return Cache(entries, m, shards, meta.get("topic_models") if same_code else None)
 
 
 class CacheWriter:
@@ -260,9 +281,8 @@ class CacheWriter:
         """Record unchanged files whose rows stay where the cache holds them (manifest rows `hits`)."""
         m = cache.manifest
         for (path, size, sha), i in zip(files, hits, strict=True):
-            self._record(path, size, sha, str(m["outcome"][i]), list(m["claims_per_event"][i]),  # type: ignore[call-overload]
-                         str(m["shard"][i]), [int(str(m[f"n_{t.name}"][i])) for t in PER_FILE_TABLES],
-                         [int(str(m[f"start_{t.name}"][i])) for t in PER_FILE_TABLES])
+            self._record(path, size, sha, m.outcome[i], m.claims_per_event[i], m.shard[i],
+                         [m.n[t.name][i] for t in PER_FILE_TABLES], [m.start[t.name][i] for t in PER_FILE_TABLES])
 
     def close(self, folder: Path, topic_models: dict[str, str] | None = None) -> None:
         """Close the new shard and write the manifest, with the digests of the topic models the tables used."""
@@ -270,7 +290,7 @@ class CacheWriter:
             w.close()
         self.folder = folder
         meta = {_META_KEY: json.dumps({"format": FORMAT, "version": __version__,
-                                       "options": _options_json(self.options),
+                                       "options": _options_json(self.options), "parser_version": PARSER_VERSION,
                                        "topic_models": topic_models}).encode()}
         manifest = pa.table(self.rows, schema=_manifest_schema()).replace_schema_metadata(meta)
         pq.write_table(manifest, self.reserve(f"{CACHE_DIR}/{MANIFEST}.parquet"), compression="zstd")

@@ -38,6 +38,10 @@ _OFFICIAL = re.compile(r"\b(?:minister|governor|head|deputy|chair(?:man|woman|pe
                        r"director|senator|ambassador|secretary|aide|envoy|commissioner|speaker|chief|prosecutor|"
                        r"general|chancellor|king|emir|premier|ombudsman|representative|member of)\b",
                        re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+_FIRST_STOP = re.compile(r"[.;:!?\n]")
+OPENING_MAX_CHARS = 50 + 13 + 30
+"""Where `_OPENING_OUTLET` must find its full stop at the latest: 50 characters, the longest outlet word, 30."""
 _JOURNALIST = re.compile(r"\b(?:journalist|correspondent|editor|reporter|anchor|host|presenter|columnist|"
                          r"commentator)\b", re.IGNORECASE)
 
@@ -61,8 +65,9 @@ def _candidates(label: str, kind: str, text: str) -> Iterator[str]:
         if found:
             yield found.group("what")
     head = text[:400]
-    for sentence in re.split(r"(?<=[.!?])\s+|\n", head)[:4]:
-        lead = _LEAD.match(sentence)
+    for sentence in _SENTENCE_END.split(head, maxsplit=4)[:4]:
+        # Cheap tests first (exact: each pattern needs what is tested): most questions name no outlet.
+        lead = _LEAD.match(sentence) if "," in sentence else None
         if lead is None:
             continue
         what = lead.group("what")
@@ -72,10 +77,11 @@ def _candidates(label: str, kind: str, text: str) -> Iterator[str]:
         own_name = kind == "named" and lead.group("name").lower() in label.lower()
         if own_name or re.search(_OUTLET_WORDS, what, re.IGNORECASE):
             yield what
-    opening = _OPENING_OUTLET.match(head)
+    stop = _FIRST_STOP.search(head, 0, OPENING_MAX_CHARS + 1)
+    opening = _OPENING_OUTLET.match(head) if stop and stop.group() == "." else None
     if opening:
         yield opening.group("what")
-    intro = _INTRO.search(head)
+    intro = _INTRO.search(head) if "I " in head or " from" in head else None
     if intro:
         yield intro.group("what")
 
@@ -103,10 +109,25 @@ def asker_type(kind: str, role: str | None, outlet: str | None) -> str:
     return "citizen" if kind == "named" else "unnamed"
 
 
-def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: pl.DataFrame) -> pa.Table:
+def known_askers(utterances: pl.DataFrame, previous_utterances: pl.DataFrame,
+                 previous_exchanges: pl.DataFrame) -> pl.DataFrame:
+    """The asker_from of an earlier build's questions whose id, label, kind and text are unchanged.
+
+    `asker_from` depends on nothing else, so a rebuild reuses these instead of running the patterns again.
+    Returns utterance_id and asker_from (null where the earlier build found no outlet).
+    """
+    key = ["utterance_id", "speaker_label", "kind", "text"]
+    same = utterances.select(key).join(previous_utterances.select(key), on=key, how="semi", nulls_equal=True)
+    return (previous_exchanges.select(pl.col("question_id").alias("utterance_id"), "asker_from")
+            .join(same.select("utterance_id"), on="utterance_id", how="semi"))
+
+
+def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: pl.DataFrame,
+              known: pl.DataFrame | None = None) -> pa.Table:
     """One row per question turn that has at least one answer: a turn replying to it that does not itself ask.
 
     A host's hand-over is a question turn too, but the guest's reply to it asks, so it makes no exchange.
+    `known` (from `known_askers`) gives the asker_from of unchanged questions; the others are computed.
     """
     answers = (utterances.filter(pl.col("reply_to").is_not_null() & ~pl.col("is_question"))
                .join(claims.group_by("utterance_id").len("n_claims"), on="utterance_id", how="left")
@@ -132,8 +153,13 @@ def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: 
                  .join(top.rename({"utterance_id": "longest_answer", "topic_id": "answer_topic_id"}),
                        on="longest_answer", how="left")
                  .sort("event_id", "seq"))
-    outlets = [asker_from(label, kind, text) for label, kind, text in
-               zip(questions["speaker_label"], questions["kind"], questions["text"], strict=True)]
+    if known is None:
+        known = pl.DataFrame(schema={"utterance_id": pl.String, "asker_from": pl.String})
+    reuse = questions.select("utterance_id").join(known.with_columns(pl.lit(True).alias("is_known")),
+                                                  on="utterance_id", how="left", maintain_order="left")
+    outlets = [outlet if is_known else asker_from(label, kind, text) for label, kind, text, outlet, is_known in
+               zip(questions["speaker_label"], questions["kind"], questions["text"], reuse["asker_from"],
+                   reuse["is_known"], strict=True)]
     types = [asker_type(kind, role, outlet) for kind, role, outlet in
              zip(questions["kind"], questions.select(pl.coalesce("speaker_role", "usual_role")).to_series(), outlets,
                  strict=True)]

@@ -356,26 +356,29 @@ class TopicModel:
         """Topic weights of documents given their counts over `terms`.
 
         Non-negative least squares by coordinate descent with the topics held fixed, as NMF's own solver
-        does it; rows are independent, so blocks of rows run all their passes while they sit in cache.
+        does it. Documents are columns here (topic by document), so each step is one pass over the documents;
+        blocks of documents run all their passes while they sit in cache.
         """
         h = self.components
         with _one_thread():
             x = tfidf(counts, self.idf)
             hht = h @ h.T
-            xht = np.asarray(x @ h.T)
-        w = np.zeros_like(xht)
+            xht = np.ascontiguousarray(np.asarray(x @ h.T).T)
+        wt = np.zeros_like(xht)
         diag = np.diag(hht).copy()
         diag[diag == 0] = 1.0
-        block = 4096
-        with _one_thread():
-            for start in range(0, len(w), block):
-                wb, xb = w[start:start + block], xht[start:start + block]
-                for _ in range(iterations):
-                    for t in range(len(h)):
-                        # A row-wise product and sum rather than a BLAS matrix-vector product: each row's
-                        # result then does not depend on the other rows of its block (rebuilds reuse rows).
-                        grad = (wb * hht[t]).sum(axis=1) - xb[:, t]
-                        wb[:, t] = np.maximum(wb[:, t] - grad / diag[t], 0.0)
+        block = 8192
+        for start in range(0, wt.shape[1], block):
+            wb = np.ascontiguousarray(wt[:, start:start + block])
+            xb = xht[:, start:start + block]
+            for _ in range(iterations):
+                for t in range(len(h)):
+                    # einsum (not BLAS) sums each document's terms in topic order whatever the other documents
+                    # are, so a document's weights do not depend on its neighbours (rebuilds reuse rows).
+                    grad = np.einsum("j,jn->n", hht[t], wb) - xb[t]
+                    np.maximum(wb[t] - grad / diag[t], 0.0, out=wb[t])
+            wt[:, start:start + block] = wb
+        w: _Floats = wt.T
         return w
 
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 import kremlin_data as kd
-from kremlin_data.exchanges import asker_from, asker_type, exchanges
+from kremlin_data.exchanges import asker_from, asker_type, exchanges, known_askers
 from kremlin_data.schema import EXCHANGES
 
 
@@ -88,3 +88,31 @@ def test_exchanges_in_the_sample_build(sample_build: Path) -> None:
     assert asked["is_question"].all() and asked.height == x.height
     answered = u.filter(pl.col("utterance_id").is_in(x["answer_id"].implode()))
     assert (answered["reply_to"].to_list() == x["question_id"].to_list())
+
+
+def test_a_rebuild_reuses_the_asker_of_unchanged_questions_only() -> None:
+    def turns(text_of_4: str, label_of_2: str = "Anna Ivanova") -> pl.DataFrame:
+        rows = [utterance(2, "anna-ivanova", "named", 30, None, True),
+                utterance(3, "vladimir-putin", "named", 200, 2, False),
+                utterance(4, None, "question", 40, None, True),
+                utterance(5, "vladimir-putin", "named", 50, 4, False)]
+        rows[0]["speaker_label"] = label_of_2
+        rows[2]["text"] = text_of_4
+        return pl.DataFrame(rows)
+
+    before = turns("I represent the Prime news agency. Will taxes rise?")
+    no_claims = pl.DataFrame({"utterance_id": []}, schema={"utterance_id": pl.String})
+    no_topics = pl.DataFrame(schema={"utterance_id": pl.String, "topic_id": pl.Int32, "rank": pl.Int8})
+    first = pl.DataFrame(exchanges(before, no_claims, no_topics))
+    assert first["asker_from"].to_list() == [None, "Prime news agency"]
+    # The earlier build's value stands in for the patterns: shown by planting one they would not give.
+    planted = first.with_columns(pl.Series("asker_from", ["Planted", "Planted too"]))
+    known = known_askers(before, before, planted)
+    assert pl.DataFrame(exchanges(before, no_claims, no_topics, known))["asker_from"].to_list() == ["Planted",
+                                                                                                    "Planted too"]
+    # A question whose text or label changed is computed again.
+    after = turns("I represent the Mayak radio station. Will taxes rise?", label_of_2="Anna Petrova")
+    known = known_askers(after, before, planted)
+    assert known.height == 0
+    assert pl.DataFrame(exchanges(after, no_claims, no_topics, known))["asker_from"].to_list() == [
+        None, "Mayak radio station"]
