@@ -258,36 +258,33 @@ def split_turns(texts: pl.Series | Sequence[str | None], min_words: int = DOC_WO
              .with_columns(pl.col("text").fill_null("").str.split("\n")).explode("text")
              .with_columns(pl.col("text").str.count_matches(r"\S+").alias("n"))
              .filter(pl.col("n") > 0))
-    turn = paras["turn"].to_list()
-    n = paras["n"].to_list()
-    # The merge is a running sum that restarts after each document: a plain loop over integers.
-    doc = np.empty(len(n), dtype=np.int64)
-    words: list[int] = []
-    owner: list[int] = []
-    prev = -2  # no turn yet (-1 marks the end)
-    first = 0  # first document of the current turn
-    open_at = -1  # paragraph that opened the document still filling; -1 when none is
-    for i in range(len(n) + 1):
-        t = turn[i] if i < len(n) else -1
-        if t != prev:
-            if open_at >= 0 and len(words) - 1 > first:  # a short tail joins the document before it
-                doc[open_at:i] -= 1
-                tail = words.pop()
-                words[-1] += tail
-                owner.pop()
-            if i == len(n):
-                break
-            prev, first, open_at = t, len(words), -1
-        if open_at < 0:
-            open_at = i
-            words.append(0)
-            owner.append(t)
-        doc[i] = len(words) - 1
-        words[-1] += n[i]
-        if words[-1] >= min_words:
-            open_at = -1
-    return Documents(np.asarray(words, dtype=np.int64), np.asarray(owner, dtype=np.int64),
-                     pl.DataFrame({"doc": doc, "text": paras["text"]}))
+    turn = paras["turn"].to_numpy().astype(np.int64)
+    n = paras["n"].to_numpy().astype(np.int64)
+    # The merge is a running sum that restarts after each document, run for all turns at once: step k takes
+    # the k-th paragraph of every turn that has one (turns longest first, so those are a prefix of `lanes`).
+    turns, first, count = np.unique(turn, return_index=True, return_counts=True)
+    lanes = np.argsort(-count, kind="stable")
+    active = np.searchsorted(-count[lanes], -np.arange(int(count.max(initial=0))), side="left")
+    local = np.empty(len(n), dtype=np.int64)  # document of each paragraph, counted within its turn
+    closed = np.zeros(len(turns), dtype=np.int64)  # documents of each turn that reached `min_words`
+    filling = np.zeros(len(turns), dtype=np.int64)  # words of the document still filling
+    for k, n_active in enumerate(active.tolist()):
+        lane = lanes[:n_active]
+        at = first[lane] + k
+        local[at] = closed[lane]
+        filling[lane] += n[at]
+        full = lane[filling[lane] >= min_words]
+        closed[full] += 1
+        filling[full] = 0
+    # A short tail joins the document before it, so a turn never ends in a scrap.
+    joins = (filling > 0) & (closed > 0)
+    of_para = np.repeat(np.arange(len(turns)), count)
+    local[joins[of_para] & (local == closed[of_para])] -= 1
+    n_docs = closed + ((filling > 0) & (closed == 0))
+    offset = np.cumsum(n_docs) - n_docs
+    doc = offset[of_para] + local
+    words = np.bincount(doc, weights=n, minlength=int(n_docs.sum())).astype(np.int64)
+    return Documents(words, np.repeat(turns, n_docs), pl.DataFrame({"doc": doc, "text": paras["text"]}))
 
 
 def pick_columns(counts: sparse.csr_matrix, max_features: int) -> _Ints:
