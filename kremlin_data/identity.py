@@ -253,14 +253,15 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
 
 def _close(a: str, b: str) -> bool:
     """Given names close enough to be one spelling's typo: distance 1, or 2 for names of 6 letters or more."""
-    d = edit_distance(a, b)
-    return 0 < d <= (2 if min(len(a), len(b)) >= 6 else 1)
+    limit = 2 if min(len(a), len(b)) >= 6 else 1
+    # The distance is at least the difference in length: most pairs are ruled out without computing it.
+    return abs(len(a) - len(b)) <= limit and 0 < edit_distance(a, b) <= limit
 
 
 def _is_role_typo(word: str) -> bool:
     w = _ascii(word)
     return w not in ROLE_WORDS and len(w) >= 6 and any(
-        len(r) >= 6 and edit_distance(w, r) == 1 for r in ROLE_WORDS)
+        len(r) >= 6 and abs(len(r) - len(w)) <= 1 and edit_distance(w, r) == 1 for r in ROLE_WORDS)
 
 
 def _merge_ids(rows: pl.DataFrame, merges: pl.DataFrame) -> pl.DataFrame:
