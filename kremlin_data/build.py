@@ -27,7 +27,7 @@ from kremlin_data import cache as file_cache
 from kremlin_data import identity
 from kremlin_data.cache import Rows
 from kremlin_data.claims import claim_rows, claims_table
-from kremlin_data.exchanges import exchanges, known_askers
+from kremlin_data.exchanges import askers, exchanges, known_askers
 from kremlin_data.load import load, scan
 from kremlin_data.package import finish_package
 from kremlin_data.page import Page, PageError
@@ -357,12 +357,16 @@ def build(
         writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
         writers.replace(SPEAKERS, speakers_df.to_arrow())
         summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-        corpus, used_models, previous = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics,
-                                                       writers, cache.topic_models if cache else None)
-        for name, table in corpus.items():
-            writers.replace(TABLES[name], table)
-        writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"]),
-                                             _known_askers(out_dir, utterances_df, previous)))
+        # asker_from is Python pattern work: it runs in a thread beside the topic step (numpy and polars let it)
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            same_code = cache is not None and cache.topic_models is not None
+            outlets = beside.submit(_askers, out_dir, utterances_df, same_code)
+            corpus, used_models = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers,
+                                                 cache.topic_models if cache else None)
+            for name, table in corpus.items():
+                writers.replace(TABLES[name], table)
+            writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"]),
+                                                 outlets.result()))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
         cache_out.close(out_dir, used_models)
         writers.commit()
@@ -426,12 +430,12 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,
                    out: Path, refit: bool, writers: _AtomicWriters, last_models: dict[str, str] | None
-                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None, tp.PreviousTopics | None]:
+                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics.
 
     Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted and saved. When the
     last build used the same models (`last_models`, digests from the cache), its rows of unchanged turns are
-    reused. Returns the tables, the digests of the models used, and the last build's rows when reused.
+    reused. Returns the tables and the digests of the models used.
     """
     from kremlin_data import topic_models as tm  # imported here: a build without topics needs no scipy
     from kremlin_data import topics as tp
@@ -440,7 +444,7 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
         say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics "
             "are empty")
         tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
-        return {"event_tags": tp.event_tags(events), **tables}, None, None
+        return {"event_tags": tp.event_tags(events), **tables}, None
     models = tp.TopicModels()
     if not refit:
         learned = tm.load_model(out / tm.LEARNED_FILE, say)
@@ -460,8 +464,8 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
             say(f"topics: {'learned-topic model' if kind == 'learned' else 'site-topic classifier'} fitted and "
                 f"saved as {out / name}; later builds reuse it (`--refit-topics` fits it again)")
     if models.learned is None or models.site is None:
-        return tables, None, previous
-    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}, previous
+        return tables, None
+    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}
 
 
 def _previous_topics(out: Path) -> tp.PreviousTopics | None:
@@ -470,22 +474,24 @@ def _previous_topics(out: Path) -> tp.PreviousTopics | None:
 
     try:
         # load() and scan() read either layout, so a rebuild after `--partition-by year` reuses the rows too
-        turns = scan("utterances", out).select("utterance_id", "text", "speaker_label", "kind").collect()
+        turns = scan("utterances", out).select("utterance_id", "text").collect()
         return tp.PreviousTopics(turns,
                                  load("utterance_topics", out), load("utterance_site_topics", out))
     except (OSError, pl.exceptions.PolarsError):
         return None
 
 
-def _known_askers(out: Path, utterances: pl.DataFrame, previous: tp.PreviousTopics | None) -> pl.DataFrame | None:
-    """The last build's asker_from of unchanged questions, when its rows are reused (same code: `cache.load`)."""
-    if previous is None:
-        return None
-    try:
-        return known_askers(utterances, previous.utterances,
-                            scan("exchanges", out).select("question_id", "asker_from").collect())
-    except (OSError, pl.exceptions.PolarsError):
-        return None
+def _askers(out: Path, utterances: pl.DataFrame, same_code: bool) -> pl.DataFrame:
+    """asker_from of the answered questions; the last build's for unchanged ones, when the same code made it."""
+    known = None
+    if same_code:
+        try:
+            turns = scan("utterances", out).select("utterance_id", "speaker_label", "kind", "text").collect()
+            before = scan("exchanges", out).select("question_id", "asker_from").collect()
+            known = known_askers(utterances, turns, before)
+        except (OSError, pl.exceptions.PolarsError):
+            known = None
+    return askers(utterances, known)
 
 
 def _parse_all(paths: list[str], workers: int | None, progress: bool | None, claims: bool

@@ -122,12 +122,35 @@ def known_askers(utterances: pl.DataFrame, previous_utterances: pl.DataFrame,
             .join(same.select("utterance_id"), on="utterance_id", how="semi"))
 
 
+def askers(utterances: pl.DataFrame, known: pl.DataFrame | None = None) -> pl.DataFrame:
+    """utterance_id and asker_from of every question turn that has an answer (the question turns of `exchanges`).
+
+    Needs only the utterances, so a build runs it beside the topic step; `known` (from `known_askers`) gives
+    the asker_from of unchanged questions, which are not computed again.
+    """
+    answered = utterances.filter(pl.col("reply_to").is_not_null() & ~pl.col("is_question"))["reply_to"]
+    questions = utterances.filter(pl.col("is_question") & pl.col("utterance_id").is_in(answered.implode()))
+    return pl.DataFrame({"utterance_id": questions["utterance_id"], "asker_from": _outlets(questions, known)},
+                        schema={"utterance_id": pl.String, "asker_from": pl.String})
+
+
+def _outlets(questions: pl.DataFrame, known: pl.DataFrame | None) -> list[str | None]:
+    """asker_from of each question turn, in order: from `known` where it holds the turn, else computed."""
+    if known is None:
+        known = pl.DataFrame(schema={"utterance_id": pl.String, "asker_from": pl.String})
+    reuse = questions.select("utterance_id").join(known.with_columns(pl.lit(True).alias("is_known")),
+                                                  on="utterance_id", how="left", maintain_order="left")
+    return [outlet if is_known else asker_from(label, kind, text) for label, kind, text, outlet, is_known in
+            zip(questions["speaker_label"], questions["kind"], questions["text"], reuse["asker_from"],
+                reuse["is_known"], strict=True)]
+
+
 def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: pl.DataFrame,
               known: pl.DataFrame | None = None) -> pa.Table:
     """One row per question turn that has at least one answer: a turn replying to it that does not itself ask.
 
     A host's hand-over is a question turn too, but the guest's reply to it asks, so it makes no exchange.
-    `known` (from `known_askers`) gives the asker_from of unchanged questions; the others are computed.
+    `known` (from `known_askers` or `askers`) gives the asker_from of questions; the others are computed.
     """
     answers = (utterances.filter(pl.col("reply_to").is_not_null() & ~pl.col("is_question"))
                .join(claims.group_by("utterance_id").len("n_claims"), on="utterance_id", how="left")
@@ -153,13 +176,7 @@ def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: 
                  .join(top.rename({"utterance_id": "longest_answer", "topic_id": "answer_topic_id"}),
                        on="longest_answer", how="left")
                  .sort("event_id", "seq"))
-    if known is None:
-        known = pl.DataFrame(schema={"utterance_id": pl.String, "asker_from": pl.String})
-    reuse = questions.select("utterance_id").join(known.with_columns(pl.lit(True).alias("is_known")),
-                                                  on="utterance_id", how="left", maintain_order="left")
-    outlets = [outlet if is_known else asker_from(label, kind, text) for label, kind, text, outlet, is_known in
-               zip(questions["speaker_label"], questions["kind"], questions["text"], reuse["asker_from"],
-                   reuse["is_known"], strict=True)]
+    outlets = _outlets(questions, known)
     types = [asker_type(kind, role, outlet) for kind, role, outlet in
              zip(questions["kind"], questions.select(pl.coalesce("speaker_role", "usual_role")).to_series(), outlets,
                  strict=True)]

@@ -136,14 +136,17 @@ class Tokens:
                  .with_columns(pl.col("word").str.to_lowercase().str.extract_all(TOKEN_PATTERN))
                  .explode("word")
                  .filter(pl.col("word").is_not_null() & ~pl.col("word").is_in(leave_out)))
-        # One hash pass: categorical codes, then the distinct (code, word) pairs renumbered in word order.
-        raw = frame["word"].cast(pl.Categorical).to_physical()
-        distinct = pl.DataFrame({"raw": raw, "word": frame["word"]}).unique("raw").sort("word")
-        raw_codes = raw.to_numpy().astype(np.int64)
-        lut = np.zeros(int(raw_codes.max(initial=0)) + 1, dtype=np.int64)
-        lut[distinct["raw"].to_numpy()] = np.arange(distinct.height)
-        code = lut[raw_codes]
-        return cls(frame["doc"].to_numpy().astype(np.int64), code, distinct["word"].to_list())
+        # One hash pass (categorical codes); each code's word is read at one of its tokens (any one: they all
+        # hold that word), and the codes are renumbered in word order.
+        raw_codes = frame["word"].cast(pl.Categorical).to_physical().to_numpy().astype(np.int64)
+        at = np.full(int(raw_codes.max(initial=-1)) + 1, -1, dtype=np.int64)
+        at[raw_codes] = np.arange(len(raw_codes))
+        present = np.flatnonzero(at >= 0)
+        words = frame["word"].gather(at[present])
+        order = words.arg_sort().to_numpy()
+        lut = np.zeros(len(at), dtype=np.int64)
+        lut[present[order]] = np.arange(len(present))
+        return cls(frame["doc"].to_numpy().astype(np.int64), lut[raw_codes], words.gather(order).to_list())
 
     def only(self, docs: _Ints) -> Tokens:
         """The tokens of the documents listed in `docs`, numbers kept."""

@@ -108,7 +108,7 @@ class PreviousTopics:
     """
 
     utterances: pl.DataFrame
-    """utterance_id and text (at least) of the earlier step's turns."""
+    """utterance_id and text of the earlier step's turns."""
     utterance_topics: pl.DataFrame
     utterance_site_topics: pl.DataFrame
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 import kremlin_data as kd
-from kremlin_data.exchanges import asker_from, asker_type, exchanges, known_askers
+from kremlin_data.exchanges import asker_from, asker_type, askers, exchanges, known_askers
 from kremlin_data.schema import EXCHANGES
 
 
@@ -116,3 +116,20 @@ def test_a_rebuild_reuses_the_asker_of_unchanged_questions_only() -> None:
     assert known.height == 0
     assert pl.DataFrame(exchanges(after, no_claims, no_topics, known))["asker_from"].to_list() == [
         None, "Mayak radio station"]
+
+
+def test_askers_are_the_asker_from_of_the_exchanges() -> None:
+    u = pl.DataFrame([
+        utterance(1, "anna-ivanova", "named", 30, None, True),
+        utterance(2, "vladimir-putin", "named", 200, 1, False),
+        utterance(3, None, "question", 40, None, True),
+        utterance(4, "vladimir-putin", "named", 50, 3, False),
+        utterance(5, None, "question", 20, None, True),  # never answered: not in exchanges, not computed
+    ]).with_columns(pl.when(pl.col("seq") == 3).then(pl.lit("I represent the Prime news agency. Why?"))
+                    .otherwise(pl.col("text")).alias("text"))
+    no_claims = pl.DataFrame({"utterance_id": []}, schema={"utterance_id": pl.String})
+    no_topics = pl.DataFrame(schema={"utterance_id": pl.String, "topic_id": pl.Int32, "rank": pl.Int8})
+    found = askers(u)
+    assert found.rows() == [("e.u1", None), ("e.u3", "Prime news agency")]
+    assert pl.DataFrame(exchanges(u, no_claims, no_topics, found)).equals(pl.DataFrame(exchanges(u, no_claims,
+                                                                                                 no_topics)))
