@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import multiprocessing
 import os
@@ -46,7 +47,7 @@ from kremlin_data.schema import (
     empty_table,
     to_table,
 )
-from kremlin_data.sources import HTML_SUFFIXES, InputError, decode_text, find_inputs, is_html, read_bytes
+from kremlin_data.sources import HTML_SUFFIXES, InputError, decode_text, find_inputs, gunzip, is_html
 from kremlin_data.text_file import read_text_file
 
 if TYPE_CHECKING:
@@ -96,10 +97,10 @@ def _issue(path: str, line_no: int | None, text: str, reason: str) -> Row:
     return {"source_path": path, "line_no": line_no, "text": text[:_ISSUE_TEXT_MAX], "reason": reason}
 
 
-def _pages_of_file(path: Path) -> tuple[list[Page], list[Row]]:
-    """Read one input file into pages, and the issues that belong to the file rather than a page."""
+def _pages_of_file(path: Path, raw: bytes) -> tuple[list[Page], list[Row]]:
+    """One input file's bytes as read into pages, and the issues that belong to the file rather than a page."""
     name = str(path)
-    data = read_bytes(path)
+    data = gunzip(raw)
     if is_html(path, data):
         from kremlin_data.html_page import parse_html  # imported here: only HTML input needs selectolax
 
@@ -125,6 +126,8 @@ class ParsedChunk:
     file_rows: list[tuple[int, int, int, int, int, str]] = field(default_factory=list)
     """Per input file: rows of events, utterances, claims, parse_issues, its pages' claims_per_event entries,
     and how its parse ended (`ok`, `failed`, `not_article`)."""
+    fingerprints: list[tuple[int, str]] = field(default_factory=list)
+    """Per parsed input file: size and SHA-256 of the bytes parsed (as `cache.fingerprint` gives them)."""
 
     def table(self, name: str) -> pa.Table:
         """One of the per-file tables by name."""
@@ -166,23 +169,36 @@ def parse_files(paths: Sequence[str], *, claims: bool = True) -> ParsedChunk:
     issues: list[Row] = []
     failed = not_articles = 0
     file_rows: list[tuple[int, int, int, int, int, str]] = []
+    fingerprints: list[tuple[int, str]] = []
     for name in paths:
         before = (len(events), len(utterances), len(claim_list), len(issues), len(claims_per_event))
-        outcome = _parse_file(name, events, utterances, claim_list, claims_per_event, issues, claims)
+        outcome = _parse_file(name, events, utterances, claim_list, claims_per_event, issues, claims, fingerprints)
         failed += outcome == "failed"
         not_articles += outcome == "not_article"
         after = (len(events), len(utterances), len(claim_list), len(issues), len(claims_per_event))
         e, u, c, i, k = (b - a for a, b in zip(before, after, strict=True))
         file_rows.append((e, u, c, i, k, outcome))
     return ParsedChunk(to_table(events, EVENTS), to_table(utterances, UTTERANCES), to_table(claim_list, CLAIMS),
-                       to_table(issues, PARSE_ISSUES), claims_per_event, failed, not_articles, file_rows)
+                       to_table(issues, PARSE_ISSUES), claims_per_event, failed, not_articles, file_rows, fingerprints)
 
 
 def _parse_file(name: str, events: list[Row], utterances: list[Row], claim_list: list[Row],
-                claims_per_event: list[int], issues: list[Row], claims: bool) -> str:
-    """Parse one file, appending its rows to the lists; returns how it ended: ok, failed or not_article."""
+                claims_per_event: list[int], issues: list[Row], claims: bool,
+                fingerprints: list[tuple[int, str]]) -> str:
+    """Parse one file, appending its rows to the lists and its fingerprint; returns how it ended.
+
+    The fingerprint is taken from the bytes parsed, so a clean build reads each file once.
+    """
     try:
-        pages, file_issues = _pages_of_file(Path(name))
+        with open(name, "rb") as f:  # noqa: PTH123 (a plain open of the path as given: no Path object per file)
+            raw = f.read()
+    except OSError as exc:
+        fingerprints.append((-1, ""))  # as cache.fingerprint gives it
+        issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
+        return "failed"
+    fingerprints.append((len(raw), hashlib.sha256(raw).hexdigest()))
+    try:
+        pages, file_issues = _pages_of_file(Path(name), raw)
     except (InputError, PageError) as exc:
         issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
         return "not_article" if exc.reason == "not_article" else "failed"
@@ -394,19 +410,22 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
     Unchanged files' rows come from the cache (a run of them at once), the others are parsed (in a process
     pool, `CHUNK_FILES` files a task). Every file goes to the new cache: parsed rows are written to its new
     shard, cached ones stay in theirs (unless the cache has too many shards: then they are written again).
+    Files are fingerprinted here only to look them up in the cache: a parsed file's fingerprint comes with its
+    rows (the parse reads the file anyway), so a clean build starts parsing at once.
     """
-    files = [(p, *file_cache.fingerprint(p)) for p in paths]
-    hits = [cache.lookup(p, size, sha) if cache else None for p, size, sha in files]
+    files = [(p, *file_cache.fingerprint(p)) for p in paths] if cache is not None else []
+    hits: list[int | None] = ([cache.lookup(p, size, sha) for p, size, sha in files] if cache is not None
+                              else [None] * len(paths))
     summary.cached_files = sum(h is not None for h in hits)
     compact = cache is not None and len({cache.shard_of(h) for h in hits if h is not None}) >= file_cache.MAX_SHARDS
     parsed = _parse_all([p for p, h in zip(paths, hits, strict=True) if h is None], workers, progress, claims)
     current: ParsedChunk | None = None
     at = 0
     i = 0
-    while i < len(files):
+    while i < len(paths):
         j = i
         if hits[i] is not None and cache is not None:
-            while j < len(files) and hits[j] is not None:
+            while j < len(paths) and hits[j] is not None:
                 j += 1
             run = [h for h in hits[i:j] if h is not None]
             rows = cache.rows(run)
@@ -417,11 +436,12 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
         else:
             if current is None or at == len(current.file_rows):
                 current, at = next(parsed), 0
-            while j < len(files) and hits[j] is None and at + (j - i) < len(current.file_rows):
+            while j < len(paths) and hits[j] is None and at + (j - i) < len(current.file_rows):
                 j += 1
             rows = current.rows(at, at + j - i)
+            cache_out.add_rows([(p, *fp) for p, fp in zip(paths[i:j], current.fingerprints[at:at + j - i],
+                                                          strict=True)], rows)
             at += j - i
-            cache_out.add_rows(files[i:j], rows)
         yield _chunk_of(rows)
         i = j
     if next(parsed, None) is not None:  # also lets the pool of the parse shut down

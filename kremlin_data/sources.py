@@ -115,7 +115,11 @@ def is_html(path: Path, data: bytes) -> bool:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, gunzipped when it is gzip (by magic number, whatever its name)."""
-    data = path.read_bytes()
+    return gunzip(path.read_bytes())
+
+
+def gunzip(data: bytes) -> bytes:
+    """A file's bytes as read, gunzipped when they are gzip (by magic number); others as they are."""
     if data[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(data)
