@@ -76,15 +76,20 @@ def parse_html(data: bytes, source_path: str) -> Page:
     page.issues.extend(issues)
     if not text.strip():
         raise PageError("empty", "the file is empty or holds only white space")
-    tree = LexborHTMLParser(_article_slice(text))
+    markup = _article_slice(text).encode("utf-8")  # what the parser would encode the text to
+    # Without a doctype the parser is in quirks mode, where class names match in any case: what a query looks
+    # for is checked in lower case, and a query is not run when its class or tag is nowhere in the markup.
+    present = markup.lower()
+    tree = LexborHTMLParser(markup)
     article = tree.css_first("article.read__in")
     if article is None:
         _not_an_article(text)
     title = article.css_first("h1")
     if title is None:
         raise PageError("truncated", "the article has no title: the file is cut off inside its header")
-    _strip_hidden(article)
-    _parse_header(article, page)
+    if b"read__tooltip" in present or b"<video" in present:
+        _strip_hidden(article)
+    _parse_header(article, page, present)
     page.title = clean(title.text())
     page.site_id = _site_id(article, tree)
     if page.site_id is not None:
@@ -92,9 +97,10 @@ def parse_html(data: bytes, source_path: str) -> Page:
     body = article.css_first("div.read__internal_content")
     footer = article.css_first("div.read__bottommeta")
     if body is not None:
-        items = body_items(body)
+        items: list[Item] = []
+        _walk(body, items)  # the article is stripped of hidden text already (what body_items does first)
         _assemble(items, page)
-        for a in body.css("a.person_tag"):
+        for a in body.css("a.person_tag") if b"person_tag" in present else ():
             m = _TRAILING_ID.search(a.attributes.get("href") or "")
             name = _text(a)
             if m and name:
@@ -167,30 +173,52 @@ def _strip_hidden(node: LexborNode) -> None:
         hidden.decompose()
 
 
-def _parse_header(article: LexborNode, page: Page) -> None:
-    categ = article.css_first("a.read__categ")
+def _classes(node: LexborNode) -> list[str]:
+    """The node's class names, lower-cased (they match in any case in quirks mode)."""
+    return (node.attributes.get("class") or "").lower().split()
+
+
+def _descendants(node: LexborNode, tag: str, cls: str | None = None) -> list[LexborNode]:
+    """`node.css("tag.cls")` by walking a small subtree, which costs less than setting up a query.
+
+    Like the query, it looks at the node itself too, and gives the nodes in document order.
+    """
+    return [n for n in node.traverse() if n.tag == tag and (cls is None or cls in _classes(n))]
+
+
+def _first(node: LexborNode, query: str, present: bytes) -> LexborNode | None:
+    """`node.css_first(query)` for a query `tag.class`, run only when the class name stands in the markup.
+
+    `present` is the markup in lower case. Nothing is lost by the check, unless the markup spelt a class name
+    with character references (`read&#95;_time`).
+    """
+    return node.css_first(query) if query.rpartition(".")[2].encode() in present else None
+
+
+def _parse_header(article: LexborNode, page: Page, present: bytes) -> None:
+    categ = _first(article, "a.read__categ", present)
     page.section = clean(categ.text()) if categ is not None else None
-    lead = article.css_first("div.read__lead")
+    lead = _first(article, "div.read__lead", present)
     if lead is not None:
-        paras = [t for p in (lead.css("p") or [lead]) if (t := _text(p))]
+        paras = [t for p in (_descendants(lead, "p") or [lead]) if (t := _text(p))]
         page.lead = "\n".join(paras) or None
-    announce = article.css_first("div.announce_date")
+    announce = _first(article, "div.announce_date", present)
     if announce is not None:
         page.is_announcement = True
         m = _ANNOUNCE.match(clean(announce.text()))
         if m:
             page.date = parse_date(f"{m['month']} {m['day']}, {m['year']}")
-    published = article.css_first("time.read__published")
+    published = _first(article, "time.read__published", present)
     if published is not None and page.date is None:
         stamp = published.attributes.get("datetime") or ""
         try:
             page.date = dt.date.fromisoformat(stamp)
         except ValueError:
             page.date = parse_date(clean(published.text()))
-    when = article.css_first("div.read__time")
+    when = _first(article, "div.read__time", present)
     if when is not None:
         page.time = parse_time(clean(when.text()))
-    place = article.css_first("div.read__place")
+    place = _first(article, "div.read__place", present)
     if place is not None:
         page.place = clean(place.text()) or None
 
@@ -312,7 +340,7 @@ def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
             parts.append(t)
         elif tag in _BOLD or (tag in ("a", "i", "span") and _is_bold(child)):
             parts.append(_raw(child))
-            for a in [child, *child.css("a")]:
+            for a in _descendants(child, "a"):
                 href = a.attributes.get("href") or ""
                 if "/catalog/persons/" in href and (m := _TRAILING_ID.search(href)):
                     person = int(m.group(1))
@@ -324,7 +352,7 @@ def _bold_prefix(p: LexborNode) -> tuple[str, int | None]:
 
 def _is_bold(node: LexborNode) -> bool:
     """True when all the visible text of `node` stands inside bold tags."""
-    bold = node.css("b, strong")
+    bold = [n for n in node.traverse() if n.tag in _BOLD]
     return bool(bold) and sum(len(_raw(b).split()) for b in bold) >= len(_raw(node).split()) > 0
 
 
@@ -368,7 +396,7 @@ def _label(p: LexborNode, text: str) -> Item | None:
 
 def _linked_label_person(p: LexborNode, label: str) -> int | None:
     """The person id of a link that ends the label outside its bold (`<b>Minister</b> <a>Mikhail Men</a>:`)."""
-    for a in p.css("a.person_tag"):
+    for a in _descendants(p, "a", "person_tag"):
         href = a.attributes.get("href") or ""
         name = _text(a)
         if name and label.endswith(name) and (m := _TRAILING_ID.search(href)) and "/persons/" in href:
