@@ -291,4 +291,5 @@ def _last_sentence(text: str) -> str:
         start -= 1
     while start and line[start - 1] in _END_MARKS:
         start -= 1
-    return line[max(line.rfind(mark, 0, start) for mark in _END_MARKS) + 1:]
+    return line[max(line.rfind(".", 0, start), line.rfind("!", 0, start), line.rfind("?", 0, start),
+                    line.rfind("…", 0, start)) + 1:]

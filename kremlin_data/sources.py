@@ -245,7 +245,11 @@ def split_pages(text: str) -> Iterator[TextChunk]:
     for line_no, raw in enumerate(text.split("\n"), start=1):
         if flat and labels is None:
             labels = repeated_labels(text)
-        pieces, flat = line_pieces(raw, flat, labels or ())
+        s = raw.strip()
+        if not flat and PAGE_END not in s and not s.startswith(PAGE_START) and not s.endswith(PAGE_START):
+            pieces = [s]  # the common line, as `line_pieces` gives it, without the call
+        else:
+            pieces, flat = line_pieces(raw, flat, labels or ())
         for piece in pieces:
             if not piece:
                 continue

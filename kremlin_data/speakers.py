@@ -78,6 +78,7 @@ _GLUED_SENTENCE = re.compile(r"^(?P<lead>.*?(?:\]|[a-z]{2})[.!?])(?P<label>[A-Z]
 _WEB_ADDRESS = re.compile(r"[a-z]\.(?:Ru|RU|ru|Com|com|Org|org|Net|net)\b")
 _SPLIT_TAIL_RE = re.compile(r"^(?:\((?P<note>[^()]{1,60})\))?\s*:(?P<rest>.*)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
+_LABEL_PUNCTUATION = re.compile(r"[,;!?\"“”«»]")  # none of these stands in a word of a name
 _CAMEL = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
 _NAME_PREFIXES = ("al-", "el-", "bin-", "ibn-", "ad-", "as-", "ash-")
 _PRONOUNS = frozenset("I we We you You he He she She it It they They me us my our your his her its their".split())
@@ -132,13 +133,14 @@ def is_label_text(label: str) -> bool:
         return bool(_CAMEL.match(word)) or (word.isalpha() and word.lower() not in NOT_NAMES and word[1:].islower())
     if not tokens[-1][:1].isupper() and not tokens[-1].startswith(_NAME_PREFIXES):
         return False
+    punctuated = _LABEL_PUNCTUATION.search(label) is not None  # most labels have none: no token needs the search
     for tok in tokens:
         if tok.startswith("(") and tok.endswith(")") and tok[1:2].isupper():
             continue  # an abbreviation in a role: "(FNPR)"
         if tok[:1].isupper() or tok[:1].isdigit():
             if "." in tok and not (_INITIAL.match(tok) or tok in _ABBREV_OK):
                 return False
-            if any(c in tok for c in ",;!?\"“”«»"):
+            if punctuated and _LABEL_PUNCTUATION.search(tok):
                 return False
         elif tok not in CONNECTORS and not tok.startswith(_NAME_PREFIXES):
             return False
@@ -182,7 +184,7 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
         # `QUESTION from the Department of Economics. And I would like to ask this question: ...`
         label, _, spoken = label.partition(". ")
         rest = f"{spoken}: {rest}"
-    probe = _GLUED_INITIAL.sub(r"\1. ", label)  # `A.Aksenova` reads as `A. Aksenova`
+    probe = _GLUED_INITIAL.sub(r"\1. ", label) if "." in label else label  # `A.Aksenova` reads as `A. Aksenova`
     if not (is_label_text(probe) or _is_known_label(probe, known_names) or is_role_label(probe)):
         return None
     # "Question: at what expense?", "Listen: you and ..." are prose: a label opens a capitalised sentence.
@@ -428,8 +430,13 @@ def split_label(label: str, known_names: Iterable[str] = ()) -> tuple[str | None
     >>> split_label("Chairperson of the Central Election Commission Ella Pamfilova", ["Ella Pamfilova"])
     ('Ella Pamfilova', 'Chairperson of the Central Election Commission')
     """
-    label = _HYPHEN_SPACE.sub("-", " ".join(label.split()))  # `Commander-in- Chief`, `Major- General`
-    label = fold_caps(_GLUED_INITIAL.sub(r"\1. ", fix_joined_name(label)))
+    label = " ".join(label.split())
+    if "- " in label:
+        label = _HYPHEN_SPACE.sub("-", label)  # `Commander-in- Chief`, `Major- General`
+    label = fix_joined_name(label)
+    if "." in label:
+        label = _GLUED_INITIAL.sub(r"\1. ", label)
+    label = fold_caps(label)
     if generic_kind(label):
         return None, None
     tokens = label.split()
@@ -531,14 +538,17 @@ def _split_label(label: str, known_names: Iterable[str]) -> tuple[str | None, st
     return name, role or None
 
 
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
 def speaker_id(name: str) -> str:
     """Stable person key: the name in lower-case ASCII with hyphens.
 
     >>> speaker_id("Sauli Niinistö")
     'sauli-niinisto'
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    ascii_name = name if name.isascii() else unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return _NOT_ID.sub("-", ascii_name.lower()).strip("-")
 
 
 def short_label_names(labels: Iterable[str]) -> set[str]:

@@ -63,6 +63,8 @@ _NOT_TITLE_CAPTION = re.compile(r"(?i)\b(?:welcome|thank|thanks|let|please|today
 _BARE_NAME = re.compile(r"^(?!(?:In|At|On|To|By|For|From|With|Of|The|An?|Yes|No|Thank|Good|Very|All|Not|That|This|It|"
                         r"Of|And|But|So|Well|Mr|Ms|Mrs|Dear)\b)[A-Z][\w’'-]+(?: [A-Z][\w’'.-]+){1,3}\.$")
 
+_NO_LABEL: tuple[Label | None, bool] = (None, False)  # a line without a colon: no label, whatever the names
+
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
 # Boxes of links to other pages placed in the body: a heading, then titles each with a date (or day span).
 BOX_HEADS = ("See also", "Additional")
@@ -189,12 +191,16 @@ def parse_lines(raw_lines: list[str], source_path: str, first_line: int = 1, *, 
     """
     page = Page(source_path=source_path, source_line=first_line,
                 content_sha256=hashlib.sha256("\n".join(raw_lines).encode("utf-8")).hexdigest())
-    lines = _Lines([], [])
-    for no, raw in zip(line_nos or range(first_line, first_line + len(raw_lines)), raw_lines, strict=True):
-        s = " ".join(raw.replace("\u00a0", " ").split()) if "  " in raw or "\u00a0" in raw else raw.strip()
-        if s:
-            lines.nos.append(no)
-            lines.texts.append(s)
+    nos = line_nos or range(first_line, first_line + len(raw_lines))
+    if len(nos) != len(raw_lines):
+        raise ValueError(f"{len(nos)} line numbers for {len(raw_lines)} lines")
+    texts = [" ".join(raw.replace("\u00a0", " ").split()) if "  " in raw or "\u00a0" in raw else raw.strip()
+             for raw in raw_lines]
+    if all(texts):
+        lines = _Lines(list(nos), texts)
+    else:
+        kept = [k for k, s in enumerate(texts) if s]
+        lines = _Lines([nos[k] for k in kept], [texts[k] for k in kept])
     if lines.texts and lines.texts[-1] == NAN_COUNTER and len(lines.texts) > 1 and lines.texts[-2] == PAGE_END:
         page.line_places.append((lines.nos.pop(), "footer"))
         lines.texts.pop()
@@ -357,9 +363,9 @@ def _is_tag_line(text: str) -> bool:
 
 def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     t, nos = lines.texts, lines.nos
-    place = lines.place_into(page)
+    places = page.line_places  # appended to directly: this loop runs for every line of the corpus
     # Each line is matched once without the page's names; again with them only where they could count.
-    matches = [match_label_once(s) for s in t[start:stop]]
+    matches = [match_label_once(s) if ":" in s else _NO_LABEL for s in t[start:stop]]
     # The page's bare-name labels (`Ella Pamfilova:`): names the page gives itself, with its Persons tags.
     speakers = short_label_names(m.label for m, _ in matches if m is not None)
     known = speakers | set(persons_to_names(page.persons))
@@ -376,23 +382,23 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
         nxt = t[i + 1] if i + 1 < stop else None
         head = s[0]
         if head == "*" and SEPARATOR.match(s):
-            place(i, "separator")
+            places.append((nos[i], "separator"))
             i += 1
             continue
         if head == "<" and OMISSION.match(s):
-            place(i, "omission")
+            places.append((nos[i], "omission"))
             page.n_omissions += 1
             after_omission = True
             i += 1
             continue
         if s in BOX_HEADS:
-            place(i, "see_also")
+            places.append((nos[i], "see_also"))
             i = _parse_see_also(lines, page, i + 1, stop)
             continue
         if head.isdigit() and nxt is not None and _PHOTO_COUNTER.match(s):
             page.photo_captions.append(nxt)
-            place(i, "photo_counter")
-            place(i + 1, "photo_caption")
+            places.append((nos[i], "photo_counter"))
+            places.append((nos[i + 1], "photo_caption"))
             i += 2
             continue
         label = match_split_label(s, nxt, known) if nxt is not None and nxt[0] in ":(" else None
@@ -416,24 +422,24 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
                         subheading=subheading, follows_omission=after_omission, line_no=nos[i])
             page.turns.append(turn)
             for k in range(i, i + width):
-                place(k, "turn")
+                places.append((nos[k], "turn"))
             after_omission = False
             i += width
             continue
         if looks_like_caption(s) or (turn is not None and len(s) <= 600 and (looks_like_event_caption(s, title_key) or (
                 s in repeated and not _NOT_CAPTION.search(s)))):
             page.photo_captions.append(s)
-            place(i, "photo_caption")
+            places.append((nos[i], "photo_caption"))
         elif looks_like_subheading(s) and not (nxt and nxt[0].islower()):  # a wrapped line goes on lower-case
             page.subheadings.append(s)
-            place(i, "subheading")
+            places.append((nos[i], "subheading"))
             subheading = s
         elif turn is None:
             page.narration.append(s)
-            place(i, "narration")
+            places.append((nos[i], "narration"))
         else:
             turn.paragraphs.append(s)
-            place(i, "turn")
+            places.append((nos[i], "turn"))
         i += 1
 
 
