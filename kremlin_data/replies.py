@@ -41,6 +41,8 @@ _MOVING_ON = re.compile(r"^(?:(?:thank you(?: very much)?|thanks|good|okay|all r
 # How a turn that gives the floor ends: "Please, go ahead.", "You have the floor.", "I give the floor to ...".
 _HANDOVER_END = re.compile(r"(?:go ahead|the floor|over to you|your turn|let(?: u|['’])s (?:begin|start|proceed)"
                            r"|shall we (?:begin|start)|please)[^.!?]{0,80}[.!?…]?\s*$", re.IGNORECASE)
+# Every way of giving the floor holds one of these words: an ASCII sentence without them cannot match.
+_HANDOVER_WORDS = ("go ahead", "the floor", "over to you", "your turn", "let", "shall we", "please")
 _FOLLOW_UP_START = re.compile(r"^(?:but|so|and|then|still|yet|well|yes|indeed|exactly|i see|i agree"
                               r"|(?:it is|that is|that's|it's) (?:true|right|so)|you (?:have |just )?(?:said|mentioned)"
                               r"|does that|is that|isn't|aren't|don't|doesn't|didn't|could i (?:continue|follow)"
@@ -99,6 +101,19 @@ def _asks(text: str) -> bool:
     return tail.endswith("?")
 
 
+def _hands_over(sentence: str) -> bool:
+    """The sentence gives the floor (`_HANDOVER_END`).
+
+    The case-insensitive search tries every position; a lower-cased ASCII sentence (where that search's case
+    rules are ASCII's) is first checked for its words.
+    """
+    if sentence.isascii():
+        low = sentence.lower()
+        if not any(word in low for word in _HANDOVER_WORDS):
+            return False
+    return bool(_HANDOVER_END.search(sentence))
+
+
 def _without_courtesy_end(text: str) -> str:
     """`text` less its closing thanks.
 
@@ -124,7 +139,7 @@ def _turn(row: Mapping[str, Any]) -> _Turn:
     text: str = row["text"]
     words = row["n_words"] if "n_words" in row else len(text.split())
     return _Turn(party, words, text, bool(row["follows_omission"]), _asks(text), row["kind"] == "question",
-                 bool(_GREETING.search(text)), "?" in text, bool(_HANDOVER_END.search(_last_sentence(text))))
+                 bool(_GREETING.search(text)), "?" in text, _hands_over(_last_sentence(text)))
 
 
 def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:

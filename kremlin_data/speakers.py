@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Generic labels: turns by someone the page does not name. The value is the turn kind.
 GENERIC: dict[str, str] = {
@@ -166,15 +168,32 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
     >>> match_label_with("Central Bank chairman Sergei Ignatyev: Yes.", {"Sergei Ignatyev"}).label
     'Central Bank chairman Sergei Ignatyev'
     """
+    m = _label_line(line)
+    return None if m is None else _finish(_read_head(m["label"].strip(), m["note"], known_names), m["rest"])
+
+
+def _label_line(line: str) -> re.Match[str] | None:
+    """The line cut into label, note and speech, when it may open with a label."""
     colon = line.find(":", 0, 400)
     if colon < 0 or not (line[:1].isupper() or line.partition(" ")[0] in ROLE_WORDS):
         return None
-    m = _LABEL_RE.match(line)
-    if not m:
-        return None
-    label = m["label"].strip()
-    rest, note = m["rest"], m["note"]
-    lead = None
+    return _LABEL_RE.match(line)
+
+
+class _Head(NamedTuple):
+    """What the part of a line before its colon reads as."""
+
+    is_label: bool
+    label: str
+    note: str | None
+    lead: str | None
+    spoken: str | None
+    """Speech printed inside a question label (`QUESTION from X. And I would like to ask this question`)."""
+
+
+def _read_head(label: str, note: str | None, known_names: Iterable[str]) -> _Head:
+    """The label part of a line (stripped) and its bracketed note: a speaker label or not, and its pieces."""
+    lead = spoken = None
     if (glued := _GLUED_SENTENCE.match(label)) and not _WEB_ADDRESS.search(label) and (
             is_label_text(glued["label"]) or _is_known_label(glued["label"], known_names)):
         lead, label = glued["lead"], glued["label"]
@@ -183,16 +202,24 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
     if (kind := generic_kind(label)) and ". " in label and kind == "question":
         # `QUESTION from the Department of Economics. And I would like to ask this question: ...`
         label, _, spoken = label.partition(". ")
-        rest = f"{spoken}: {rest}"
     probe = _GLUED_INITIAL.sub(r"\1. ", label) if "." in label else label  # `A.Aksenova` reads as `A. Aksenova`
-    if not (is_label_text(probe) or _is_known_label(probe, known_names) or is_role_label(probe)):
+    is_label = is_label_text(probe) or _is_known_label(probe, known_names) or is_role_label(probe)
+    return _Head(is_label, label, note, lead, spoken)
+
+
+def _finish(head: _Head, rest: str) -> Label | None:
+    """The label of a line from its read head and the speech after the colon."""
+    if not head.is_label:
         return None
+    if head.spoken is not None:
+        rest = f"{head.spoken}: {rest}"
     # "Question: at what expense?", "Listen: you and ..." are prose: a label opens a capitalised sentence.
     if rest[:1].islower():
         return None
+    note = head.note
     if note is None and (late := _LATE_NOTE_RE.match(rest)):
         note, rest = late["note"], late["rest"]
-    return Label(label, note, rest.strip(), lead)
+    return Label(head.label, note, rest.strip(), head.lead)
 
 
 class _AskedNames:
@@ -208,6 +235,13 @@ class _AskedNames:
         return iter(())
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _read_head_alone(label: str, note: str | None) -> tuple[_Head, bool]:
+    """`_read_head` without known names, and whether it asked for them. A page prints a label on many lines."""
+    names = _AskedNames()
+    return _read_head(label, note, names), names.asked
+
+
 def match_label_once(line: str) -> tuple[Label | None, bool]:
     """`match_label`, and whether `match_label_with` could answer otherwise for some known names.
 
@@ -217,8 +251,11 @@ def match_label_once(line: str) -> tuple[Label | None, bool]:
     >>> match_label_once("Vladimir Putin: Yes.")[1], match_label_once("Central Bank chairman Sergei Ignatyev: Yes.")[1]
     (False, True)
     """
-    names = _AskedNames()
-    return match_label_with(line, names), names.asked
+    m = _label_line(line)
+    if m is None:
+        return None, False
+    head, asked = _read_head_alone(m["label"].strip(), m["note"])
+    return _finish(head, m["rest"]), asked
 
 
 def is_role_label(label: str) -> bool:
