@@ -206,3 +206,17 @@ def test_closing_thanks_are_found_in_long_and_short_turns(pieces: list[str], pad
 
     text = "x" * padding + "".join(pieces)
     assert _without_courtesy_end(text) == _COURTESY_END.sub("", text)
+
+
+_HANDOVER_PIECES = ["please", "PLEASE", "pleaſe", "go ahead", "Go Ahead", "the floor", "over to you", "your turn",
+                    "let's begin", "let us start", "let’s proceed", "shall we start", "ſhall we begin", "thanK you",
+                    "İ", "ı", ".", "!", "?", "…", " ", "words", "\"", ")"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_HANDOVER_PIECES), max_size=20))
+def test_a_hand_over_is_found_where_the_search_finds_it(pieces: list[str]) -> None:
+    from kremlin_data.replies import _HANDOVER_END, _hands_over
+
+    sentence = "".join(pieces)
+    assert _hands_over(sentence) == bool(_HANDOVER_END.search(sentence))

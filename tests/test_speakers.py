@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kremlin_data.speakers import (
     clean_label,
@@ -10,6 +12,7 @@ from kremlin_data.speakers import (
     generic_kind,
     is_label_text,
     match_label,
+    match_label_once,
     match_label_with,
     match_split_label,
     speaker_id,
@@ -232,6 +235,10 @@ def test_prose_glued_before_a_label_is_kept_apart() -> None:
     ("For Mr Putin", "question"),
     ("Question from Perm Territory", "question"),
     ("Fordham Putin", None),
+    ("  to Mr Putin ", "question"),
+    ("Call centre operator", "voice"),
+    ("Voices from the audience", "voice"),
+    ("Callum Operator", None),
 ])
 def test_questions_put_to_someone_are_generic(label: str, kind: str | None) -> None:
     assert generic_kind(label) == kind
@@ -241,3 +248,22 @@ def test_a_card_alone_becomes_the_name_of_its_persons_tag() -> None:
     clean = clean_label("Chikhanchin YuryHead of the Federal Service for Financial Monitoring", ["Chikhanchin Yury"])
     assert (clean.label, clean.person_card) == ("Yury Chikhanchin", "Chikhanchin Yury")
     assert clean_label("Chikhanchin YuryHead of the Federal Service", []).person_card is None
+
+
+_LABEL_WORDS = ["Our", "friend", "Sergei", "Ignatyev", "Vladimir", "Putin", "Alexei", "Kudrin", "Kudrin,", "Central",
+                "Bank", "chairman", "President", "of", "the", "Question", "from", "QUESTION", "A.Aksenova", "Lenta.ru",
+                "Finland].Vladimir", "(retranslated", "And", "."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_WORDS), min_size=1, max_size=6),
+       st.sampled_from([": ", ":", " (retranslated): ", ": (retranslated): ", " ", ". "]),
+       st.sampled_from(["Yes.", "yes, it is.", "“Quoted.”", ""]),
+       st.sets(st.sampled_from(["Sergei Ignatyev", "Vladimir Putin", "Alexei Kudrin", "Kudrin"])))
+def test_a_line_matched_once_reads_as_with_the_names_unless_they_count(words: list[str], colon: str, speech: str,
+                                                                      names: set[str]) -> None:
+    line = " ".join(words) + colon + speech
+    found, asks_names = match_label_once(line)
+    assert found == match_label(line)
+    if not asks_names:
+        assert match_label_with(line, names) == found
