@@ -55,6 +55,7 @@ _TAKES_UP = re.compile(r"\byou (?:have |just )?(?:said|mentioned|spoke about|tal
 # from Moscow has a question: “...", or the turn opens with the quotation itself.
 _RELAYED = re.compile(r"^[“”\"«]|\b(?:question|questions|message|asks?|asked|writes?|wrote)\b[^.!?:]{0,60}:\s*[“”\"«]",
                       re.IGNORECASE)
+_QUOTES = ("“", "”", "\"", "«")  # the quotation marks `_RELAYED` opens a relayed question with
 # A first sentence that points back at what was just said: "You have obviously thought of this", "I am relieved
 # that this supply is strong", "applying your theory" (but not "this year", "this programme": the time and the event).
 _POINTS_BACK = re.compile(r"\b(?:this|these|those)\b(?!\s+(?:year|week|month|time|morning|afternoon|evening|summer"
@@ -112,6 +113,13 @@ def _hands_over(sentence: str) -> bool:
         if not any(word in low for word in _HANDOVER_WORDS):
             return False
     return bool(_HANDOVER_END.search(sentence))
+
+
+def _relays(text: str) -> bool:
+    """A host reads out a question sent in (`_RELAYED`); a text without a colon or a quotation mark cannot."""
+    if text[:1] not in _QUOTES and not (":" in text and any(q in text for q in _QUOTES)):
+        return False
+    return bool(_RELAYED.search(text))
 
 
 def _without_courtesy_end(text: str) -> str:
@@ -227,7 +235,7 @@ class _PageTurns:
             if t.party != main and prev.party == main and q is not None and not self.asks_plainly(p):
                 if self.gives_floor(i) and not t.has_question and self.seen_at[t.party] < i:
                     return None  # after an answer, a host hands the floor to someone else ("Natalya, go ahead.")
-                if _RELAYED.search(t.text) and not self._takes_up(i):
+                if _relays(t.text) and not self._takes_up(i):
                     return None  # after an answer, a host reads out a question sent in: a new exchange
             if (t.party != main and prev.party == main and q is not None and prev.words > FOLLOW_UP_WORDS
                     and (t.has_question or t.question_kind) and t.words > FOLLOW_UP_WORDS

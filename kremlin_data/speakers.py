@@ -168,16 +168,38 @@ def match_label_with(line: str, known_names: Iterable[str]) -> Label | None:
     >>> match_label_with("Central Bank chairman Sergei Ignatyev: Yes.", {"Sergei Ignatyev"}).label
     'Central Bank chairman Sergei Ignatyev'
     """
-    m = _label_line(line)
-    return None if m is None else _finish(_read_head(m["label"].strip(), m["note"], known_names), m["rest"])
+    parts = _label_line(line)
+    return None if parts is None else _finish(_read_head(parts[0].strip(), parts[1], known_names), parts[2])
 
 
-def _label_line(line: str) -> re.Match[str] | None:
-    """The line cut into label, note and speech, when it may open with a label."""
+def _label_line(line: str) -> tuple[str, str | None, str] | None:
+    """The line cut into label, note and speech (`_LABEL_RE`), when it may open with a label."""
     colon = line.find(":", 0, 400)
     if colon < 0 or not (line[:1].isupper() or line.partition(" ")[0] in ROLE_WORDS):
         return None
-    return _LABEL_RE.match(line)
+    return label_parts(line)
+
+
+def label_parts(line: str) -> tuple[str, str | None, str] | None:
+    """`_LABEL_RE`'s label, note and rest groups of `line`, or None where it does not match.
+
+    Without a bracket before the first colon (and a line break in the line) no note can stand there, and the
+    pattern's answer is read off the colon's position; the pattern itself runs on the other lines.
+
+    >>> label_parts("Vladimir Putin : Good afternoon."), label_parts("Putin (retranslated): Yes.")
+    (('Vladimir Putin', None, 'Good afternoon.'), ('Putin', 'retranslated', 'Yes.'))
+    """
+    colon = line.find(":")
+    if colon < 0:
+        return None
+    if "(" in line[:colon] or "\n" in line:
+        m = _LABEL_RE.match(line)
+        return None if m is None else (m["label"], m["note"], m["rest"])
+    # The lazy label stops where only white space is left before the colon; it takes one character at least.
+    end = max(len(line[:colon].rstrip()), 1)
+    if colon == 0 or end > 300:
+        return None
+    return line[:end], None, line[colon + 1:].lstrip()
 
 
 class _Head(NamedTuple):
@@ -251,11 +273,11 @@ def match_label_once(line: str) -> tuple[Label | None, bool]:
     >>> match_label_once("Vladimir Putin: Yes.")[1], match_label_once("Central Bank chairman Sergei Ignatyev: Yes.")[1]
     (False, True)
     """
-    m = _label_line(line)
-    if m is None:
+    parts = _label_line(line)
+    if parts is None:
         return None, False
-    head, asked = _read_head_alone(m["label"].strip(), m["note"])
-    return _finish(head, m["rest"]), asked
+    head, asked = _read_head_alone(parts[0].strip(), parts[1])
+    return _finish(head, parts[2]), asked
 
 
 def is_role_label(label: str) -> bool:

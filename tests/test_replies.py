@@ -220,3 +220,13 @@ def test_a_hand_over_is_found_where_the_search_finds_it(pieces: list[str]) -> No
 
     sentence = "".join(pieces)
     assert _hands_over(sentence) == bool(_HANDOVER_END.search(sentence))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["“", "”", "\"", "«", ":", " ", "\n", "question", "Asks", "wrote", "it", "."]),
+                max_size=16))
+def test_a_relayed_question_is_found_where_the_search_finds_it(pieces: list[str]) -> None:
+    from kremlin_data.replies import _RELAYED, _relays
+
+    text = "".join(pieces)
+    assert _relays(text) == bool(_RELAYED.search(text))

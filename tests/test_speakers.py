@@ -11,6 +11,7 @@ from kremlin_data.speakers import (
     fold_caps,
     generic_kind,
     is_label_text,
+    label_parts,
     match_label,
     match_label_once,
     match_label_with,
@@ -267,3 +268,14 @@ def test_a_line_matched_once_reads_as_with_the_names_unless_they_count(words: li
     assert found == match_label(line)
     if not asks_names:
         assert match_label_with(line, names) == found
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Putin", " ", ":", "(", ")", "\t", "\n", "\r", "\x1c", "\u3000", "\xa0", ".",
+                                 "x" * 150]), max_size=14))
+def test_label_parts_are_the_label_patterns_groups(pieces: list[str]) -> None:
+    from kremlin_data.speakers import _LABEL_RE
+
+    line = "".join(pieces)
+    m = _LABEL_RE.match(line)
+    assert label_parts(line) == (None if m is None else (m["label"], m["note"], m["rest"]))
