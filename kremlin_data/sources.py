@@ -81,11 +81,8 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], li
     skipped: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if _bookkeeping(f.relative_to(p)):
-                    continue
-                if f.is_file():
-                    (found if is_input_name(f) else skipped).append(f)
+            for f in _files_under(p):
+                (found if is_input_name(f) else skipped).append(f)
         elif p.exists():
             found.append(p)
         else:
@@ -93,8 +90,31 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], li
     return found, skipped
 
 
-def _bookkeeping(relative: Path) -> bool:
-    return relative.name == "fetch_log.parquet" or any(part.startswith(".") for part in relative.parts)
+def _files_under(folder: Path) -> list[Path]:
+    """The files under `folder`, in the order of `sorted(folder.rglob("*"))`, bookkeeping left out.
+
+    Like rglob, it lists links to files and does not go into linked folders or folders it may not read. It walks
+    with os.scandir, whose entries know their type (no stat call per file), and makes each file's Path from its
+    folder's (parsing only the name).
+    """
+    found: list[tuple[tuple[str, ...], Path]] = []
+    todo: list[tuple[tuple[str, ...], Path]] = [((), folder)]
+    while todo:
+        parts, path = todo.pop()
+        try:
+            entries = list(os.scandir(path))
+        except PermissionError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden: bookkeeping, and so is all that is inside a hidden folder
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(((*parts, entry.name), path / entry.name))
+            elif entry.is_file() and entry.name != "fetch_log.parquet":
+                found.append(((*parts, entry.name), path / entry.name))
+    # Paths sort by their parts, which Windows compares in lower case.
+    found.sort(key=(lambda f: tuple(part.lower() for part in f[0])) if os.name == "nt" else (lambda f: f[0]))
+    return [path for _, path in found]
 
 
 def is_input_name(path: Path) -> bool:

@@ -125,3 +125,20 @@ def test_find_inputs_recurses_and_skips_other_files(tmp_path: Path) -> None:
     assert [p.name for p in skipped] == ["notes.md"]
     with pytest.raises(FileNotFoundError, match="input not found"):
         find_inputs([tmp_path / "missing"])
+
+
+def test_find_inputs_lists_files_as_sorted_rglob_does_without_bookkeeping(tmp_path: Path) -> None:
+    """The scandir walk gives what `sorted(rglob("*"))` gives, less hidden files and the fetch log."""
+    for name in ("b/2.txt", "b/10.txt", "B/1.html", "a-b/x.txt", "a/b/c/deep.txt.gz", "a.txt", ".hidden/in.txt",
+                 "b/.dot.txt", "cache/fetch_log.parquet", "cache/.fetch/partial.html", "z/notes.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "linked_folder").symlink_to(tmp_path / "b", target_is_directory=True)
+    expected = [f for f in sorted(tmp_path.rglob("*")) if f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(tmp_path).parts)
+                and f.name != "fetch_log.parquet"]
+    found, skipped = find_inputs([tmp_path])
+    assert sorted(found + skipped) == expected
+    assert found == [f for f in expected if f.suffix != ".md"]
+    assert [p.relative_to(tmp_path).as_posix() for p in skipped] == ["z/notes.md"]
