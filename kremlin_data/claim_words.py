@@ -144,13 +144,34 @@ _DETERMINERS = frozenset("the our their these those its his her this my your".sp
 WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
 VAGUE_RE = re.compile(r"(?:\s+of\s+(?:tens|dozens|hundreds|thousands|millions|billions))*(?=\s+of\s)", re.I)
 VAGUE_OF = re.compile(r"\s+of\s+(?:the\s+)?([a-zA-Z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?")
-CHANGE = re.compile(
-    r"\b(?:(?P<up>increas(?:e|es|ed|ing)|gr(?:ew|own|ow|ows|owing|owth)|r(?:ose|isen|ise|ises|ising)|went\s+up"
-    r"|gone\s+up|go\s+up|goes\s+up|up(?=\s+(?:by\b|from\b|\d))|added|gain(?:ed|s)?|climb(?:ed|s)?|jump(?:ed|s)?"
-    r"|soar(?:ed|s)?|boost(?:ed|s|ing)?|rais(?:e|ed|es|ing))"
-    r"|(?P<down>decreas(?:e|es|ed|ing)|fell|fall(?:en|s|ing)?|drop(?:ped|s)?|declin(?:e|es|ed|ing)|"
-    r"down(?=\s+(?:by\b|from\b|\d))|went\s+down|gone\s+down|shr(?:ank|unk|inks)|contract(?:ed|ion)|plunged|slumped"
-    r"|lost|loss(?:es)?|cut(?:s|ting)?|reduc(?:e|ed|es|ing|tion)|lower(?:ed|ing|s)))\b")
+# Growth and fall words before a number, by direction.
+_CHANGE_WORDS = {
+    "up": [r"increas(?:e|es|ed|ing)", r"gr(?:ew|own|ow|ows|owing|owth)", r"r(?:ose|isen|ise|ises|ising)", r"went\s+up",
+           r"gone\s+up", r"go\s+up", r"goes\s+up", r"up(?=\s+(?:by\b|from\b|\d))", r"added", r"gain(?:ed|s)?",
+           r"climb(?:ed|s)?", r"jump(?:ed|s)?", r"soar(?:ed|s)?", r"boost(?:ed|s|ing)?", r"rais(?:e|ed|es|ing)"],
+    "down": [r"decreas(?:e|es|ed|ing)", r"fell", r"fall(?:en|s|ing)?", r"drop(?:ped|s)?", r"declin(?:e|es|ed|ing)",
+             r"down(?=\s+(?:by\b|from\b|\d))", r"went\s+down", r"gone\s+down", r"shr(?:ank|unk|inks)",
+             r"contract(?:ed|ion)", r"plunged", r"slumped", r"lost", r"loss(?:es)?", r"cut(?:s|ting)?",
+             r"reduc(?:e|ed|es|ing|tion)", r"lower(?:ed|ing|s)"],
+}
+
+
+def _by_first_letter(words: dict[str, list[str]]) -> str:
+    r"""`\b(?:(?P<up>...)|(?P<down>...))\b` over `words`, its alternatives grouped under their first letter.
+
+    Python's re then skips in C every character that begins none of the words, and a group named `up_<letter>`
+    or `down_<letter>` tells the direction (`lastgroup`). Within a letter the alternatives keep their order, up
+    before down, so the same one wins; `(?<!\w.)` after the first letter stands for the `\b` before it.
+    """
+    branches = []
+    for letter in sorted({w[0] for ws in words.values() for w in ws}):
+        groups = [f"(?P<{d}_{letter}>" + "|".join(w[1:] for w in ws if w[0] == letter) + ")"
+                  for d, ws in words.items() if any(w[0] == letter for w in ws)]
+        branches.append(letter + r"(?<!\w.)(?:" + "|".join(groups) + ")")
+    return "(?:" + "|".join(branches) + r")\b"
+
+
+CHANGE = re.compile(_by_first_letter(_CHANGE_WORDS))
 _THAN_BEFORE = r"(?=\s+than\s+(?:in\s+|during\s+)?(?:the\s+)?(?:same\s+period|previous|last|a\s+year|\d{4}))"
 CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)" + _THAN_BEFORE + ")"
                           r"|(?P<down>decrease|decline|drop|fall|reduction|(?:less|lower|down)" + _THAN_BEFORE
@@ -159,8 +180,9 @@ CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|
 LEVEL_BEFORE = re.compile(r"\b(?:reach(?:ed|ing)?|amounting\s+to|totall?ing)\s+\Z")
 OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
-SENTENCE_SPLIT = re.compile(r"([.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9]))")
-SENTENCE_START_REV = re.compile(r"[^\sa-z0-9]\s+[\"'”’)\]]*[.!?…]")
+SENTENCE_SPLIT = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9])")
+# The last sentence start in a stretch: the greedy `.*` leaves the nearest end of a sentence to the rest.
+LAST_SENTENCE_START = re.compile(r"(?s:.*)[.!?…][\"'”’)\]]*\s+(?=[^\sa-z0-9])")
 
 # Words after a number that are not a counted noun; a count then has no unit.
 STOP = frozenset("""a an the of to in on at by for from with and or but nor than as that which who whom whose this
@@ -390,15 +412,15 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     # in the paragraph: a nearer start whose match reached past the window has only spaces and quotes between it
     # and the window's edge, where no match can begin, so the window search would have found nothing.
     w0 = max(p0, pos - 300)
-    back = SENTENCE_START_REV.search(text[w0:pos + 1][::-1])
+    back = LAST_SENTENCE_START.match(text, w0, pos + 1)
     if back is None and w0 > p0:
-        back = SENTENCE_START_REV.search(text[p0:pos + 1][::-1])
-    start = pos - back.start() if back else p0
+        back = LAST_SENTENCE_START.match(text, p0, pos + 1)
+    start = back.end() if back else p0
     p1 = text.find("\n", pos)
     p1 = len(text) if p1 < 0 else p1
     ahead = SENTENCE_SPLIT.search(text, pos, p1)
     if ahead:
-        return start, ahead.start() + len(ahead.group(1).rstrip())
+        return start, ahead.start() + len(ahead.group().rstrip())
     while p1 > start and text[p1 - 1].isspace():
         p1 -= 1
     return start, p1
@@ -417,7 +439,7 @@ def change_near(text: str, sent_start: int, left: int, start: int, right: int, w
     direction = None
     for m in CHANGE.finditer(text[w0:start + 1].lower()):
         if m.end() <= left - w0:
-            direction = "up" if m.group("up") else "down"
+            direction = "up" if m.lastgroup.startswith("up") else "down"  # type: ignore[union-attr]
     return direction
 
 
