@@ -473,15 +473,18 @@ def _scan_at(text: str, candidates: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def claim_fields_many(texts: Sequence[str | None]) -> list[list[_Fields]]:
+def claim_fields_many(texts: Sequence[str | None], series: pl.Series | None = None) -> list[list[_Fields]]:
     """`_claim_fields` of each text, with the candidates of all found in one pass of polars' regex engine.
 
     Python's `re` tests every character of a text against the scan's first set, and most are spaces; the
     Rust engine behind polars finds the few places worth a look in about a sixth of that time, but compiling
-    the pattern costs ~2 ms a call, so this pays for many texts at once (`claims_of`). The build does not use
-    it: its forked workers stay clear of polars' thread pool.
+    the pattern costs ~2 ms a call, so this pays for many texts at once (`claims_of`, `claims_table`). The build
+    calls it in its main process: its forked workers stay clear of polars' thread pool. `series`, when given,
+    holds the same texts as a polars Series (from Arrow, without a copy through Python strings).
     """
-    found = pl.Series(texts, dtype=pl.String).str.extract_all(CANDIDATES).to_list()
+    if series is None:
+        series = pl.Series(texts, dtype=pl.String)
+    found = series.str.extract_all(CANDIDATES).to_list()
     return [_claim_fields(text, cands) if text else [] for text, cands in zip(texts, found, strict=True)]
 
 
@@ -582,7 +585,8 @@ def claims_table(utterances: pa.Table, events: pa.Table) -> tuple[pa.Table, list
     """
     from kremlin_data.schema import CLAIMS, columns_to_table
 
-    found = claim_fields_many(utterances.column("text").to_pylist())
+    text = utterances.column("text")
+    found = claim_fields_many(text.to_pylist(), pl.Series(text))
     turn_of: list[int] = []  # the turn of each claim
     numbers: list[int] = []
     per_event: list[int] = []
