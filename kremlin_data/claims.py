@@ -433,8 +433,7 @@ def _claim_fields(text: str, candidates: list[str] | None = None) -> list[_Field
         draft, pos = _claim_at(text, 0, first.end())
         if draft is not None:
             drafts.append(draft)
-    for start, end in (((m.start(), m.end()) for m in SCAN.finditer(text)) if candidates is None
-                       else _scan_at(text, candidates)):
+    for start, end in [m.span() for m in SCAN.finditer(text)] if candidates is None else _scan_at(text, candidates):
         if start < pos:  # inside a claim already read, or a name skipped
             continue
         draft, pos = _claim_at(text, start if text[start].isdigit() else start + 1, end)
