@@ -509,7 +509,8 @@ def _askers(out: Path, utterances: pl.DataFrame, same_code: bool) -> pl.DataFram
     known = None
     if same_code:
         try:
-            turns = scan("utterances", out).select("utterance_id", "speaker_label", "kind", "text").collect()
+            turns = (scan("utterances", out).filter(pl.col("is_question"))
+                     .select("utterance_id", "speaker_label", "kind", "text").collect())
             before = scan("exchanges", out).select("question_id", "asker_from").collect()
             known = known_askers(utterances, turns, before)
         except (OSError, pl.exceptions.PolarsError):

@@ -116,8 +116,11 @@ def known_askers(utterances: pl.DataFrame, previous_utterances: pl.DataFrame,
     `asker_from` depends on nothing else, so a rebuild reuses these instead of running the patterns again.
     Returns utterance_id and asker_from (null where the earlier build found no outlet).
     """
-    key = ["utterance_id", "speaker_label", "kind", "text"]
-    same = utterances.select(key).join(previous_utterances.select(key), on=key, how="semi", nulls_equal=True)
+    # Ids are unique: joined on the id, then the rest compared (cheaper than hashing every text for the join).
+    compared = ("speaker_label", "kind", "text")
+    before = previous_utterances.select("utterance_id", *(pl.col(c).alias(f"_{c}") for c in compared))
+    same = (utterances.select("utterance_id", *compared).join(before, on="utterance_id")
+            .filter(pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"_{c}")) for c in compared)))
     return (previous_exchanges.select(pl.col("question_id").alias("utterance_id"), "asker_from")
             .join(same.select("utterance_id"), on="utterance_id", how="semi"))
 

@@ -132,8 +132,10 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
             "utterance_site_topics": _site_topics(corpus, models, log),
         }
     turns = utterances.select("utterance_id", "text").with_row_index("turn")
-    same = turns.join(previous.utterances.select("utterance_id", "text"), on=["utterance_id", "text"], how="semi",
-                      nulls_equal=True)
+    # Ids are unique: joined on the id, then texts compared (cheaper than hashing every text for the join).
+    same = (turns.join(previous.utterances.select("utterance_id", pl.col("text").alias("_before")), on="utterance_id",
+                       maintain_order="left")
+            .filter(pl.col("text").eq_missing(pl.col("_before"))).drop("_before"))
     changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
     corpus = _corpus(events, tags, changed, stop)
     topics, new_topics = _learned_topics(corpus, models, log)
