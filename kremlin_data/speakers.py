@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -216,10 +217,11 @@ class _Head(NamedTuple):
 def _read_head(label: str, note: str | None, known_names: Iterable[str]) -> _Head:
     """The label part of a line (stripped) and its bracketed note: a speaker label or not, and its pieces."""
     lead = spoken = None
-    if (glued := _GLUED_SENTENCE.match(label)) and not _WEB_ADDRESS.search(label) and (
+    if ("." in label or "!" in label or "?" in label) and (glued := _GLUED_SENTENCE.match(label)) \
+            and not _WEB_ADDRESS.search(label) and (
             is_label_text(glued["label"]) or _is_known_label(glued["label"], known_names)):
         lead, label = glued["lead"], glued["label"]
-    if note is None and (unclosed := _UNCLOSED_NOTE.match(label)):
+    if note is None and "(" in label and (unclosed := _UNCLOSED_NOTE.match(label)):
         label, note = unclosed["label"], unclosed["note"]  # the site left the bracket open: `Soeder (retranslated:`
     if (kind := generic_kind(label)) and ". " in label and kind == "question":
         # `QUESTION from the Department of Economics. And I would like to ask this question: ...`
@@ -353,6 +355,8 @@ def fix_joined_name(label: str) -> str:
     return f"{m[1]} {m[2]}" if m else label
 
 
+# Where words may be glued: a lower-case letter (or an apostrophe or hyphen) right before a capital.
+_GLUE_CHANCE = re.compile(r"[a-zà-ÿ’'-][A-Z]")
 _GLUE_AT = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
 _TWO_WORDS = re.compile(r"^([A-Z][a-zà-ÿ’'-]+)([A-Z][a-zà-ÿ’'-]+)$")
 _CONNECTOR_GLUE = re.compile(r"^([A-Z][a-z]{3,})(of|for|and|the)([A-Z][a-z]+)$")
@@ -382,6 +386,8 @@ def strip_person_card(label: str) -> tuple[str, str | None]:
     ('President of Serbia Tomislav Nikolic', 'Nikolic Tomislav')
     """
     tokens = label.split()
+    if len(set(tokens)) == len(tokens):
+        return label, None  # a card repeats a word of the label
     for i in range(1, len(tokens)):
         for n in (3, 2, 1):
             if i < n or i + n >= len(tokens) or tokens[i - n:i] != tokens[i:i + n] or not tokens[i][:1].isupper():
@@ -411,8 +417,10 @@ def split_glued_words(label: str, name_words: Iterable[str] = ()) -> str:
     >>> split_glued_words("Head of the Federal ServiceforFinancial Monitoring"), split_glued_words("RusHydro Head")
     ('Head of the Federal Service for Financial Monitoring', 'RusHydro Head')
     """
-    words = set(name_words)
     tokens = label.split()
+    if not _GLUE_CHANCE.search(label):
+        return " ".join(tokens)
+    words = set(name_words)
     out = []
     for tok in tokens:
         m = _TWO_WORDS.match(tok)
@@ -446,15 +454,15 @@ topic='on the situation in the Chechen Republic')
             if " " in tag and text.startswith(tag) and len(text) > n and text[n].isupper() and text[n - 1].islower():
                 text, card = persons_to_names([tag])[0], tag
                 break
-    words = {w for p in persons for w in p.split()}
-    if card:
-        words.update(card.split())
+    # The words are gathered only for a label that has glue to split.
+    words = itertools.chain((w for p in persons for w in p.split()), card.split() if card else ())
     text = split_glued_words(text, words)
     topic = None
-    if (bracket := _BRACKET_NOTE.match(text)) and (is_label_text(bracket["label"]) or generic_kind(bracket["label"])):
+    if "[" in text and (bracket := _BRACKET_NOTE.match(text)) and (
+            is_label_text(bracket["label"]) or generic_kind(bracket["label"])):
         return CleanLabel(bracket["label"], card, bracket["note"])  # `MR PUTIN [to S.Utsuda]`
     folded = fold_caps(text)
-    m = _TOPIC.match(folded)
+    m = _TOPIC.match(folded) if " on " in folded or " about " in folded else None
     if m and generic_kind(text) is None:
         head = m["label"]
         tokens = head.split()
