@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 FOLLOW_UP_WORDS = 30
 """In question-and-answer pages, a question after an answer takes it up (a follow-up) when it is at most this
@@ -81,8 +81,7 @@ _END_MARKS = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’)]")
 
 
-@dataclass(frozen=True, slots=True)
-class _Turn:
+class _Turn(NamedTuple):
     party: str
     words: int
     text: str

@@ -42,7 +42,7 @@ def event_id(page: Page) -> str:
     if page.is_fragment:
         digest = hashlib.sha1((page.fragment_start or "").encode("utf-8")).hexdigest()[:8]
         return f"kremlin-en-{day}-fragment-{digest}"
-    hhmm = page.time.strftime("%H%M") if page.time else "0000"
+    hhmm = f"{page.time.hour:02d}{page.time.minute:02d}" if page.time else "0000"
     digest = hashlib.sha1((page.title or page.lead or "").encode("utf-8")).hexdigest()[:8]
     return f"kremlin-en-{day}-{hhmm}-{digest}"
 
@@ -121,7 +121,7 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
         "title": page.title,
         "lead": page.lead,
         "date": page.date,
-        "time": page.time.strftime("%H:%M") if page.time else None,
+        "time": f"{page.time.hour:02d}:{page.time.minute:02d}" if page.time else None,
         "started_at": _zoned(started),
         "place": page.place,
         "is_fragment": page.is_fragment,

@@ -266,10 +266,17 @@ def split_pages(text: str) -> Iterator[TextChunk]:
         if flat and labels is None:
             labels = repeated_labels(text)
         s = raw.strip()
-        if not flat and PAGE_END not in s and not s.startswith(PAGE_START) and not s.endswith(PAGE_START):
-            pieces = [s]  # the common line, as `line_pieces` gives it, without the call
-        else:
-            pieces, flat = line_pieces(raw, flat, labels or ())
+        if not flat and PAGE_END not in s and not s.startswith(PAGE_START) and not s.endswith(PAGE_START) \
+                and s != NAN_COUNTER:
+            # The common line: one piece, neither marker nor counter (what the loop below does with it, inline).
+            if s:
+                if closed is not None:
+                    yield closed
+                    closed = None
+                lines.append(s)
+                nos.append(line_no)
+            continue
+        pieces, flat = line_pieces(raw, flat, labels or ())
         for piece in pieces:
             if not piece:
                 continue
