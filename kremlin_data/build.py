@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import importlib
 import multiprocessing
@@ -329,6 +330,35 @@ def build(
     `partition_by="year"` writes each table as a hive-partitioned folder instead (`<out>/<table>/year=<y>/`).
     The folder also gets datapackage.json and a dataset card, README.md (kremlin_data/package.py).
     """
+    # The build makes millions of small objects (rows, strings, tuples) that hold no cycles; the cyclic
+    # collector would walk them again and again as they survive its generations (1-1.5 CPU s of a clean build of
+    # the day files, measured). It is paused for the build, and its workers (forked, they inherit it), and
+    # restored after, also when the build fails.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(inputs, out, workers=workers, progress=progress, log=log, claims=claims, topics=topics,
+                      clean=clean, refit_topics=refit_topics, aliases=aliases, partition_by=partition_by)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(
+    inputs: Iterable[str | os.PathLike[str]] | None,
+    out: str | os.PathLike[str],
+    *,
+    workers: int | None,
+    progress: bool | None,
+    log: Callable[[str], None] | None,
+    claims: bool,
+    topics: bool,
+    clean: bool,
+    refit_topics: bool,
+    aliases: str | os.PathLike[str] | None,
+    partition_by: str | None,
+) -> BuildSummary:
+    """`build` with the cyclic garbage collector paused by the caller."""
     if partition_by not in (None, "year"):
         raise ValueError(f"partition_by must be None or 'year', not {partition_by!r}")
     started = time.perf_counter()

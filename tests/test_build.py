@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import sys
 from pathlib import Path
@@ -110,3 +111,34 @@ def test_cli_build_strict_and_info(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_missing_table_error_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"events\.parquet not found: run `kremlin-data build`"):
         kd.load_events(tmp_path)
+
+
+def test_cyclic_gc_is_paused_during_a_build_and_restored_after(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    real = build_module.identity.corpus_speakers
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module.identity, "corpus_speakers", spy)
+    assert gc.isenabled()
+    build(None, tmp_path / "a", **QUIET)
+    assert seen == [False], "the collector is paused while the build runs"
+    assert gc.isenabled(), "and enabled again after it"
+
+    def boom(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module.identity, "corpus_speakers", boom)
+    with pytest.raises(KeyboardInterrupt):
+        build(None, tmp_path / "b", **QUIET)
+    assert gc.isenabled(), "a failed build restores the collector too"
+    monkeypatch.setattr(build_module.identity, "corpus_speakers", real)
+    gc.disable()
+    try:
+        build(None, tmp_path / "c", **QUIET)
+        assert not gc.isenabled(), "a caller's own choice to keep it off is left as it was"
+    finally:
+        gc.enable()
