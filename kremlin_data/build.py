@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import importlib
 import multiprocessing
 import os
@@ -99,6 +98,11 @@ class BuildSummary:
 
 def _issue(path: str, line_no: int | None, text: str, reason: str) -> Row:
     return {"source_path": path, "line_no": line_no, "text": text[:_ISSUE_TEXT_MAX], "reason": reason}
+
+
+def _parser_error(path: str, exc: Exception) -> Row:
+    """The issue row of a file whose reading or parsing raised an unexpected error."""
+    return _issue(path, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}")
 
 
 def _pages_of_file(path: Path, raw: bytes) -> tuple[list[Page], list[Row]]:
@@ -197,17 +201,17 @@ def _parse_file(name: str, events: list[Row], utterances: list[Row], claim_list:
         with open(name, "rb") as f:  # noqa: PTH123 (a plain open of the path as given: no Path object per file)
             raw = f.read()
     except OSError as exc:
-        fingerprints.append((-1, ""))  # as cache.fingerprint gives it
-        issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
+        fingerprints.append(file_cache.UNREADABLE)
+        issues.append(_parser_error(name, exc))
         return "failed"
-    fingerprints.append((len(raw), hashlib.sha256(raw).hexdigest()))
+    fingerprints.append(file_cache.fingerprint_of(raw))
     try:
         pages, file_issues = _pages_of_file(Path(name), raw)
     except (InputError, PageError) as exc:
         issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
         return "not_article" if exc.reason == "not_article" else "failed"
     except Exception as exc:  # one bad file must not stop the build; it is reported by name
-        issues.append(_issue(name, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}"))
+        issues.append(_parser_error(name, exc))
         return "failed"
     issues.extend(file_issues)
     for page in pages:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
@@ -57,14 +58,36 @@ def _parser_version() -> str:
 PARSER_VERSION = _parser_version()
 
 
+UNREADABLE = (-1, "")
+"""The fingerprint of a file that cannot be read (the parse says why)."""
+
+
 def fingerprint(path: str | os.PathLike[str]) -> tuple[int, str]:
-    """Size in bytes and SHA-256 (hex) of a file's content; (-1, "") when it cannot be read (the parse says why)."""
+    """Size in bytes and SHA-256 (hex) of a file's content, read in blocks; UNREADABLE when it cannot be read."""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 (a plain open of the path as given: no Path object per file)
             digest = hashlib.file_digest(f, "sha256")
             return os.fstat(f.fileno()).st_size, digest.hexdigest()
     except OSError:
-        return -1, ""
+        return UNREADABLE
+
+
+def fingerprint_of(data: bytes) -> tuple[int, str]:
+    """`fingerprint` of a file whose bytes are already read (the parse takes it from the bytes it parses)."""
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def unchanged_rows(now: pl.DataFrame, before: pl.DataFrame, columns: Sequence[str],
+                   key: str = "utterance_id") -> pl.DataFrame:
+    """The rows of `now` whose `key` is in `before` with the same values in `columns` (nulls equal), in order.
+
+    A rebuild reuses what the last build derived from such rows. Keys are unique, so the rows are joined on the
+    key and the columns compared after (cheaper than hashing every text for a join on all of them).
+    """
+    old = before.select(key, *(pl.col(c).alias(f"_before_{c}") for c in columns))
+    return (now.join(old, on=key, maintain_order="left")
+            .filter(pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"_before_{c}")) for c in columns))
+            .drop(f"_before_{c}" for c in columns))
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
+from kremlin_data.cache import unchanged_rows
 from kremlin_data.schema import EXCHANGES, columns_to_table
 
 # "Valery Sanfirov, Mayak radio station." / "Matvei Shestakov from TV Centre TV company" / "I represent the
@@ -116,11 +117,8 @@ def known_askers(utterances: pl.DataFrame, previous_utterances: pl.DataFrame,
     `asker_from` depends on nothing else, so a rebuild reuses these instead of running the patterns again.
     Returns utterance_id and asker_from (null where the earlier build found no outlet).
     """
-    # Ids are unique: joined on the id, then the rest compared (cheaper than hashing every text for the join).
     compared = ("speaker_label", "kind", "text")
-    before = previous_utterances.select("utterance_id", *(pl.col(c).alias(f"_{c}") for c in compared))
-    same = (utterances.select("utterance_id", *compared).join(before, on="utterance_id")
-            .filter(pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"_{c}")) for c in compared)))
+    same = unchanged_rows(utterances.select("utterance_id", *compared), previous_utterances, compared)
     return (previous_exchanges.select(pl.col("question_id").alias("utterance_id"), "asker_from")
             .join(same.select("utterance_id"), on="utterance_id", how="semi"))
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 from scipy import sparse
 
 from kremlin_data import topic_models as tm
+from kremlin_data.cache import unchanged_rows
 from kremlin_data.schema import (
     EVENT_TAGS,
     TOPICS,
@@ -132,10 +133,7 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
             "utterance_site_topics": _site_topics(corpus, models, log),
         }
     turns = utterances.select("utterance_id", "text").with_row_index("turn")
-    # Ids are unique: joined on the id, then texts compared (cheaper than hashing every text for the join).
-    same = (turns.join(previous.utterances.select("utterance_id", pl.col("text").alias("_before")), on="utterance_id",
-                       maintain_order="left")
-            .filter(pl.col("text").eq_missing(pl.col("_before"))).drop("_before"))
+    same = unchanged_rows(turns, previous.utterances, ["text"])
     changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
     corpus = _corpus(events, tags, changed, stop)
     topics, new_topics = _learned_topics(corpus, models, log)
