@@ -105,11 +105,10 @@ def _parser_error(path: str, exc: Exception) -> Row:
     return _issue(path, None, repr(exc), f"parser_error: {type(exc).__name__}: {exc}")
 
 
-def _pages_of_file(path: Path, raw: bytes) -> tuple[list[Page], list[Row]]:
+def _pages_of_file(name: str, raw: bytes) -> tuple[list[Page], list[Row]]:
     """One input file's bytes as read into pages, and the issues that belong to the file rather than a page."""
-    name = str(path)
     data = gunzip(raw)
-    if is_html(path, data):
+    if is_html(name, data):
         from kremlin_data.html_page import parse_html  # imported here: only HTML input needs selectolax
 
         return [parse_html(data, name)], []
@@ -206,7 +205,7 @@ def _parse_file(name: str, events: list[Row], utterances: list[Row], claim_list:
         return "failed"
     fingerprints.append(file_cache.fingerprint_of(raw))
     try:
-        pages, file_issues = _pages_of_file(Path(name), raw)
+        pages, file_issues = _pages_of_file(name, raw)
     except (InputError, PageError) as exc:
         issues.append(_issue(name, getattr(exc, "line_no", None), exc.message, f"{exc.reason}: {exc.message}"))
         return "not_article" if exc.reason == "not_article" else "failed"

@@ -17,10 +17,16 @@ def _pyproject_requirements() -> set[str]:
     return {r.replace(" ", "").lower() for r in reqs}
 
 
+# conda-forge names some packages otherwise than PyPI.
+CONDA_NAMES = {"python-isal": "isal"}
+
+
 def _environment_requirements() -> set[str]:
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
-    deps = [d for d in env["dependencies"] if isinstance(d, str)]
-    return {d.replace(" ", "").lower() for d in deps if not d.startswith(("python", "pip"))}
+    deps = [d.replace(" ", "").lower() for d in env["dependencies"] if isinstance(d, str)]
+    for conda, pypi in CONDA_NAMES.items():
+        deps = [pypi + d[len(conda):] if d.startswith(conda) else d for d in deps]
+    return {d for d in deps if not d.startswith(("python", "pip"))}
 
 
 def test_environment_mirrors_pyproject() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from kremlin_data.sources import (
     InputError,
     decode_text,
     find_inputs,
+    gunzip,
     line_pieces,
     read_bytes,
     repeated_labels,
@@ -42,6 +44,31 @@ def test_bad_gzip_is_an_input_error(tmp_path: Path) -> None:
     f.write_bytes(gzip.compress(SEED)[:100])
     with pytest.raises(InputError, match="bad_gzip"):
         read_bytes(f)
+
+
+def _damaged(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+
+
+GZ = gzip.compress(SEED)
+
+
+@pytest.mark.parametrize("data", [
+    GZ, GZ + GZ, GZ + b"\x00\x00\x00\x00", GZ + b"trailing bytes", GZ[:100], GZ[:-4], _damaged(GZ, len(GZ) // 2),
+    _damaged(GZ, len(GZ) - 6), _damaged(GZ, len(GZ) - 2), GZ[:12], SEED,
+], ids=["one member", "two members", "zeros after", "bytes after", "cut", "no length", "damaged data",
+        "damaged crc", "damaged length", "header only", "not gzip"])
+def test_gunzip_gives_what_the_standard_library_gives(data: bytes) -> None:
+    """ISA-L reads clean one-member files; every other case ends as gzip.decompress ends, error message and all."""
+    try:
+        expected: bytes | str = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    except (OSError, EOFError, zlib.error) as exc:
+        expected = f"bad_gzip: cannot gunzip: {exc}"
+    try:
+        got: bytes | str = gunzip(data)
+    except InputError as exc:
+        got = str(exc)
+    assert got == expected
 
 
 @pytest.mark.parametrize(("data", "reason"), [(b"", "empty"), (b"  \n\n", "empty"), (b"Events\x00\x01", "binary")])
