@@ -61,6 +61,8 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 # Paragraphs this long are not repeated by chance from one page to another of the same day.
 _LONG_PARAGRAPH = 150
 _ISSUE_TEXT_MAX = 300
+# A topic model fitted by the topic step: its file name in the build folder, what it is, and how to save it.
+_Fitted = tuple[str, str, Callable[[Path], None]]
 
 
 def sample_path() -> Path:
@@ -136,6 +138,16 @@ class ParsedChunk:
     fingerprints: list[tuple[int, str]] = field(default_factory=list)
     """Per parsed input file: size and SHA-256 of the bytes parsed (as `cache.fingerprint` gives them)."""
 
+    def __reduce__(self) -> tuple[Callable[..., ParsedChunk], tuple[object, ...]]:
+        """Pickle the tables as Arrow IPC streams: a worker sends its chunk to the build this way.
+
+        Arrow's own pickling of a table costs ten times as much on both sides (it pickles each column and the
+        schema, with its descriptions, apart); a stream is read back without copying the buffers.
+        """
+        tables = (self.events, self.utterances, self.claims, self.issues)
+        return _chunk_from_streams, (tuple(_stream(t) for t in tables), self.claims_per_event, self.failed,
+                                     self.not_articles, self.file_rows, self.fingerprints)
+
     def table(self, name: str) -> pa.Table:
         """One of the per-file tables by name."""
         return {"events": self.events, "utterances": self.utterances, "claims": self.claims,
@@ -149,6 +161,22 @@ class ParsedChunk:
         tables = {t.name: self.table(t.name).slice(before[k], size[k]) for k, t in enumerate(PER_FILE_TABLES)}
         return Rows(tables, self.claims_per_event[before[4]:before[4] + size[4]],
                     [str(r[5]) for r in self.file_rows[first:stop]], counts[first:stop])
+
+
+def _stream(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())  # a copy the size of the stream; the buffer protocol gives it
+
+
+def _chunk_from_streams(streams: tuple[bytes, bytes, bytes, bytes], claims_per_event: list[int], failed: int,
+                        not_articles: int, file_rows: list[tuple[int, int, int, int, int, str]],
+                        fingerprints: list[tuple[int, str]]) -> ParsedChunk:
+    """The chunk that `ParsedChunk.__reduce__` pickled."""
+    events, utterances, claims, issues = (pa.ipc.open_stream(s).read_all() for s in streams)
+    return ParsedChunk(events, utterances, claims, issues, claims_per_event, failed, not_articles, file_rows,
+                       fingerprints)
 
 
 def _chunk_of(rows: Rows) -> ParsedChunk:
@@ -401,20 +429,27 @@ def _build(
         writers.write(PARSE_ISSUES, per_file["parse_issues"])
         writers.replace(EVENTS, per_file["events"])
         events_df = _frame(per_file.pop("events"))
-        utterances_df, aliases_df, speakers_df = identity.corpus_speakers(
-            _frame(per_file.pop("utterances")), events_df, aliases)
-        writers.replace(UTTERANCES, utterances_df.to_arrow())
-        claims_df = _unified_claims(_frame(per_file.pop("claims")), utterances_df)
-        writers.replace(CLAIMS, claims_df.to_arrow())
-        writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
-        writers.replace(SPEAKERS, speakers_df.to_arrow())
-        summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-        # asker_from is Python pattern work: it runs in a thread beside the topic step (numpy and polars let it)
-        with ThreadPoolExecutor(max_workers=1) as beside:
-            same_code = cache is not None and cache.topic_models is not None
+        turns_df = _frame(per_file.pop("utterances"))
+        same_code = cache is not None and cache.topic_models is not None
+        # The topic step reads the turns' ids and text, which the speakers step leaves as they are: it runs in a
+        # thread beside the speakers step, and asker_from (Python pattern work) beside both; most of the topic
+        # step is numpy and polars, which release the lock, so the second core takes it.
+        with ThreadPoolExecutor(max_workers=2) as beside:
+            topic_step = beside.submit(_corpus_tables, events_df, turns_df, say, topics, out_dir, refit_topics,
+                                       cache.topic_models if cache else None)
+            utterances_df, aliases_df, speakers_df = identity.corpus_speakers(turns_df, events_df, aliases)
             outlets = beside.submit(_askers, out_dir, utterances_df, same_code)
-            corpus, used_models = _corpus_tables(events_df, utterances_df, say, topics, out_dir, refit_topics, writers,
-                                                 cache.topic_models if cache else None)
+            writers.replace(UTTERANCES, utterances_df.to_arrow())
+            claims_df = _unified_claims(_frame(per_file.pop("claims")), utterances_df)
+            writers.replace(CLAIMS, claims_df.to_arrow())
+            writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
+            writers.replace(SPEAKERS, speakers_df.to_arrow())
+            summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
+            corpus, used_models, fitted = topic_step.result()
+            for name, what, save in fitted:
+                writers.save(name, save)
+                say(f"topics: {what} fitted and saved as {out_dir / name}; later builds reuse it (`--refit-topics` "
+                    "fits it again)")
             for name, table in corpus.items():
                 writers.replace(TABLES[name], table)
             writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"]),
@@ -485,13 +520,14 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
 
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,
-                   out: Path, refit: bool, writers: _AtomicWriters, last_models: dict[str, str] | None
-                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None]:
+                   out: Path, refit: bool, last_models: dict[str, str] | None
+                   ) -> tuple[dict[str, pa.Table], dict[str, str] | None, list[_Fitted]]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics.
 
-    Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted and saved. When the
-    last build used the same models (`last_models`, digests from the cache), its rows of unchanged turns are
-    reused. Returns the tables and the digests of the models used.
+    Topic models saved in `out` are applied; missing ones (or all, with `refit`) are fitted. When the last build
+    used the same models (`last_models`, digests from the cache), its rows of unchanged turns are reused. Returns
+    the tables, the digests of the models used and, for each model fitted, its file name, what it is and how to
+    save it (the caller saves it).
     """
     from kremlin_data import topic_models as tm  # imported here: a build without topics needs no scipy
     from kremlin_data import topics as tp
@@ -500,7 +536,7 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
         say("topics: skipped on request (topics=False); topics, utterance_topics and utterance_site_topics "
             "are empty")
         tables = {name: empty_table(TABLES[name]) for name in ("topics", "utterance_topics", "utterance_site_topics")}
-        return {"event_tags": tp.event_tags(events), **tables}, None
+        return {"event_tags": tp.event_tags(events), **tables}, None, []
     models = tp.TopicModels()
     if not refit:
         learned = tm.load_model(out / tm.LEARNED_FILE, say)
@@ -512,16 +548,15 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
             "learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}:
         previous = _previous_topics(out)
     tables = tp.topic_step(events, utterances, models, log=say, previous=previous)
+    fitted: list[_Fitted] = []
     for kind in models.fitted:
         model = models.learned if kind == "learned" else models.site
-        name = tm.LEARNED_FILE if kind == "learned" else tm.SITE_FILE
         if model is not None:
-            writers.save(name, partial(tm.save_model, model))
-            say(f"topics: {'learned-topic model' if kind == 'learned' else 'site-topic classifier'} fitted and "
-                f"saved as {out / name}; later builds reuse it (`--refit-topics` fits it again)")
+            fitted.append((tm.LEARNED_FILE, "learned-topic model", partial(tm.save_model, model)) if kind == "learned"
+                          else (tm.SITE_FILE, "site-topic classifier", partial(tm.save_model, model)))
     if models.learned is None or models.site is None:
-        return tables, None
-    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}
+        return tables, None, fitted
+    return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}, fitted
 
 
 def _previous_topics(out: Path) -> tp.PreviousTopics | None:

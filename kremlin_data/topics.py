@@ -123,8 +123,10 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
     """
     tags = event_tags(events)
     stop = _stop_words(models, log)
-    if previous is None or models.learned is None or models.site is None:
-        corpus = _corpus(events, tags, utterances, stop)
+    # The pages' narration is read only to fit a model: applying both asks for the turns' words alone.
+    narration = models.learned is None or models.site is None
+    if previous is None or narration:
+        corpus = _corpus(events, tags, utterances, stop, narration=narration)
         topics, utterance_topics = _learned_topics(corpus, models, log)
         return {
             "event_tags": tags,
@@ -135,7 +137,7 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
     turns = utterances.select("utterance_id", "text").with_row_index("turn")
     same = unchanged_rows(turns, previous.utterances, ["text"])
     changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
-    corpus = _corpus(events, tags, changed, stop)
+    corpus = _corpus(events, tags, changed, stop, narration=False)
     topics, new_topics = _learned_topics(corpus, models, log)
     new_site = _site_topics(corpus, models, log)
 
@@ -272,7 +274,8 @@ class _Corpus:
 
 
 def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame,
-            stop: tuple[str, ...] | None = None) -> _Corpus:
+            stop: tuple[str, ...] | None = None, *, narration: bool = True) -> _Corpus:
+    """The corpus of the turns and tagged pages; without `narration`, the pages' narration counts no words."""
     stop = tm.stop_words() if stop is None else stop
     docs = tm.split_turns(utterances["text"])
     n_docs = len(docs.owner)
@@ -281,7 +284,8 @@ def _corpus(events: pl.DataFrame, tags: pa.Table, utterances: pl.DataFrame,
     topic_tags = all_tags.filter(pl.col("tag_type") == "topic")
     labels = topic_tags.group_by("event_id", maintain_order=True).agg("tag")
     pages = (events.select("event_id", "narration").join(labels, on="event_id", maintain_order="left")
-             .with_columns(pl.col("narration").list.join("\n").fill_null("")))
+             .with_columns(pl.col("narration").list.join("\n").fill_null("") if narration
+                          else pl.lit("", pl.String).alias("narration")))
     n_pages = pages.height
     texts = pl.concat([docs.paragraphs["text"], pages["narration"]])
     doc_of_text = np.concatenate([docs.paragraphs["doc"].to_numpy(), n_docs + np.arange(n_pages)])

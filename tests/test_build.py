@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import gzip
+import pickle
 import sys
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import polars as pl
@@ -95,6 +97,25 @@ def test_parallel_build_equals_serial(tmp_path: Path, monkeypatch: pytest.Monkey
     for name in ("events", "utterances", "speakers"):
         assert kd.load(name, tmp_path / "serial").equals(kd.load(name, tmp_path / "parallel"))
     assert kd.load_events(tmp_path / "parallel").height == 8
+
+
+def test_a_parsed_chunk_travels_as_arrow_streams_and_comes_back_equal(tmp_path: Path) -> None:
+    """Workers send their chunk pickled as Arrow IPC streams: the tables (with their field descriptions) and the
+    per-file lists come back as they were, also for a chunk with a failed file and no claims."""
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt.gz"
+    good.write_bytes(SEED)
+    bad.write_bytes(gzip.compress(SEED)[:40])
+    chunk = build_module.parse_files([str(good), str(bad)])
+    for c in (chunk, build_module.parse_files([str(bad)])):
+        again = pickle.loads(ForkingPickler.dumps(c))
+        reduced = c.__reduce__()
+        assert reduced[0] is build_module._chunk_from_streams and all(isinstance(s, bytes) for s in reduced[1][0])
+        for name in ("events", "utterances", "claims", "parse_issues"):
+            assert again.table(name).equals(c.table(name), check_metadata=True), name
+            assert again.table(name).schema.field(0).metadata == c.table(name).schema.field(0).metadata
+        assert (again.claims_per_event, again.failed, again.not_articles, again.file_rows, again.fingerprints) == (
+            c.claims_per_event, c.failed, c.not_articles, c.file_rows, c.fingerprints)
+    assert chunk.utterances.num_rows > 0 and chunk.claims.num_rows > 0 and chunk.failed == 1
 
 
 def test_cli_build_strict_and_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

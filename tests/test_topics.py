@@ -343,6 +343,22 @@ def test_saved_models_load_without_pickle_and_give_the_same_tables(tmp_path: Pat
         assert again[name].equals(fitted[name]), name
 
 
+def test_applying_both_models_reads_no_narration() -> None:
+    """Narration is read only to fit: with both models given, the pages' narration is not tokenised at all."""
+    events, utterances = _synthetic(seed=8)
+    models = tp.TopicModels()
+    tp.topic_step(events, utterances, models)
+    applied = tp.topic_step(events, utterances, tp.TopicModels(models.learned, models.site))
+    other = events.with_columns(pl.lit(["hospital doctors patients vaccine " * 30]).alias("narration"))
+    elsewise = tp.topic_step(other, utterances, tp.TopicModels(models.learned, models.site))
+    for name in TOPIC_TABLES:
+        assert applied[name].num_rows > 0, name
+        assert elsewise[name].equals(applied[name]), name
+    tags = tp.event_tags(events)
+    assert tp._corpus(events, tags, utterances).narration_tokens.sum() > 0
+    assert tp._corpus(events, tags, utterances, narration=False).narration_tokens.sum() == 0
+
+
 def test_saved_models_keep_topic_ids_when_the_corpus_grows() -> None:
     events, utterances = _synthetic(seed=3)
     models = tp.TopicModels()
