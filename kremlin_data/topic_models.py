@@ -9,6 +9,7 @@ keep their meaning from one update to the next.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ MAX_DF = 0.5
 """...and at most this share of them (words every other document holds say nothing)."""
 DECIMALS = 6
 """Floats are rounded so that tables are byte-identical across runs and machines."""
+PARTS = 16
+"""Slices of the text that the tokeniser and the paragraph split run on side by side (see `in_parts`)."""
 
 NMF_FEATURES = 10_000
 """Vocabulary of the learned-topic model: the most frequent words and two-word phrases of the fitting sample."""
@@ -102,10 +105,42 @@ def tokens(text: str, stop: Sequence[str] | None = None) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in leave_out]
 
 
+def in_parts(frame: pl.DataFrame, query: Callable[[pl.LazyFrame], pl.LazyFrame], parts: int | None = None
+             ) -> pl.DataFrame:
+    """`query` run on `parts` slices of `frame` side by side (polars' thread pool), results concatenated in order.
+
+    For row-wise queries over text: polars runs one string expression over one column on one thread, so the
+    slices are what lets the second core help. The result is the same as the query over the whole frame.
+
+    >>> in_parts(pl.DataFrame({"x": [1, 2, 3]}), lambda lf: lf.select(pl.col("x") * 2), parts=2)["x"].to_list()
+    [2, 4, 6]
+    """
+    bounds = np.linspace(0, frame.height, max(parts or PARTS, 1) + 1).round().astype(np.int64).tolist()
+    return pl.concat(pl.collect_all([query(frame.slice(a, b - a).lazy()) for a, b in itertools.pairwise(bounds)]))
+
+
 def _distinct(values: _Ints) -> _Ints:
     """The distinct values, sorted."""
     v = np.sort(values)
     return v[np.r_[True, v[1:] != v[:-1]]] if len(v) else v
+
+
+def count_matrix(row: _Ints, col: _Ints, n_rows: int, n_cols: int) -> sparse.csr_matrix:
+    """How often each (row, col) pair occurs: a CSR matrix in canonical form (columns sorted within a row, no repeats).
+
+    The matrix scipy makes from COO coordinates (`csr_matrix((ones, (row, col)))`), from one sort of the pairs'
+    keys instead of a conversion, a sort of each row and a pass for repeats.
+
+    >>> count_matrix(np.array([1, 0, 1]), np.array([2, 1, 2]), 2, 3).toarray().tolist()
+    [[0.0, 1.0, 0.0], [0.0, 0.0, 2.0]]
+    """
+    key = np.sort(row * n_cols + col)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    distinct = key[first]
+    matrix = sparse.csr_matrix((np.diff(np.r_[first, len(key)]).astype(np.float64), distinct % n_cols,
+                                np.searchsorted(distinct, np.arange(n_rows + 1) * n_cols)), shape=(n_rows, n_cols))
+    matrix.has_canonical_format = True
+    return matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +167,11 @@ class Tokens:
         ([0, 0, 1], ['gas', 'oil', 'oil'])
         """
         leave_out = list(stop_words() if stop is None else stop)
-        frame = (pl.DataFrame({"doc": pl.Series(doc, dtype=pl.Int64), "word": pl.Series(texts, dtype=pl.String)})
-                 .with_columns(pl.col("word").str.to_lowercase().str.extract_all(TOKEN_PATTERN))
-                 .explode("word")
-                 .filter(pl.col("word").is_not_null() & ~pl.col("word").is_in(leave_out)))
+        frame = in_parts(
+            pl.DataFrame({"doc": pl.Series(doc, dtype=pl.Int64), "word": pl.Series(texts, dtype=pl.String)}),
+            lambda part: (part.with_columns(pl.col("word").str.to_lowercase().str.extract_all(TOKEN_PATTERN))
+                          .explode("word")
+                          .filter(pl.col("word").is_not_null() & ~pl.col("word").is_in(leave_out))))
         # One hash pass (categorical codes); each code's word is read at one of its tokens (any one: they all
         # hold that word), and the codes are renumbered in word order.
         raw_codes = frame["word"].cast(pl.Categorical).to_physical().to_numpy().astype(np.int64)
@@ -217,8 +253,7 @@ class Tokens:
             found = np.flatnonzero(sorted_keys[pos] == pair_keys)
             docs.append(self.doc[at[found]])
             hit_cols.append(sorted_cols[pos[found]])
-        doc, col = np.concatenate(docs), np.concatenate(hit_cols)
-        return sparse.csr_matrix((np.ones(len(doc)), (doc, col)), shape=(n_docs, len(vocabulary)))
+        return count_matrix(np.concatenate(docs), np.concatenate(hit_cols), n_docs, len(vocabulary))
 
     def candidates(self, pairs: bool) -> list[str]:
         """Terms held by `MIN_DF`+ documents, sorted.
@@ -257,10 +292,10 @@ def split_turns(texts: pl.Series | Sequence[str | None], min_words: int = DOC_WO
     >>> d.owner.tolist(), d.n_words.tolist()
     ([0, 0, 1], [3, 3, 2])
     """
-    paras = (pl.DataFrame({"text": pl.Series(texts, dtype=pl.String)}).with_row_index("turn")
-             .with_columns(pl.col("text").fill_null("").str.split("\n")).explode("text")
-             .with_columns(pl.col("text").str.count_matches(r"\S+").alias("n"))
-             .filter(pl.col("n") > 0))
+    paras = in_parts(pl.DataFrame({"text": pl.Series(texts, dtype=pl.String)}).with_row_index("turn"),
+                     lambda part: (part.with_columns(pl.col("text").fill_null("").str.split("\n")).explode("text")
+                                   .with_columns(pl.col("text").str.count_matches(r"\S+").alias("n"))
+                                   .filter(pl.col("n") > 0)))
     turn = paras["turn"].to_numpy().astype(np.int64)
     n = paras["n"].to_numpy().astype(np.int64)
     # The merge is a running sum that restarts after each document, run for all turns at once: step k takes
@@ -334,8 +369,12 @@ def tfidf(counts: sparse.csr_matrix, idf: _Floats) -> sparse.csr_matrix:
     return x
 
 
-def _one_thread() -> Any:
-    """BLAS on one thread: summation order then does not depend on the machine's core count."""
+def one_blas_thread() -> Any:
+    """BLAS on one thread: summation order then does not depend on the machine's core count.
+
+    The limit is process-wide: code that applies the models in parallel threads holds it around all of them, so
+    that one thread leaving its own limit does not lift it under another.
+    """
     return threadpool_limits(limits=1)
 
 
@@ -360,7 +399,7 @@ class TopicModel:
         blocks of documents run all their passes while they sit in cache.
         """
         h = self.components
-        with _one_thread():
+        with one_blas_thread():
             x = tfidf(counts, self.idf)
             hht = h @ h.T
             xht = np.ascontiguousarray(np.asarray(x @ h.T).T)
@@ -394,7 +433,7 @@ def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, 
     cols = pick_columns(counts, NMF_FEATURES)
     sub = counts[:, cols]
     idf = fit_idf(sub)
-    with _one_thread():
+    with one_blas_thread():
         model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
                     max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
         w = model.fit_transform(tfidf(sub, idf))
@@ -422,7 +461,7 @@ class SiteTopicModel:
         """Probability of each topic (columns, in `topics` order) for each row of counts over `terms`."""
         if not counts.shape[0]:
             return np.zeros((0, len(self.topics)))
-        with _one_thread():
+        with one_blas_thread():
             z = np.asarray(tfidf(counts, self.idf) @ self.coef.T) + self.intercept
         proba: _Floats = 1.0 / (1.0 + np.exp(-z))
         return proba
@@ -444,7 +483,7 @@ def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Seq
     intercept = np.zeros(len(topics))
     # One fit after the other: liblinear draws from one process-wide random generator, so fits in parallel
     # threads do not give the same model twice.
-    with _one_thread():
+    with one_blas_thread():
         x = tfidf(sub, idf)
         for k, topic in enumerate(topics):
             y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import HTML_DIR, SHARED_DATA, need
+from scipy import sparse
 
 from kremlin_data import topic_models as tm
 from kremlin_data import topics as tp
@@ -145,6 +146,34 @@ def test_split_turns(texts: list[str], min_words: int, docs: list[str], owner: l
     assert texts_of_docs["text"].to_list() == docs
     assert d.owner.tolist() == owner
     assert sum(d.n_words.tolist()) == sum(len(t.split()) for t in texts)
+
+
+@pytest.mark.parametrize("parts", [1, 2, 7])
+def test_text_work_in_parts_equals_the_work_in_one_piece(monkeypatch: pytest.MonkeyPatch, parts: int) -> None:
+    texts = ["Gas and oil.\nOil prices, Mr President.", "", "x-ray a-b medium-sized 20 loans", "Café naïve ok",
+             "Coal\n\ncoal gas"] * 3
+    monkeypatch.setattr(tm, "PARTS", 1)
+    one = tm.split_turns(texts, min_words=2)
+    one_tokens = tm.Tokens.of_texts(one.paragraphs["text"], one.paragraphs["doc"].to_numpy())
+    monkeypatch.setattr(tm, "PARTS", parts)
+    split = tm.split_turns(texts, min_words=2)
+    tokens = tm.Tokens.of_texts(split.paragraphs["text"], split.paragraphs["doc"].to_numpy())
+    assert split.paragraphs.equals(one.paragraphs)
+    assert split.owner.tolist() == one.owner.tolist() and split.n_words.tolist() == one.n_words.tolist()
+    assert tokens.doc.tolist() == one_tokens.doc.tolist() and tokens.code.tolist() == one_tokens.code.tolist()
+    assert tokens.words == one_tokens.words
+
+
+@pytest.mark.parametrize(("n", "n_rows", "n_cols"), [(0, 3, 4), (1, 1, 1), (50, 7, 5), (5_000, 300, 40)])
+def test_count_matrix_is_scipys_conversion_of_coordinates(n: int, n_rows: int, n_cols: int) -> None:
+    rng = np.random.default_rng(n)
+    row, col = np.sort(rng.integers(0, n_rows, n)), rng.integers(0, n_cols, n)
+    mine = tm.count_matrix(row, col, n_rows, n_cols)
+    scipys = sparse.csr_matrix((np.ones(n), (row, col)), shape=(n_rows, n_cols))
+    for attr in ("indptr", "indices", "data"):
+        assert getattr(mine, attr).tolist() == getattr(scipys, attr).tolist(), attr
+        assert getattr(mine, attr).dtype == getattr(scipys, attr).dtype, attr
+    assert mine.has_canonical_format and mine.shape == scipys.shape
 
 
 @pytest.mark.parametrize(("terms", "weights", "label"), [
