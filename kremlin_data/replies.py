@@ -91,8 +91,6 @@ class _Turn(NamedTuple):
     greets: bool
     has_question: bool
     """A question mark anywhere in the turn (an interviewer may end on the reason for asking)."""
-    hands_over: bool
-    """The turn ends giving the floor ("Please, go ahead.", "I give the floor to ...")."""
 
 
 def _asks(text: str) -> bool:
@@ -146,7 +144,7 @@ def _turn(row: Mapping[str, Any]) -> _Turn:
     text: str = row["text"]
     words = row["n_words"] if "n_words" in row else len(text.split())
     return _Turn(party, words, text, bool(row["follows_omission"]), _asks(text), row["kind"] == "question",
-                 bool(_GREETING.search(text)), "?" in text, _hands_over(_last_sentence(text)))
+                 bool(_GREETING.search(text)), "?" in text)
 
 
 def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[list[int | None], list[bool]]:
@@ -168,7 +166,7 @@ def reply_links(rows: Sequence[Mapping[str, Any]], title: str | None) -> tuple[l
         if not t.party.startswith("kind:"):
             words_of[t.party] = words_of.get(t.party, 0) + t.words
     main = max(words_of, key=lambda party: (words_of[party], -seen_at[party])) if words_of else None
-    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)), main)
+    page = _PageTurns(turns, seen_at, bool(title and _QA_TITLE.search(title)), main, [None] * len(turns))
     questions = [t.question_kind or t.asks or page.introduces(i) or page.gives_floor(i) for i, t in enumerate(turns)]
     links: list[int | None] = []
     for i in range(len(turns)):
@@ -183,6 +181,8 @@ class _PageTurns:
     qa_page: bool
     main: str | None
     """The party with the most words: on question-and-answer pages, the one who answers."""
+    hands_over: list[bool | None]
+    """Whether each turn ends giving the floor, read when a rule first asks (most turns are decided before)."""
 
     def introduces(self, i: int) -> bool:
         """A short turn of someone who spoke before, right before a speaker new to the page: a host's hand-over.
@@ -198,7 +198,12 @@ class _PageTurns:
 
     def gives_floor(self, i: int) -> bool:
         """The turn ends giving the floor ("Please, go ahead.", "I give the floor to ...")."""
-        return i + 1 < len(self.turns) and self.turns[i].hands_over
+        if i + 1 >= len(self.turns):
+            return False
+        known = self.hands_over[i]
+        if known is None:
+            known = self.hands_over[i] = _hands_over(_last_sentence(self.turns[i].text))
+        return known
 
     def asks_plainly(self, i: int) -> bool:
         """The turn asks in its words (a question mark, a question label, giving the floor), not by position."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -38,13 +39,24 @@ def event_id(page: Page) -> str:
     """
     if page.site_id is not None:
         return f"kremlin-en-{page.site_id}"
-    day = page.date.strftime("%Y%m%d") if page.date else "00000000"
+    day = yyyymmdd(page.date) if page.date else "00000000"
     if page.is_fragment:
         digest = hashlib.sha1((page.fragment_start or "").encode("utf-8")).hexdigest()[:8]
         return f"kremlin-en-{day}-fragment-{digest}"
     hhmm = f"{page.time.hour:02d}{page.time.minute:02d}" if page.time else "0000"
     digest = hashlib.sha1((page.title or page.lead or "").encode("utf-8")).hexdigest()[:8]
     return f"kremlin-en-{day}-{hhmm}-{digest}"
+
+
+def yyyymmdd(day: dt.date) -> str:
+    """`day.strftime("%Y%m%d")`, formatted without strftime (a C call that reads the locale) from year 1000 on.
+
+    >>> yyyymmdd(dt.date(2017, 4, 9))
+    '20170409'
+    """
+    if day.year < 1000:  # strftime does not pad such years to four digits on every platform
+        return day.strftime("%Y%m%d")
+    return f"{day.year}{day.month:02d}{day.day:02d}"
 
 
 def _zoned(value: dt.datetime | None) -> dt.datetime | None:
@@ -63,12 +75,43 @@ class _Speaker(NamedTuple):
 
 
 def _speaker(label: str, known: set[str]) -> _Speaker:
-    """A cleaned label's turn kind, and for a named one its speaker's name, role and id."""
+    """A cleaned label's turn kind, and for a named one its speaker's name, role and id.
+
+    `split_label` reads the page's known names only by asking whether a string is one of them: the answer read
+    without names stands for a page where none of the strings it asked about is known (most pages, most labels).
+    """
+    who, asked = _speaker_alone(label)
+    if asked and not known.isdisjoint(asked):
+        return _speaker_with(label, known)
+    return who
+
+
+def _speaker_with(label: str, known: set[str]) -> _Speaker:
+    """`_speaker`, read in full."""
     kind = generic_kind(label) or "named"
     name, role = split_label(label, known) if kind == "named" else (None, None)
     if not name:
         return _Speaker(kind, name, role, None, None)
     return _Speaker(kind, name, role, fix_joined_name(name), speaker_id(name))
+
+
+class _NoNames(set[str]):
+    """An empty set of names that keeps the strings looked up in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.append(str(name))
+        return False
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _speaker_alone(label: str) -> tuple[_Speaker, frozenset[str]]:
+    """`_speaker_with` for a page without known names, and the strings it asked about: a label recurs over pages."""
+    names = _NoNames()
+    return _speaker_with(label, names), frozenset(names.asked)
 
 
 def page_rows(page: Page) -> tuple[Row, list[Row]]:

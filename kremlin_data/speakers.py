@@ -275,11 +275,26 @@ def match_label_once(line: str) -> tuple[Label | None, bool]:
     >>> match_label_once("Vladimir Putin: Yes.")[1], match_label_once("Central Bank chairman Sergei Ignatyev: Yes.")[1]
     (False, True)
     """
-    parts = _label_line(line)
-    if parts is None:
+    # `_label_line` and `label_parts` inline, the speech after the colon cut off only for a line that opens with a
+    # label: this runs on every body line with a colon.
+    colon = line.find(":", 0, 400)
+    if colon < 0 or not (line[:1].isupper() or line.partition(" ")[0] in ROLE_WORDS):
         return None, False
-    head, asked = _read_head_alone(parts[0].strip(), parts[1])
-    return _finish(head, parts[2]), asked
+    rest = None
+    if line.find("(", 0, colon) >= 0 or "\n" in line:
+        parts = label_parts(line)
+        if parts is None:
+            return None, False
+        label, note, rest = parts
+    else:
+        # Not empty: the line opens with a capital or a role word, before its first colon.
+        label, note = line[:colon].rstrip(), None
+        if len(label) > 300:
+            return None, False
+    head, asked = _read_head_alone(label.strip(), note)
+    if not head.is_label:
+        return None, asked
+    return _finish(head, line[colon + 1:].lstrip() if rest is None else rest), asked
 
 
 def is_role_label(label: str) -> bool:

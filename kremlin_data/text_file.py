@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ def date_from_name(path: str) -> dt.date | None:
     >>> date_from_name("content/2017-04-19.txt.gz")
     datetime.date(2017, 4, 19)
     """
-    m = _DATE_NAME.match(PurePath(path).name)
+    # A Path object per file costs more than the rest of this function: it is made only where the names may differ.
+    name = os.path.basename(path)  # noqa: PTH119
+    m = _DATE_NAME.match(name if name not in ("", ".") else PurePath(path).name)
     if not m:
         return None
     try:

@@ -39,6 +39,7 @@ SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
 _NOT_PLACE_START = frozenset({"At", "With", "During", "Before", "After", "In", "On", "Greetings", "Meeting"})
 _PLACE_WORD = re.compile(r"^(?:[A-Z0-9][\w’'.-]*,?|of|the|de|on|upon|am|an|der|la|le|and|in)$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]–-]$")
+_SENTENCE_END_MARKS = frozenset(".,;:!?…»”\")]–-")  # the class of `_ENDS_SENTENCE`, for `_ends_sentence`
 # Photo captions placed between paragraphs: third-person descriptions opening with these words.
 _CAPTION_START = re.compile(
     r"^(?:At (?:a|an|the)\b(?! (?:same time|moment|end|beginning|start|least|first|very)\b)|"
@@ -108,15 +109,23 @@ def looks_like_place(text: str) -> bool:
     return not lower or ("," in text and len(lower) <= 2 and all(w.isalpha() and w.islower() for w in lower))
 
 
+def _ends_sentence(text: str) -> bool:
+    """`_ENDS_SENTENCE.search(text)`, read off the last characters (the search tries every position)."""
+    last = text[-1:]
+    return last in _SENTENCE_END_MARKS or (last == "\n" and text[-2:-1] in _SENTENCE_END_MARKS)
+
+
 def looks_like_subheading(text: str) -> bool:
     """A sub-heading: a short line that starts like a title and does not end like a sentence."""
-    return len(text) <= 160 and len(text.split()) <= 20 and text[:1].isupper() and not _ENDS_SENTENCE.search(text)
+    # The cheap tests first: this runs on most body lines.
+    return len(text) <= 160 and text[:1].isupper() and not _ends_sentence(text) and len(text.split()) <= 20
 
 
 def looks_like_caption(text: str) -> bool:
     """An in-body photo caption: a short third-person description (`At the meeting with ...`)."""
-    return (len(text) <= 200 and len(text.split()) <= 30 and bool(_CAPTION_START.match(text))
-            and not _NOT_CAPTION.search(text) and text.count(",") <= 1)
+    # The anchored opening first: few lines open like a caption, and it decides without splitting the line.
+    return (len(text) <= 200 and bool(_CAPTION_START.match(text)) and len(text.split()) <= 30
+            and text.count(",") <= 1 and not _NOT_CAPTION.search(text))
 
 
 def looks_like_event_caption(text: str, title_key: str) -> bool:

@@ -279,3 +279,19 @@ def test_label_parts_are_the_label_patterns_groups(pieces: list[str]) -> None:
     line = "".join(pieces)
     m = _LABEL_RE.match(line)
     assert label_parts(line) == (None if m is None else (m["label"], m["note"], m["rest"]))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["Vladimir", "Putin", "President", "of", "the", "said", "and", " ", ":", "(", ")",
+                                 "\t", "\n", "\u3000", ".", "x" * 150, "Question", "chairman"]), max_size=14))
+def test_a_line_matched_once_reads_as_its_parts_read(pieces: list[str]) -> None:
+    """`match_label_once` cuts the line itself: it gives what `_label_line`'s parts give."""
+    from kremlin_data.speakers import _finish, _label_line, _read_head_alone
+
+    line = "".join(pieces)
+    parts = _label_line(line)
+    expected = (None, False)
+    if parts is not None:
+        head, asked = _read_head_alone(parts[0].strip(), parts[1])
+        expected = (_finish(head, parts[2]), asked)
+    assert match_label_once(line) == expected

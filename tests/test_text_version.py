@@ -276,6 +276,14 @@ def test_every_line_is_placed_once(lines: list[str]) -> None:
         assert sorted(n for n, _ in page.line_places) == nonempty
 
 
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(".,;:!?…»”\")]–-—\n aZ'(«“")), max_size=6))
+def test_a_sentence_end_is_read_off_the_last_characters_as_the_pattern_reads_it(text: str) -> None:
+    from kremlin_data.text_version import _ENDS_SENTENCE, _ends_sentence
+
+    assert _ends_sentence(text) == bool(_ENDS_SENTENCE.search(text))
+
 # ---- golden real pages -----------------------------------------------------------------------------------
 
 GOLDEN_PAGES = {

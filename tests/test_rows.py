@@ -1,0 +1,35 @@
+"""rows.py: the shortcuts of `page_rows` give what the code they stand for gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kremlin_data.rows import _speaker, _speaker_with, yyyymmdd
+
+# Words that reach every way `split_label` splits: roles, connectors, particles, initials, capitals, commas.
+_WORDS = ["Vladimir", "Putin", "Ella", "Pamfilova", "President", "of", "Russia", "the", "Chairperson", "Commission",
+          "Head", "Deputy", "bin", "Salman", "Al", "Saud", "A.", "V.", "MAGOMETOV", "RECTOR", "Governor", "Region",
+          "Moscow", "Minister", "Question", "Remark", "from", "and", "Sergei", "Ignatyev", "Central", "Bank",
+          "chairman", "VladimirPutin"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=9), st.lists(st.booleans(), max_size=9),
+       st.lists(st.tuples(st.integers(0, 9), st.integers(1, 9)), max_size=4),
+       st.lists(st.sampled_from(_WORDS), max_size=3))
+def test_a_speaker_read_without_names_stands_where_no_asked_name_is_known(
+        words: list[str], commas: list[bool], spans: list[tuple[int, int]], other: list[str]) -> None:
+    label = " ".join(w + ("," if k < len(commas) and commas[k] and k < len(words) - 1 else "")
+                     for k, w in enumerate(words))
+    # Known names: pieces of the label itself (what the page's own labels and tags give), and a stray one.
+    known = {" ".join(words[a:a + n]) for a, n in spans if words[a:a + n]} | ({" ".join(other)} if other else set())
+    for names in (known, set(), {label}, {label.partition(", ")[0]}):
+        assert _speaker(label, names) == _speaker_with(label, names)
+
+
+@given(st.dates())
+def test_the_day_of_an_id_is_strftimes(day: dt.date) -> None:
+    assert yyyymmdd(day) == day.strftime("%Y%m%d")
