@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -77,12 +76,22 @@ class _Speaker(NamedTuple):
 def _speaker(label: str, known: set[str]) -> _Speaker:
     """A cleaned label's turn kind, and for a named one its speaker's name, role and id.
 
-    `split_label` reads the page's known names only by asking whether a string is one of them: the answer read
-    without names stands for a page where none of the strings it asked about is known (most pages, most labels).
+    `split_label` reads the page's known names only by asking whether a string is one of them, so a label read
+    before gives the same answer on a page whose names answer those questions the same way (a label recurs over
+    pages, and so do the names that count for it: `Vladimir Putin` in `President of Russia Vladimir Putin`).
     """
-    who, asked = _speaker_alone(label)
-    if asked and not known.isdisjoint(asked):
-        return _speaker_with(label, known)
+    readings = _READINGS.get(label)
+    if readings is None:
+        if len(_READINGS) >= _MAX_LABELS:
+            _READINGS.clear()
+        readings = _READINGS[label] = []
+    for asked, answers, who in readings:
+        if all((name in known) is answer for name, answer in zip(asked, answers, strict=True)):
+            return who
+    names = _AskedNames(known)
+    who = _speaker_with(label, names)
+    if len(readings) < _MAX_READINGS:
+        readings.append((tuple(names.asked), tuple(names.answers), who))
     return who
 
 
@@ -95,23 +104,26 @@ def _speaker_with(label: str, known: set[str]) -> _Speaker:
     return _Speaker(kind, name, role, fix_joined_name(name), speaker_id(name))
 
 
-class _NoNames(set[str]):
-    """An empty set of names that keeps the strings looked up in it."""
+class _AskedNames(set[str]):
+    """A page's known names that keep the strings looked up in them, and the answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: set[str]) -> None:
         super().__init__()
+        self.known = known
         self.asked: list[str] = []
+        self.answers: list[bool] = []
 
     def __contains__(self, name: object) -> bool:
+        answer = name in self.known
         self.asked.append(str(name))
-        return False
+        self.answers.append(answer)
+        return answer
 
 
-@functools.lru_cache(maxsize=1 << 15)
-def _speaker_alone(label: str) -> tuple[_Speaker, frozenset[str]]:
-    """`_speaker_with` for a page without known names, and the strings it asked about: a label recurs over pages."""
-    names = _NoNames()
-    return _speaker_with(label, names), frozenset(names.asked)
+# Each label's readings: the strings `split_label` asked about, their answers, and what it gave (bounded).
+_READINGS: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...], _Speaker]]] = {}
+_MAX_LABELS = 1 << 15
+_MAX_READINGS = 8
 
 
 def page_rows(page: Page) -> tuple[Row, list[Row]]:

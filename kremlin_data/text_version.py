@@ -376,7 +376,7 @@ def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
     # Each line is matched once without the page's names; again with them only where they could count.
     matches = [match_label_once(s) if ":" in s else _NO_LABEL for s in t[start:stop]]
     # The page's bare-name labels (`Ella Pamfilova:`): names the page gives itself, with its Persons tags.
-    speakers = short_label_names(m.label for m, _ in matches if m is not None)
+    speakers = short_label_names(dict.fromkeys(m.label for m, _ in matches if m is not None))  # each label once
     known = speakers | set(persons_to_names(page.persons))
     # A title of a few words may stand in a speech by chance; one of four words or more names the event.
     # The first six words only: a caption may shorten the rest (`... lifting of the Nazi siege` for `... of siege`).
