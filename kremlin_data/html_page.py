@@ -25,6 +25,8 @@ _PLACE_CODE = re.compile(r"/catalog/(?:countries|regions)/([A-Za-z]{2,3})\b")
 _PUB_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})(?:, (?P<time>\d{1,2}:\d{2}))?$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]]$")
 _LATE_NOTE = re.compile(r"^\((?P<note>[^()]{1,200})\)\s*:\s*(?P<rest>.*)$")
+# How far (in characters) before the article the reading pane that opens it may start.
+_PANE_BEFORE = 4096
 _EMPHASIS = frozenset({"b", "strong", "i", "em"})
 _BOLD = frozenset({"b", "strong"})
 # A generic label without bold (`Question: Are you ...`): a capitalised sentence must follow, as in the text rule.
@@ -70,13 +72,14 @@ def parse_html(data: bytes, source_path: str) -> Page:
     (7, 'Vladimir Putin', ['Hello.'])
     """
     text, issues = _decode(data)
-    # Valid UTF-8 re-encodes to the same bytes, so the bytes give the hash of the decoded text directly.
-    raw = text.encode("utf-8") if issues or data.startswith(b"\xef\xbb\xbf") else data
-    page = Page(source_path=source_path, content_sha256=hashlib.sha256(raw).hexdigest())
+    # Valid UTF-8 without a BOM is the encoding of the decoded text: the bytes give its hash and its markup.
+    as_is = not issues and not data.startswith(b"\xef\xbb\xbf")
+    page = Page(source_path=source_path,
+                content_sha256=hashlib.sha256(data if as_is else text.encode("utf-8")).hexdigest())
     page.issues.extend(issues)
     if not text.strip():
         raise PageError("empty", "the file is empty or holds only white space")
-    markup = _article_slice(text).encode("utf-8")  # what the parser would encode the text to
+    markup = _article_bytes(data) if as_is else _article_slice(text).encode("utf-8")
     # Without a doctype the parser is in quirks mode, where class names match in any case: what a query looks
     # for is checked in lower case, and a query is not run when its class or tag is nowhere in the markup.
     present = markup.lower()
@@ -122,8 +125,26 @@ def _article_slice(text: str) -> str:
     if start < 0:
         return text
     end = text.find("</article>", start)
-    pane = text.rfind('<div class="read"', max(0, start - 4096), start)
+    pane = text.rfind('<div class="read"', max(0, start - _PANE_BEFORE), start)
     return text[pane if pane >= 0 else start : end + len("</article>") if end >= 0 else len(text)]
+
+
+def _article_bytes(data: bytes) -> bytes:
+    """`_article_slice(text).encode()` of the bytes of valid UTF-8 `text` (no BOM), without decoding or encoding.
+
+    The markers are ASCII, so they stand at the same places in the bytes; only the 4,096 characters the pane may
+    stand before the article are counted in characters (a character takes 1 to 4 bytes).
+    """
+    start = data.find(b"<article")
+    if start < 0:
+        return data
+    end = data.find(b"</article>", start)
+    pane = data.rfind(b'<div class="read"', max(0, start - _PANE_BEFORE), start)
+    if pane < 0:
+        pane = data.rfind(b'<div class="read"', max(0, start - 4 * _PANE_BEFORE), start)
+        if pane >= 0 and len(data[pane:start].decode("utf-8")) > _PANE_BEFORE:
+            pane = -1
+    return data[pane if pane >= 0 else start : end + len(b"</article>") if end >= 0 else len(data)]
 
 
 def _not_an_article(text: str) -> NoReturn:

@@ -14,7 +14,7 @@ from golden_util import expected_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kremlin_data.html_page import clean, parse_html
+from kremlin_data.html_page import _article_bytes, _article_slice, clean, parse_html
 from kremlin_data.page import Page, PageError
 
 HEADER = (
@@ -437,3 +437,25 @@ def test_every_listing_page_is_not_an_article() -> None:
         with pytest.raises(PageError) as err:
             parse_html(gzip.decompress(f.read_bytes()), f.name)
         assert err.value.reason == "not_article", f
+
+
+# The bytes of a page cut to its article equal the cut text encoded, whatever characters stand before it.
+_PIECES = ["<article", "</article>", '<div class="read"', " class=x>", "a", "\u00e9", "\u0416" * 700, "\u20ac" * 300,
+           "\U0001f600" * 200, "x" * 1500, "\n"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+@settings(max_examples=300, deadline=None)
+def test_article_bytes_equal_the_article_text_encoded(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert _article_bytes(text.encode()) == _article_slice(text).encode()
+
+
+@pytest.mark.parametrize("before", [
+    "x" * 4000, "\u0416" * 2000, "\u0416" * 2047 + "ab", "\u0416" * 2048 + "ab", "\u0416" * 4095, "\u0416" * 4096,
+    "\u0416" * 4097, "\U0001f600" * 1023, "\U0001f600" * 1024 + "a", "x" * 4097,
+])
+def test_article_bytes_count_the_pane_distance_in_characters(before: str) -> None:
+    """The pane may open at most 4,096 characters before the article, however many bytes they take."""
+    text = f'<html><div class="read">{before}<article class="read__in"><h1>T</h1></article></html>'
+    assert _article_bytes(text.encode()) == _article_slice(text).encode()
