@@ -428,8 +428,10 @@ def _build(
         summary.timings["parse"] = time.perf_counter() - started
         writers.write(PARSE_ISSUES, per_file["parse_issues"])
         writers.replace(EVENTS, per_file["events"])
-        events_df = _frame(per_file.pop("events"))
-        turns_df = _frame(per_file.pop("utterances"))
+        # One chunk per column before polars takes them: the events of 151 chunks of the archive took 0.3 CPU s
+        # to convert (their list columns, chunk by chunk), combined 0.02 s.
+        events_df = _frame(per_file.pop("events").combine_chunks())
+        turns_df = _frame(per_file.pop("utterances").combine_chunks())
         same_code = cache is not None and cache.topic_models is not None
         # The topic step reads the turns' ids and text, which the speakers step leaves as they are: it runs in a
         # thread beside the speakers step, and asker_from (Python pattern work) beside both; most of the topic
@@ -440,7 +442,7 @@ def _build(
             utterances_df, aliases_df, speakers_df = identity.corpus_speakers(turns_df, events_df, aliases)
             outlets = beside.submit(_askers, out_dir, utterances_df, same_code)
             writers.replace(UTTERANCES, utterances_df.to_arrow())
-            claims_df = _unified_claims(_frame(per_file.pop("claims")), utterances_df)
+            claims_df = _unified_claims(_frame(per_file.pop("claims").combine_chunks()), utterances_df)
             writers.replace(CLAIMS, claims_df.to_arrow())
             writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
             writers.replace(SPEAKERS, speakers_df.to_arrow())
