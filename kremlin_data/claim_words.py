@@ -107,6 +107,22 @@ UNIT_RE = re.compile(
     r"|(?P<dur>[\s-]+(?:year|month|week|day|hour|minute|decade)s?\b|[\s-]+centur(?:y|ies)\b)"
     r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)(?!\w))"
     r"|(?P<frac>[\s-]+(?:halves|thirds?|quarters?|fifths?|tenths?)\b)", re.I)
+# The first word of every range, scale, unit and measure that `RANGE`, `SCALE_RE`, `UNIT_RE` and `MEASURE_RE` read
+# after a number (lower case). After one space and a word not listed here none of the four can match, and a
+# number so followed skips them (most are, as in "45 regions"); tests/test_claims.py checks the list against them.
+TAIL_WORDS = frozenset("""to or and hundred thousand thousands million millions billion billions trillion trillions
+bn mln mn bln tn trn percent per pc percentage times us dollar dollars rouble roubles ruble rubles euro euros rupee
+rupees hryvnia hryvnias swiss yuan renminbi tenge yen pounds usd eur rub cny gbp jpy chf inr year years month months
+week weeks day days hour hours minute minutes decade decades century centuries january february march april may june
+july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec halves third thirds
+quarter quarters fifth fifths tenth tenths linear square cubic metric tonne tonnes ton tons kilometre kilometres
+kilometer kilometers km metre metres meter meters hectare hectares ha barrel barrels litre litres liter liters kilogram
+kilograms kilogramme kilogrammes kg gram grams degree degrees kilowatt kilowatts kwh megawatt megawatts mwh gigawatt
+gigawatts gwh terawatt twh mw gw kw kilovolt kilovolts kv mile miles millimetre millimetres mm centimetre centimetres
+cm bcm sq sqm gigabyte gigabytes gb megabyte megabytes mb terabyte terabytes tb kilohertz khz megahertz mhz gigahertz
+ghz mph kph""".split())
+# One space and the word after it.
+NEXT_WORD = re.compile(r" ([A-Za-z]+)")
 CUR_PREFIX = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "¥": "CNY", "USD": "USD", "EUR": "EUR",
               "RUB": "RUB", "CNY": "CNY", "GBP": "GBP", "JPY": "JPY", "CHF": "CHF", "INR": "INR", "S$": "SGD",
               "HK$": "HKD", "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "R$": "BRL", "RM": "MYR"}

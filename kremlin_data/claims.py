@@ -43,6 +43,7 @@ from kremlin_data.claim_words import (
     MONTH_NAMES,
     MULTIPLE_WORDS,
     NAME_BEFORE,
+    NEXT_WORD,
     NOT_AFTER,
     ONE_BEFORE,
     ONE_NOT,
@@ -62,6 +63,7 @@ from kremlin_data.claim_words import (
     SKIP_TOKEN,
     STOP,
     TAIL_FIRST,
+    TAIL_WORDS,
     TENS_VALUES,
     TIME_AFTER,
     UNIT_RANGE_LINK,
@@ -123,6 +125,10 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
     """Range, scale and unit after the number; decides kind and unit. None when not a claim."""
     assert d.value is not None
     if text[d.end:d.end + 1] not in TAIL_FIRST:  # a count: no range, scale or unit can start here
+        d.kind = "count"
+        return d
+    nxt = NEXT_WORD.match(text, d.end)
+    if nxt and nxt.group(1).lower() not in TAIL_WORDS:  # a count: "45 regions"
         d.kind = "count"
         return d
     if d.prep != "from":
@@ -462,6 +468,14 @@ def _scan_at(text: str, candidates: list[str]) -> list[tuple[int, int]]:
                 spans.append((pos, end))
         else:
             inner = cand.find(" ", 1)
+            if inner < 0 and pos >= end and text[pos + len(cand):pos + len(cand) + 1] not in _LETTERS:
+                # One word and no letter after it: `SCAN` matches the candidate itself. Both engines prefer the
+                # same branches (leftmost-first), and `re` has no reason to backtrack from them: its look-behind
+                # only refuses a digit where the candidate has its spacing or opening character.
+                end = pos + len(cand)
+                spans.append((pos, end))
+                pos = end
+                continue
             for start in (pos,) if inner < 0 else (pos, *(pos + i for i, ch in enumerate(cand) if i and ch == " ")):
                 if start >= end:
                     m = SCAN.match(text, start)
@@ -470,6 +484,9 @@ def _scan_at(text: str, candidates: list[str]) -> list[tuple[int, int]]:
                         spans.append((start, end))
         pos += len(cand)
     return spans
+
+
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def claim_fields_many(texts: Sequence[str | None], series: pl.Series | None = None) -> list[list[_Fields]]:

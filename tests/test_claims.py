@@ -21,7 +21,19 @@ from hypothesis import strategies as st
 
 import kremlin_data as kd
 from kremlin_data.build import parse_files, sample_path
-from kremlin_data.claim_words import _SPACES, _STARTERS, SCAN, _trie
+from kremlin_data.claim_words import (
+    _CARD,
+    _SPACES,
+    _STARTERS,
+    MEASURE_RE,
+    NEXT_WORD,
+    RANGE,
+    SCALE_RE,
+    SCAN,
+    TAIL_WORDS,
+    UNIT_RE,
+    _trie,
+)
 from kremlin_data.claims import (
     TEXT_COLUMNS,
     _claim_fields,
@@ -590,3 +602,46 @@ def test_readme_claims_examples_run() -> None:
         runner.run(parser.get_doctest(block, {}, f"README claims block {n}", "README.md", 0))
     result = runner.summarize(verbose=False)
     assert result.attempted >= 4 and result.failed == 0, result
+
+
+# ---- the shortcuts taken for speed: each must give what the full path gives ----------------------------------
+TAILS = (RANGE, SCALE_RE, UNIT_RE, MEASURE_RE)
+# What may follow a tail's first word in the four patterns (the second word of "per cent", "Swiss franc", "miles per
+# hour", "kilowatt-hours", "sq. m", a plural's s, a look-ahead's "will"), and plain endings.
+AFTER_FIRST_WORD = ["", " ", ".", ",", " 5", "5", "s", "s will", " cent", " franc", " dollars", " sterling", " hour",
+                    " per hour", " an hour", "-hours", " hours", " tons", " tonnes", " metres", "/h", " m", ". m", ".m",
+                    " points", " of", " the"]
+
+
+def test_tail_words_hold_every_word_a_range_scale_unit_or_measure_starts_with() -> None:
+    # every run of letters the four patterns spell, joined as their optional parts join them, and common words
+    spelled = set(re.findall(r"[A-Za-z]+", " ".join(p.pattern for p in TAILS)))
+    words = spelled | {a + b for a in spelled for b in ("s", "es", "me", "mes", "re", "res", "er", "ers", "y", "ies")}
+    words |= {"regions", "people", "of", "the", "new", "more", "such", "in", "is", "kilometre", "kilometers"}
+    outside = sorted(w for w in words if w.lower() not in TAIL_WORDS)
+    assert len(outside) > 300, "the check would test too few words"
+    for word in outside:
+        for cased in {word, word.lower(), word.capitalize(), word.upper()}:
+            for after in AFTER_FIRST_WORD:
+                text = " " + cased + after
+                assert NEXT_WORD.match(text)
+                hit = [p.pattern[:30] for p in TAILS if p.match(text)]
+                assert not hit, (text, hit)
+
+
+@pytest.mark.corpus
+def test_tail_words_hold_every_word_after_a_number_on_the_text_pages() -> None:
+    """After each number on every text page: a next word outside TAIL_WORDS starts no range, scale, unit or measure."""
+    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
+        (SHARED_DATA / "text" / "other").glob("*.txt"))
+    after_number = re.compile(r"(?:[0-9]|\b(?:" + _CARD + r"|half|a half|a third|a quarter))(?= [A-Za-z])", re.I)
+    checked = 0
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for m in after_number.finditer(text):
+            word = NEXT_WORD.match(text, m.end())
+            assert word is not None
+            if word.group(1).lower() not in TAIL_WORDS:
+                checked += 1
+                assert not any(p.match(text, m.end()) for p in TAILS), (path.name, text[m.start():m.end() + 40])
+    assert checked > 10000
