@@ -145,16 +145,18 @@ def _rev(phrases: str) -> str:
 
 
 # Left context, matched on the reversed text before the number: currency sign, `minus`, bound, preposition.
+_CODES_REVERSED = "dsu|rue|bur|ync|pbg|ypj|fhc|rni|mr"
+_PREPS = "by|to|from|between|of|as low as|as high as"
 LEFT = re.compile(
-    r"(?P<cur>\$(?:su|kh|zn|[sacr])\b|\$|€|£|₽|¥|\s?(?:dsu|rue|bur|ync|pbg|ypj|fhc|rni|mr)\b)?(?P<minus>\s+sunim\b)?"
+    r"(?P<cur>\$(?:su|kh|zn|[sacr])\b|\$|€|£|₽|¥|\s?(?:" + _CODES_REVERSED + r")\b)?(?P<minus>\s+sunim\b)?"
     r"(?:\s+(?P<bound>" + "|".join(_rev(alts) for _, alts in _BOUNDS) + r")\b)?"
-    r"(?:\s+(?P<prep>" + _rev("by|to|from|between|of|as low as|as high as") + r")\b)?")
+    r"(?:\s+(?P<prep>" + _rev(_PREPS) + r")\b)?")
 BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
 AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
-IDENT = re.compile(r"\s*(?:\.?(?:" + _rev("No|Nos|Number|Article|Articles|Resolution|Resolutions|resolutions|Paragraph|"
-                   "Clause|Section|Chapter|Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Parts|parts|Page|"
-                   "page|Room|Building|Platform|Unit|Units|units")
-                   + r")\b|№)")
+_IDENT_WORDS = ("No|Nos|Number|Article|Articles|Resolution|Resolutions|resolutions|Paragraph|Clause|Section|Chapter|"
+                "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Parts|parts|Page|page|Room|Building|"
+                "Platform|Unit|Units|units")
+IDENT = re.compile(r"\s*(?:\.?(?:" + _rev(_IDENT_WORDS) + r")\b|№)")
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
 _DETERMINERS = frozenset("the our their these those its his her this my your".split())
 WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
@@ -363,6 +365,14 @@ def _read_run(run: str) -> tuple[int, float] | None:
 
 MONTH_BEFORE = re.compile(r"\s+(" + _rev("|".join(_MONTHS))
                           + r"|\.(?:naJ|beF|raM|rpA|nuJ|luJ|guA|t?peS|tcO|voN|ceD))\b")
+# The word before a number, on the reversed text before it: one space and a run of ASCII letters (reversed). A
+# pattern of the left context can match there only when that word is one it spells, in full: these sets say which
+# (reversed as well; lower case for `LEFT`, which reads the lower-cased text). tests/test_claims.py checks them.
+PREV_WORD = re.compile(r" ([A-Za-z]+)")
+LEFT_WORDS = frozenset({ph.split()[-1][::-1] for alts in (*(a for _, a in _BOUNDS), _PREPS, "minus")
+                        for ph in alts.split("|")} | set(_CODES_REVERSED.split("|")))
+IDENT_WORDS = frozenset(w[::-1] for w in _IDENT_WORDS.split("|"))
+MONTH_WORDS = frozenset(m[::-1] for m in _MONTHS)
 # After a name such as "Resolutions 242": the rest of its list ("and 338", ", 3 and 4"), also names.
 ID_LIST = re.compile(r"(?:(?:,\s*|\s+and\s+|\s*[–-]\s*)\d[\w.:/-]*)*")
 # "13,5 billion": a decimal comma, read only before a scale word.
@@ -459,8 +469,12 @@ def change_near(text: str, sent_start: int, left: int, start: int, right: int, w
     return direction
 
 
-def digits_in_name(text: str, start: int, end: int, raw_rev: str) -> bool:
-    """True for digits that are part of a name, code, time or date (COVID-19, G20, 16:15, 19/08, No. 44)."""
+def digits_in_name(text: str, start: int, end: int, raw_rev: str, word: str | None = None) -> bool:
+    """True for digits that are part of a name, code, time or date (COVID-19, G20, 16:15, 19/08, No. 44).
+
+    `word` is `PREV_WORD`'s word in `raw_rev` when it matched (the check of `IDENT` is then skipped unless it is
+    one of `IDENT_WORDS`).
+    """
     prev = text[start - 1] if start else " "
     if prev.isalpha():
         return not CUR_GLUED.match(raw_rev)
@@ -473,4 +487,4 @@ def digits_in_name(text: str, start: int, end: int, raw_rev: str) -> bool:
         return True
     if nxt[:1] in ("-", "–") and (nxt[1:2].isupper() or (nxt[1:2].isdigit() and PHONE.match(text, end))):
         return True
-    return bool(IDENT.match(raw_rev))
+    return (word is None or word in IDENT_WORDS) and bool(IDENT.match(raw_rev))

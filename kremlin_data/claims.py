@@ -35,12 +35,14 @@ from kremlin_data.claim_words import (
     ID_LIST,
     IDENT,
     LEFT,
+    LEFT_WORDS,
     LEVEL_BEFORE,
     LINK_BEFORE,
     MEASURE_NAMES,
     MEASURE_RE,
     MONTH_BEFORE,
     MONTH_NAMES,
+    MONTH_WORDS,
     MULTIPLE_WORDS,
     NAME_BEFORE,
     NEXT_WORD,
@@ -51,6 +53,7 @@ from kremlin_data.claim_words import (
     ORDINAL,
     ORDINAL_AFTER_TENS,
     ORDINAL_NOT_AFTER,
+    PREV_WORD,
     QUANTITY_KINDS,
     RANGE,
     RANGE_KINDS,
@@ -198,9 +201,14 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
     # Left-context patterns run on the reversed 40 characters before the number (lower-cased for most).
     raw_rev = text[max(0, start - 40):start][::-1]
     rev = raw_rev.lower()
-    d, cur = _left_context(start, raw_rev, rev)
+    prev = PREV_WORD.match(raw_rev)
+    word = prev.group(1) if prev else None
+    if word is not None and word.lower() not in LEFT_WORDS:  # no bound, preposition, minus or currency before
+        d, cur = _Draft(start, start, None, "count", None, None, "=", None, None, start), None
+    else:
+        d, cur = _left_context(start, raw_rev, rev)
     if text[start].isdigit():
-        return _digits_claim(text, d, raw_rev, cur)
+        return _digits_claim(text, d, raw_rev, cur, word)
     return _words_claim(text, d, word_end, raw_rev, rev, cur)
 
 
@@ -229,13 +237,17 @@ def _left_context(start: int, raw_rev: str, rev: str) -> tuple[_Draft, str | Non
     return d, cur
 
 
-def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None) -> tuple[_Draft | None, int]:
-    """A number written in digits: ordinal suffix, decade, glued unit, date, year, or range/scale/unit."""
+def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None, word: str | None) -> tuple[_Draft | None, int]:
+    """A number written in digits: ordinal suffix, decade, glued unit, date, year, or range/scale/unit.
+
+    `word` is the word before the number as `PREV_WORD` reads it (reversed), or None; patterns of the left context
+    that cannot match after it are not tried.
+    """
     start = d.start
     dm = DIGITS.match(text, start)
     assert dm is not None
     d.end = dm.end()
-    if digits_in_name(text, start, d.end, raw_rev):
+    if digits_in_name(text, start, d.end, raw_rev, word):
         skip = SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
         if IDENT.match(raw_rev):  # "Resolutions 242 and 338": the whole list is names
             skip = ID_LIST.match(text, skip).end()  # type: ignore[union-attr]
@@ -265,7 +277,7 @@ def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None) -> tuple[
         unit = GLUED_UNITS[glued.group()]
         d.kind, d.unit, d.end = ("percent" if unit == "percent" else "measure"), unit, glued.end()
         return _finish(text, d, cur, digits_end=True)
-    month = MONTH_BEFORE.match(raw_rev)
+    month = MONTH_BEFORE.match(raw_rev) if word is None or word in MONTH_WORDS else None
     if month and d.value <= 31 and "." not in digits:
         name = month.group(1)[::-1]
         d.kind, d.unit, d.start = "date", MONTH_NAMES.get(name.rstrip("."), name), start - month.end()
@@ -280,7 +292,8 @@ def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None) -> tuple[
     if d.kind == "count" and not cur and d.end == dm.end():
         if NOT_AFTER.match(text, d.end):  # "at 2 p.m.", "12 Baker Street"
             return None, d.end
-        if len(digits) <= 3 and digits.isdigit() and NAME_BEFORE.match(raw_rev):  # "Boeing 737", "S&P 500"
+        if (len(digits) <= 3 and digits.isdigit() and (word is None or not word.islower())
+                and NAME_BEFORE.match(raw_rev)):  # "Boeing 737", "S&P 500"; never after a word in lower case
             return None, d.end
     year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
     if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):

@@ -22,11 +22,22 @@ from hypothesis import strategies as st
 import kremlin_data as kd
 from kremlin_data.build import parse_files, sample_path
 from kremlin_data.claim_words import (
+    _BOUNDS,
     _CARD,
+    _IDENT_WORDS,
+    _MONTHS,
     _SPACES,
     _STARTERS,
+    IDENT,
+    IDENT_WORDS,
+    LEFT,
+    LEFT_WORDS,
     MEASURE_RE,
+    MONTH_BEFORE,
+    MONTH_WORDS,
+    NAME_BEFORE,
     NEXT_WORD,
+    PREV_WORD,
     RANGE,
     SCALE_RE,
     SCAN,
@@ -645,3 +656,63 @@ def test_tail_words_hold_every_word_after_a_number_on_the_text_pages() -> None:
                 checked += 1
                 assert not any(p.match(text, m.end()) for p in TAILS), (path.name, text[m.start():m.end() + 40])
     assert checked > 10000
+
+
+# What may stand before the word before a number: words of the bounds and prepositions, signs, a full stop.
+BEFORE_PREV_WORD = ["", " ", "the ", "just ", "not ", "no ", "a ", "as ", "in ", "well ", "close ", "up ", "more ",
+                    "less ", "by ", "from ", "US$", "$", ". ", "Mr ", "and "]
+
+
+def _left_words() -> set[str]:
+    phrases = "|".join([*(alts for _, alts in _BOUNDS), "by|to|from|between|of|as|low|high|minus", _IDENT_WORDS,
+                        "|".join(_MONTHS), "USD|EUR|RUB|CNY|GBP|JPY|CHF|INR|RM|US|HK|NZ"])
+    words = {w for ph in phrases.split("|") for w in ph.split()}
+    words |= {w[:-1] for w in words if len(w) > 2} | {w + "s" for w in words}
+    return words | {"regions", "people", "Boeing", "Nord", "Stream", "Terminal", "some", "About", "Over", "Jan", "Sept"}
+
+
+def test_words_before_a_number_that_skip_the_left_context_patterns() -> None:
+    """A word outside LEFT_WORDS (IDENT_WORDS, MONTH_WORDS) before a number: `LEFT` (`IDENT`, `MONTH_BEFORE`)
+    matches nothing there; after a word in lower case `NAME_BEFORE` does not match."""
+    checked = 0
+    for word in sorted(_left_words()):
+        for cased in {word, word.lower(), word.capitalize(), word.upper()}:
+            for before in BEFORE_PREV_WORD:
+                raw_rev = (before + cased + " ")[::-1]
+                found = PREV_WORD.match(raw_rev)
+                assert found and found.group(1) == cased[::-1]
+                if found.group(1).lower() not in LEFT_WORDS:
+                    left = LEFT.match(raw_rev.lower())
+                    assert left and left.end() == 0, (before, cased)
+                    checked += 1
+                if found.group(1) not in IDENT_WORDS:
+                    assert not IDENT.match(raw_rev), (before, cased)
+                if found.group(1) not in MONTH_WORDS:
+                    assert not MONTH_BEFORE.match(raw_rev), (before, cased)
+                if found.group(1).islower():
+                    assert not NAME_BEFORE.match(raw_rev), (before, cased)
+    assert checked > 2000
+
+
+@pytest.mark.corpus
+def test_words_before_every_number_of_the_text_pages_skip_what_they_may() -> None:
+    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
+        (SHARED_DATA / "text" / "other").glob("*.txt"))
+    word_number = re.compile(r"[A-Za-z] (?=[0-9]|(?:" + _CARD + r")\b)", re.I)
+    checked = 0
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for m in word_number.finditer(text):
+            raw_rev = text[max(0, m.end() - 40):m.end()][::-1]
+            found = PREV_WORD.match(raw_rev)
+            assert found is not None
+            word = found.group(1)
+            where = (path.name, text[m.start() - 30:m.end() + 10])
+            if word.lower() not in LEFT_WORDS:
+                left = LEFT.match(raw_rev.lower())
+                assert left and left.end() == 0, where
+                checked += 1
+            assert word in IDENT_WORDS or not IDENT.match(raw_rev), where
+            assert word in MONTH_WORDS or not MONTH_BEFORE.match(raw_rev), where
+            assert not word.islower() or not NAME_BEFORE.match(raw_rev), where
+    assert checked > 20000
