@@ -28,7 +28,7 @@ from kremlin_data import cache as file_cache
 from kremlin_data import identity
 from kremlin_data.cache import Rows
 from kremlin_data.claims import claim_rows, claims_table
-from kremlin_data.exchanges import askers, exchanges, known_askers
+from kremlin_data.exchanges import askers, exchange_rows, known_askers, with_topics
 from kremlin_data.load import load, scan
 from kremlin_data.package import finish_package
 from kremlin_data.page import Page, PageError
@@ -443,6 +443,8 @@ def _build(
             outlets = beside.submit(_askers, out_dir, utterances_df, same_code)
             writers.replace(UTTERANCES, utterances_df.to_arrow())
             claims_df = _unified_claims(_frame(per_file.pop("claims").combine_chunks()), utterances_df)
+            # the exchanges need the topics only for two columns: their rows are made beside the topic step
+            rows = beside.submit(lambda: exchange_rows(utterances_df, claims_df, outlets.result()))
             writers.replace(CLAIMS, claims_df.to_arrow())
             writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
             writers.replace(SPEAKERS, speakers_df.to_arrow())
@@ -454,8 +456,7 @@ def _build(
                     "fits it again)")
             for name, table in corpus.items():
                 writers.replace(TABLES[name], table)
-            writers.replace(EXCHANGES, exchanges(utterances_df, claims_df, pl.DataFrame(corpus["utterance_topics"]),
-                                                 outlets.result()))
+            writers.replace(EXCHANGES, with_topics(rows.result(), pl.DataFrame(corpus["utterance_topics"])))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
         cache_out.close(out_dir, used_models)
         writers.commit()

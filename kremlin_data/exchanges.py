@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -153,6 +152,14 @@ def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: 
     A host's hand-over is a question turn too, but the guest's reply to it asks, so it makes no exchange.
     `known` (from `known_askers` or `askers`) gives the asker_from of questions; the others are computed.
     """
+    return with_topics(exchange_rows(utterances, claims, known), utterance_topics)
+
+
+def exchange_rows(utterances: pl.DataFrame, claims: pl.DataFrame, known: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The rows of `exchanges` in page order, all columns but the learned topics, and `longest_answer`.
+
+    Needs no topics, so a build makes them beside the topic step; `with_topics` adds the topics after it.
+    """
     answers = (utterances.filter(pl.col("reply_to").is_not_null() & ~pl.col("is_question"))
                .join(claims.group_by("utterance_id").len("n_claims"), on="utterance_id", how="left")
                .sort("event_id", "seq")
@@ -169,24 +176,26 @@ def exchanges(utterances: pl.DataFrame, claims: pl.DataFrame, utterance_topics: 
              .group_by("speaker_id", "speaker_role").len()
              .sort("len", "speaker_role", descending=[True, False])
              .group_by("speaker_id", maintain_order=True).agg(pl.col("speaker_role").first().alias("usual_role")))
-    top = utterance_topics.filter(pl.col("rank") == 1).select("utterance_id", "topic_id")
     questions = (utterances.filter(pl.col("is_question"))
                  .join(answers, left_on="utterance_id", right_on="reply_to", how="inner")
-                 .join(top, on="utterance_id", how="left")
                  .join(roles, on="speaker_id", how="left")
-                 .join(top.rename({"utterance_id": "longest_answer", "topic_id": "answer_topic_id"}),
-                       on="longest_answer", how="left")
                  .sort("event_id", "seq"))
     outlets = _outlets(questions, known)
     types = [asker_type(kind, role, outlet) for kind, role, outlet in
              zip(questions["kind"], questions.select(pl.coalesce("speaker_role", "usual_role")).to_series(), outlets,
                  strict=True)]
-    same = {"question_id": "utterance_id", "event_id": "event_id", "asker_id": "speaker_id",
-            "asker_label": "speaker_label", "answer_id": "answer_id", "answerer_id": "answerer_id",
-            "answerer_label": "answerer_label", "n_answers": "n_answers", "words_asked": "n_words",
-            "words_answered": "words_answered", "n_claims": "n_claims", "topic_id": "topic_id",
-            "answer_topic_id": "answer_topic_id"}
-    cols: dict[str, list[Any]] = {name: questions[column].to_list() for name, column in same.items()}
-    cols["asker_from"] = list(outlets)
-    cols["asker_type"] = types
-    return columns_to_table(cols, EXCHANGES)
+    return questions.select(
+        pl.col("utterance_id").alias("question_id"), "event_id", pl.col("speaker_id").alias("asker_id"),
+        pl.col("speaker_label").alias("asker_label"),
+        pl.Series("asker_from", outlets, dtype=pl.String), pl.Series("asker_type", types, dtype=pl.String),
+        "answer_id", "answerer_id", "answerer_label", "n_answers", pl.col("n_words").alias("words_asked"),
+        "words_answered", "n_claims", "longest_answer")
+
+
+def with_topics(rows: pl.DataFrame, utterance_topics: pl.DataFrame) -> pa.Table:
+    """The exchanges table: `exchange_rows` with the first learned topic of each question and of its longest answer."""
+    top = utterance_topics.filter(pl.col("rank") == 1).select("utterance_id", "topic_id")
+    out = (rows.join(top.rename({"utterance_id": "question_id"}), on="question_id", how="left", maintain_order="left")
+           .join(top.rename({"utterance_id": "longest_answer", "topic_id": "answer_topic_id"}), on="longest_answer",
+                 how="left", maintain_order="left"))
+    return columns_to_table({name: out[name].to_arrow() for name in EXCHANGES.columns}, EXCHANGES)

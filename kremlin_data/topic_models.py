@@ -369,12 +369,8 @@ def tfidf(counts: sparse.csr_matrix, idf: _Floats) -> sparse.csr_matrix:
     return x
 
 
-def one_blas_thread() -> Any:
-    """BLAS on one thread: summation order then does not depend on the machine's core count.
-
-    The limit is process-wide: code that applies the models in parallel threads holds it around all of them, so
-    that one thread leaving its own limit does not lift it under another.
-    """
+def _one_thread() -> Any:
+    """BLAS on one thread: summation order then does not depend on the machine's core count."""
     return threadpool_limits(limits=1)
 
 
@@ -399,7 +395,7 @@ class TopicModel:
         blocks of documents run all their passes while they sit in cache.
         """
         h = self.components
-        with one_blas_thread():
+        with _one_thread():
             x = tfidf(counts, self.idf)
             hht = h @ h.T
             xht = np.ascontiguousarray(np.asarray(x @ h.T).T)
@@ -433,7 +429,7 @@ def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, 
     cols = pick_columns(counts, NMF_FEATURES)
     sub = counts[:, cols]
     idf = fit_idf(sub)
-    with one_blas_thread():
+    with _one_thread():
         model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
                     max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
         w = model.fit_transform(tfidf(sub, idf))
@@ -461,7 +457,7 @@ class SiteTopicModel:
         """Probability of each topic (columns, in `topics` order) for each row of counts over `terms`."""
         if not counts.shape[0]:
             return np.zeros((0, len(self.topics)))
-        with one_blas_thread():
+        with _one_thread():
             z = np.asarray(tfidf(counts, self.idf) @ self.coef.T) + self.intercept
         proba: _Floats = 1.0 / (1.0 + np.exp(-z))
         return proba
@@ -483,7 +479,7 @@ def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Seq
     intercept = np.zeros(len(topics))
     # One fit after the other: liblinear draws from one process-wide random generator, so fits in parallel
     # threads do not give the same model twice.
-    with one_blas_thread():
+    with _one_thread():
         x = tfidf(sub, idf)
         for k, topic in enumerate(topics):
             y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,18 +127,19 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
     narration = models.learned is None or models.site is None
     if previous is None or narration:
         corpus = _corpus(events, tags, utterances, stop, narration=narration)
-        topics, utterance_topics, site = _both_models(corpus, models, log)
+        topics, utterance_topics = _learned_topics(corpus, models, log)
         return {
             "event_tags": tags,
             "topics": topics,
             "utterance_topics": utterance_topics,
-            "utterance_site_topics": site,
+            "utterance_site_topics": _site_topics(corpus, models, log),
         }
     turns = utterances.select("utterance_id", "text").with_row_index("turn")
     same = unchanged_rows(turns, previous.utterances, ["text"])
     changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
     corpus = _corpus(events, tags, changed, stop, narration=False)
-    topics, new_topics, new_site = _both_models(corpus, models, log)
+    topics, new_topics = _learned_topics(corpus, models, log)
+    new_site = _site_topics(corpus, models, log)
 
     def merged(old: pl.DataFrame, new: pa.Table) -> pl.DataFrame:
         kept = old.join(same.select("utterance_id", "turn"), on="utterance_id", maintain_order="left")
@@ -158,23 +158,6 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
         "utterance_site_topics": merged(previous.utterance_site_topics, new_site).to_arrow().cast(
             UTTERANCE_SITE_TOPICS.schema),
     }
-
-
-def _both_models(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]
-                 ) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """topics, utterance_topics and utterance_site_topics; two given models are applied side by side.
-
-    Applying a model is numpy, scipy and polars work that releases the interpreter's lock, so the site topics
-    run in a second thread while the learned topics run here (each table is what it is alone). A model to fit
-    is fitted alone: liblinear draws from one process-wide random generator.
-    """
-    if models.learned is None or models.site is None:
-        topics, utterance_topics = _learned_topics(corpus, models, log)
-        return topics, utterance_topics, _site_topics(corpus, models, log)
-    with tm.one_blas_thread(), ThreadPoolExecutor(max_workers=1) as beside:
-        site = beside.submit(_site_topics, corpus, models, log)
-        topics, utterance_topics = _learned_topics(corpus, models, log)
-        return topics, utterance_topics, site.result()
 
 
 def _stop_words(models: TopicModels, log: Callable[[str], None]) -> tuple[str, ...]:
