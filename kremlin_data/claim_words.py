@@ -198,7 +198,9 @@ CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|
 LEVEL_BEFORE = re.compile(r"\b(?:reach(?:ed|ing)?|amounting\s+to|totall?ing)\s+\Z")
 OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
 AFTER_BOUND = re.compile(r"(?:\s+[a-z][a-z-]*){0,2}?\s+or\s+(?:(?P<ge>more)|(?P<le>less|fewer)|(?P<approx>so))\b")
-SENTENCE_SPLIT = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9])")
+# `[.!?…][.!?…]*` rather than `[.!?…]+`: the same matches, but a pattern opening with a plain character set lets
+# `re` skip in C to the next mark when it searches (a repeat first makes it try the matcher at every character).
+SENTENCE_SPLIT = re.compile(r"[.!?…][.!?…]*[\"'”’)\]]*\s+(?=[^\sa-z0-9])")
 # The last sentence start in a stretch: the greedy `.*` leaves the nearest end of a sentence to the rest.
 LAST_SENTENCE_START = re.compile(r"(?s:.*)[.!?…][\"'”’)\]]*\s+(?=[^\sa-z0-9])")
 

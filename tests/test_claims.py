@@ -41,6 +41,7 @@ from kremlin_data.claim_words import (
     RANGE,
     SCALE_RE,
     SCAN,
+    SENTENCE_SPLIT,
     TAIL_WORDS,
     UNIT_RE,
     _trie,
@@ -716,3 +717,12 @@ def test_words_before_every_number_of_the_text_pages_skip_what_they_may() -> Non
             assert word in MONTH_WORDS or not MONTH_BEFORE.match(raw_rev), where
             assert not word.islower() or not NAME_BEFORE.match(raw_rev), where
     assert checked > 20000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab A1.!?…\"')] \n\t\xa0", max_size=60), st.integers(0, 60))
+def test_sentence_split_finds_what_its_plain_form_finds(text: str, pos: int) -> None:
+    # written with a plain character set first so that `re` searches fast; `[.!?…]+` is what it stands for
+    plain = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9])")
+    found, expected = SENTENCE_SPLIT.search(text, pos), plain.search(text, pos)
+    assert (found and found.span()) == (expected and expected.span())
