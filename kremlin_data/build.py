@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -767,13 +767,19 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
             continue
         keep.append(False)
     if all(keep):
-        return to_table([], PARSE_ISSUES)
+        return _no_issues()
     # Turns and claims follow their pages in order, so each page's keep flag repeats over its rows.
     turns = events.column("n_utterances").to_pylist()
     chunk.utterances = chunk.utterances.filter(pa.array(_repeat(keep, turns), pa.bool_()))
     chunk.claims = chunk.claims.filter(pa.array(_repeat(keep, chunk.claims_per_event), pa.bool_()))
     chunk.events = events.filter(pa.array(keep))
     return to_table(dups, PARSE_ISSUES)
+
+
+@cache
+def _no_issues() -> pa.Table:
+    """The empty parse_issues table, made once: most chunks have no duplicate (0.7 ms a table, 151 chunks)."""
+    return to_table([], PARSE_ISSUES)
 
 
 def _repeat(flags: list[bool], counts: list[int]) -> list[bool]:
