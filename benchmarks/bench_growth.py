@@ -6,7 +6,8 @@ For each input set, three builds into one fresh folder, each in its own process 
 build's): the first build of all files but the last (it fits and saves the topic models), a rebuild after
 adding the last file (the cache gives the others' rows; the saved models are applied), and a clean build of
 all files with the saved models (`clean=True`: every file parsed again). Prints, per build, the seconds of
-each step (parse pass, speakers, topic step, the rest), wall and CPU seconds (user + sys, this process and
+each stretch (parse pass, speakers, topics: see `BuildSummary.timings`; the topic step runs beside the speakers
+step, and its own wall time follows as "own"), the rest, wall and CPU seconds (user + sys, this process and
 its workers) and peak RSS; then, per step, seconds per 1,000 files of the clean builds, which stays flat
 when a step grows linearly.
 """
@@ -64,7 +65,8 @@ def _line(label: str, r: dict[str, object]) -> str:
     wall = float(str(r["wall"]))
     rest = wall - sum(t.get(s, 0.0) for s in STEPS)
     steps = "  ".join(f"{s} {t.get(s, 0.0):6.2f}" for s in STEPS)
-    return (f"  {label:<28} {steps}  rest {rest:5.2f}  | wall {wall:6.2f} s  cpu {float(str(r['cpu'])):6.2f} s  "
+    own = f"(own {t['topic_step']:5.2f})" if "topic_step" in t else ""
+    return (f"  {label:<28} {steps} {own}  rest {rest:5.2f}  | wall {wall:6.2f} s  cpu {float(str(r['cpu'])):6.2f} s  "
             f"peak {float(str(r['peak_mb'])):5.0f} MB  ({r['files']} files, {r['cached']} from cache, "
             f"{r['events']} events, {r['utterances']} turns)")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 import pyarrow as pa
@@ -63,6 +63,7 @@ _LONG_PARAGRAPH = 150
 _ISSUE_TEXT_MAX = 300
 # A topic model fitted by the topic step: its file name in the build folder, what it is, and how to save it.
 _Fitted = tuple[str, str, Callable[[Path], None]]
+_T = TypeVar("_T")
 
 
 def sample_path() -> Path:
@@ -88,6 +89,10 @@ class BuildSummary:
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    """Wall seconds of the build's stretches, in order: `parse` (the parse pass), `speakers` (from its end until the
+    speakers, utterances and claims tables are made), `topics` (from there until the topic step and the exchanges
+    are done); they add up to the build less its last writes. `topic_step` is the topic step's own wall time: it
+    starts with `speakers` and runs beside it."""
 
     def __str__(self) -> str:
         """One closing line for the command line."""
@@ -437,8 +442,9 @@ def _build(
         # thread beside the speakers step, and asker_from (Python pattern work) beside both; most of the topic
         # step is numpy and polars, which release the lock, so the second core takes it.
         with ThreadPoolExecutor(max_workers=2) as beside:
-            topic_step = beside.submit(_corpus_tables, events_df, turns_df, say, topics, out_dir, refit_topics,
-                                       cache.topic_models if cache else None)
+            topic_started = time.perf_counter()
+            topic_step = beside.submit(_timed, partial(_corpus_tables, events_df, turns_df, say, topics, out_dir,
+                                                       refit_topics, cache.topic_models if cache else None))
             utterances_df, aliases_df, speakers_df = identity.corpus_speakers(turns_df, events_df, aliases)
             outlets = beside.submit(_askers, out_dir, utterances_df, same_code)
             writers.replace(UTTERANCES, utterances_df.to_arrow())
@@ -449,7 +455,7 @@ def _build(
             writers.replace(SPEAKER_ALIASES, aliases_df.to_arrow())
             writers.replace(SPEAKERS, speakers_df.to_arrow())
             summary.timings["speakers"] = time.perf_counter() - started - summary.timings["parse"]
-            corpus, used_models, fitted = topic_step.result()
+            (corpus, used_models, fitted), topic_ended = topic_step.result()
             for name, what, save in fitted:
                 writers.save(name, save)
                 say(f"topics: {what} fitted and saved as {out_dir / name}; later builds reuse it (`--refit-topics` "
@@ -458,6 +464,7 @@ def _build(
                 writers.replace(TABLES[name], table)
             writers.replace(EXCHANGES, with_topics(rows.result(), pl.DataFrame(corpus["utterance_topics"])))
         summary.timings["topics"] = time.perf_counter() - started - sum(summary.timings.values())
+        summary.timings["topic_step"] = topic_ended - topic_started
         cache_out.close(out_dir, used_models)
         writers.commit()
         cache_out.prune()
@@ -520,6 +527,12 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
         i = j
     if next(parsed, None) is not None:  # also lets the pool of the parse shut down
         raise RuntimeError("the parse gave more chunks than there were new or changed files")
+
+
+def _timed(step: Callable[[], _T]) -> tuple[_T, float]:
+    """What `step` returns, and the `time.perf_counter()` at which it returned (for a step run in a thread)."""
+    result = step()
+    return result, time.perf_counter()
 
 
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,

@@ -163,3 +163,14 @@ def test_cyclic_gc_is_paused_during_a_build_and_restored_after(tmp_path: Path,
         assert not gc.isenabled(), "a caller's own choice to keep it off is left as it was"
     finally:
         gc.enable()
+
+
+def test_the_summary_times_each_stretch_and_the_topic_step_within_them(tmp_path: Path) -> None:
+    summary = build([sample_path()], tmp_path / "out", **QUIET)
+    t = summary.timings
+    assert list(t) == ["parse", "speakers", "topics", "topic_step"]
+    assert all(v >= 0 for v in t.values())
+    # the stretches follow one another within the build; the topic step starts where `speakers` starts and
+    # ends before `topics` does
+    assert t["parse"] + t["speakers"] + t["topics"] <= summary.seconds
+    assert 0 < t["topic_step"] <= t["speakers"] + t["topics"]
