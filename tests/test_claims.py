@@ -9,7 +9,9 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterator
 from itertools import pairwise
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -641,15 +643,20 @@ def test_tail_words_hold_every_word_a_range_scale_unit_or_measure_starts_with() 
                 assert not hit, (text, hit)
 
 
+def _text_pages() -> Iterator[tuple[Path, str]]:
+    """Each of the 1,645 text pages (../shared) and its text; skips with a message where they are absent."""
+    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
+        (SHARED_DATA / "text" / "other").glob("*.txt"))
+    for path in pages:
+        yield path, path.read_text(encoding="utf-8")
+
+
 @pytest.mark.corpus
 def test_tail_words_hold_every_word_after_a_number_on_the_text_pages() -> None:
     """After each number on every text page: a next word outside TAIL_WORDS starts no range, scale, unit or measure."""
-    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
-        (SHARED_DATA / "text" / "other").glob("*.txt"))
     after_number = re.compile(r"(?:[0-9]|\b(?:" + _CARD + r"|half|a half|a third|a quarter))(?= [A-Za-z])", re.I)
     checked = 0
-    for path in pages:
-        text = path.read_text(encoding="utf-8")
+    for path, text in _text_pages():
         for m in after_number.finditer(text):
             word = NEXT_WORD.match(text, m.end())
             assert word is not None
@@ -697,12 +704,9 @@ def test_words_before_a_number_that_skip_the_left_context_patterns() -> None:
 
 @pytest.mark.corpus
 def test_words_before_every_number_of_the_text_pages_skip_what_they_may() -> None:
-    pages = sorted(need(SHARED_DATA / "text" / "pages").glob("*.txt")) + sorted(
-        (SHARED_DATA / "text" / "other").glob("*.txt"))
     word_number = re.compile(r"[A-Za-z] (?=[0-9]|(?:" + _CARD + r")\b)", re.I)
     checked = 0
-    for path in pages:
-        text = path.read_text(encoding="utf-8")
+    for path, text in _text_pages():
         for m in word_number.finditer(text):
             raw_rev = text[max(0, m.end() - 40):m.end()][::-1]
             found = PREV_WORD.match(raw_rev)
