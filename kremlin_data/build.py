@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -567,9 +567,10 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
     fitted: list[_Fitted] = []
     for kind in models.fitted:
         model = models.learned if kind == "learned" else models.site
+        name, what = (tm.LEARNED_FILE, "learned-topic model") if kind == "learned" else (tm.SITE_FILE,
+                                                                                         "site-topic classifier")
         if model is not None:
-            fitted.append((tm.LEARNED_FILE, "learned-topic model", partial(tm.save_model, model)) if kind == "learned"
-                          else (tm.SITE_FILE, "site-topic classifier", partial(tm.save_model, model)))
+            fitted.append((name, what, partial(tm.save_model, model)))
     if models.learned is None or models.site is None:
         return tables, None, fitted
     return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}, fitted
@@ -780,19 +781,13 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
             continue
         keep.append(False)
     if all(keep):
-        return _no_issues()
+        return empty_table(PARSE_ISSUES)
     # Turns and claims follow their pages in order, so each page's keep flag repeats over its rows.
     turns = events.column("n_utterances").to_pylist()
     chunk.utterances = chunk.utterances.filter(pa.array(_repeat(keep, turns), pa.bool_()))
     chunk.claims = chunk.claims.filter(pa.array(_repeat(keep, chunk.claims_per_event), pa.bool_()))
     chunk.events = events.filter(pa.array(keep))
     return to_table(dups, PARSE_ISSUES)
-
-
-@cache
-def _no_issues() -> pa.Table:
-    """The empty parse_issues table, made once: most chunks have no duplicate (0.7 ms a table, 151 chunks)."""
-    return to_table([], PARSE_ISSUES)
 
 
 def _repeat(flags: list[bool], counts: list[int]) -> list[bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -339,9 +340,15 @@ class Table:
 
     @property
     def schema(self) -> pa.Schema:
-        """The Arrow schema, with the table description in its metadata."""
-        return pa.schema([self.field(c).to_arrow() for c in self.columns],
-                         metadata={"table": self.name, "description": self.description})
+        """The Arrow schema, with the table description in its metadata (made once per table: see `_schema_of`)."""
+        return _schema_of(self)
+
+
+@cache
+def _schema_of(table: Table) -> pa.Schema:
+    """`Table.schema`: a table's definition does not change, and the build asks for its schema once per chunk."""
+    return pa.schema([table.field(c).to_arrow() for c in table.columns],
+                     metadata={"table": table.name, "description": table.description})
 
 
 EVENTS = Table(
