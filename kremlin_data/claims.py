@@ -203,25 +203,28 @@ def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]
     rev = raw_rev.lower()
     prev = PREV_WORD.match(raw_rev)
     word = prev.group(1) if prev else None
-    if word is not None and word.lower() not in LEFT_WORDS:  # no bound, preposition, minus or currency before
-        d, cur = _Draft(start, start, None, "count", None, None, "=", None, None, start), None
-    else:
-        d, cur = _left_context(start, raw_rev, rev)
+    d, cur = _left_context(start, raw_rev, rev, word)
     if text[start].isdigit():
         return _digits_claim(text, d, raw_rev, cur, word)
     return _words_claim(text, d, word_end, raw_rev, rev, cur)
 
 
-def _left_context(start: int, raw_rev: str, rev: str) -> tuple[_Draft, str | None]:
-    """A draft with the bound, preposition and minus read before the number, and the currency sign if any."""
+def _left_context(start: int, raw_rev: str, rev: str, word: str | None) -> tuple[_Draft, str | None]:
+    """A draft with the bound, preposition and minus read before the number, and the currency sign if any.
+
+    `word` is the word before the number as `PREV_WORD` reads it (reversed), or None; after a word that `LEFT`
+    cannot match (not in `LEFT_WORDS`: no bound, preposition, minus or currency) the pattern is not tried.
+    """
+    d = _Draft(start, start, None, "count", left=start)
+    if word is not None and word.lower() not in LEFT_WORDS:
+        return d, None
     left_m = LEFT.match(rev)
     assert left_m is not None
     cur_g, minus, bound, prep = left_m.groups()
     if prep:
         prep = " ".join(prep[::-1].split())
-        if prep in ("as low as", "as high as"):
-            prep = "to"
-    d = _Draft(start, start, None, "count", None, None, "=", None, prep, start - left_m.end())
+        d.prep = "to" if prep in ("as low as", "as high as") else prep
+    d.left = start - left_m.end()
     d.cur_len = len(cur_g) if cur_g else 0
     if bound:
         phrase = " ".join(bound[::-1].lower().split())
