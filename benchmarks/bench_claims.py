@@ -5,6 +5,7 @@ Run from the repository root, with ../shared/data beside it:
     python benchmarks/bench_claims.py            # quality, ours and quantulum3 (if installed), then speed
     python benchmarks/bench_claims.py --errors   # also list our misses and false hits
     python benchmarks/bench_claims.py --no-speed
+    python benchmarks/bench_claims.py --no-quality --stages --repeats 5   # speed only, and where the claims' time goes
 
 A match is a predicted and a labelled number of the same kind whose spans overlap and whose values are equal;
 precision and recall count matches. "value" is the share of span-overlapping pairs whose values are equal;
@@ -349,12 +350,100 @@ def speed(repeats: int = 3) -> None:
           f"(claims add {100 * (as_built - without) / without:.0f}%; as the build does it, chunk by chunk)")
 
 
+def _median_cpu(run: Callable[[], object], repeats: int, before: Callable[[], object] | None = None) -> float:
+    """Median CPU time of this process over `repeats` runs; `before` runs untimed ahead of each (fresh inputs)."""
+    times = []
+    for _ in range(repeats):
+        if before is not None:
+            before()
+        t0 = time.process_time()
+        run()
+        times.append(time.process_time() - t0)
+    return sorted(times)[len(times) // 2]
+
+
+def stages(repeats: int = 5) -> None:
+    """Where the claims' time goes on the text pages' turns: CPU seconds of each stage of `claims_table`.
+
+    The stages are timed one by one over all turns, in the order `claims_table` runs them: the candidates found by
+    polars, their offsets (`_scan_at`), the rules read at each candidate that reaches them (`_claim_at`, digits
+    and number words apart), the per-turn pass over the drafts (`_resolve`: sentences, change words, ranges) and,
+    as the rest of the whole `claims_table`, the table built from the fields.
+    """
+    import polars as pl
+    import pyarrow as pa
+
+    from kremlin_data import claims as cl
+    from kremlin_data.build import CHUNK_FILES, _chunks, parse_files
+
+    names = [str(p) for p in sorted((DATA / "text" / "pages").glob("*.txt"))]
+    parsed = [parse_files(c, claims=False) for c in _chunks(names, CHUNK_FILES)]
+    utterances = pa.concat_tables([p.utterances for p in parsed])
+    events = pa.concat_tables([p.events for p in parsed])
+    column = utterances.column("text")
+    texts = column.to_pylist()
+    found = pl.Series(column).str.extract_all(cl.CANDIDATES).to_list()
+    turns = [(text, cands) for text, cands in zip(texts, found, strict=True) if text]
+    # The calls of `_claim_at` that `_claim_fields` makes, turn by turn (the same loop: it skips what a claim or a
+    # name covers).
+    calls_of: list[list[tuple[str, int, int]]] = []
+    for text, cands in turns:
+        here: list[tuple[str, int, int]] = []
+        pos = 0
+        first = cl.SCAN_WORD.match(text)
+        if first:
+            here.append((text, 0, first.end()))
+            pos = cl._claim_at(text, 0, first.end())[1]
+        for start, end in cl._scan_at(text, cands):
+            if start >= pos:
+                here.append((text, start if text[start].isdigit() else start + 1, end))
+                pos = cl._claim_at(*here[-1])[1]
+        calls_of.append(here)
+    calls = [c for here in calls_of for c in here]
+    digits = [c for c in calls if c[0][c[1]].isdigit()]
+    words = [c for c in calls if not c[0][c[1]].isdigit()]
+    per_turn: list[tuple[str, list[cl._Draft]]] = []
+
+    def drafts() -> None:  # `_resolve` merges ranges in place: each run gets fresh drafts
+        per_turn.clear()
+        for (text, _), here in zip(turns, calls_of, strict=True):
+            found_here = [d for d in (cl._claim_at(*c)[0] for c in here) if d is not None]
+            if found_here:
+                per_turn.append((text, found_here))
+
+    n_claims = sum(len(cl._claim_fields(t, c)) for t, c in turns)
+    figures = [
+        ("candidates (polars)", len(calls), _median_cpu(
+            lambda: pl.Series(column).str.extract_all(cl.CANDIDATES).to_list(), repeats)),
+        ("their offsets (_scan_at)", len(calls), _median_cpu(lambda: [cl._scan_at(t, c) for t, c in turns], repeats)),
+        ("rules, digits (_claim_at)", len(digits), _median_cpu(lambda: [cl._claim_at(*c) for c in digits], repeats)),
+        ("rules, number words", len(words), _median_cpu(lambda: [cl._claim_at(*c) for c in words], repeats)),
+        ("sentences, change (_resolve)", n_claims, _median_cpu(
+            lambda: [cl._resolve(t, d) for t, d in per_turn], repeats, drafts)),
+    ]
+    whole = _median_cpu(lambda: cl.claims_table(utterances, events), repeats)
+    figures.append(("the rest: loop, table", n_claims, whole - sum(f[2] for f in figures)))
+    print(f"\nclaims_table on the {len(names)} text pages' {len(turns)} turns, CPU seconds (median of {repeats}): "
+          f"{whole:.3f} s, {n_claims} claims")
+    for name, n, cpu in figures:
+        print(f"  {name:<30}{cpu:>7.3f} s {100 * cpu / whole:>4.0f}%  {n:>6} x {1e6 * cpu / n:>5.1f} us")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures."""
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("--errors", action="store_true", help="list our misses and false hits")
     args.add_argument("--no-speed", action="store_true", help="skip the corpus timing")
+    args.add_argument("--no-quality", action="store_true", help="skip the scores on the golden sets")
+    args.add_argument("--stages", action="store_true", help="also time each stage of the claims on the text pages")
+    args.add_argument("--repeats", type=int, default=3, help="runs of each timing (default 3)")
     opts = args.parse_args(argv)
+    if opts.no_quality:
+        if not opts.no_speed:
+            speed(opts.repeats)
+        if opts.stages:
+            stages(opts.repeats)
+        return 0
     warnings.simplefilter("ignore")  # quantulum3 and scikit-learn version warnings would bury the tables
     items = load_golden()
     if not items:
@@ -389,7 +478,9 @@ def main(argv: list[str] | None = None) -> int:
         print_scores("quantulum3, all golden pages", score(items, lambda text: quantulum(text, path)))
         print_scores("quantulum3, news gold", score(news, lambda text: quantulum(text, path)))
     if not opts.no_speed:
-        speed()
+        speed(opts.repeats)
+    if opts.stages:
+        stages(opts.repeats)
     return 0
 
 
