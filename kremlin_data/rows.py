@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Container
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -95,7 +96,7 @@ def _speaker(label: str, known: set[str]) -> _Speaker:
     return who
 
 
-def _speaker_with(label: str, known: set[str]) -> _Speaker:
+def _speaker_with(label: str, known: Container[str]) -> _Speaker:
     """`_speaker`, read in full."""
     kind = generic_kind(label) or "named"
     name, role = split_label(label, known) if kind == "named" else (None, None)
@@ -104,11 +105,16 @@ def _speaker_with(label: str, known: set[str]) -> _Speaker:
     return _Speaker(kind, name, role, fix_joined_name(name), speaker_id(name))
 
 
-class _AskedNames(set[str]):
-    """A page's known names that keep the strings looked up in them, and the answers."""
+class _AskedNames:
+    """A page's known names that keep the strings looked up in them, and the answers.
+
+    Only a container (`in`), not a set: `split_label` never iterates its known names, and an iteration here
+    would see none of them.
+    """
+
+    __slots__ = ("answers", "asked", "known")
 
     def __init__(self, known: set[str]) -> None:
-        super().__init__()
         self.known = known
         self.asked: list[str] = []
         self.answers: list[bool] = []

@@ -6,7 +6,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -504,8 +504,11 @@ def persons_to_names(persons: Iterable[str]) -> list[str]:
     return names
 
 
-def split_label(label: str, known_names: Iterable[str] = ()) -> tuple[str | None, str | None]:
+def split_label(label: str, known_names: Container[str] = ()) -> tuple[str | None, str | None]:
     """Split a named label into (name, role); the page's known names are used first, then general rules.
+
+    The known names are only asked whether they hold a string (`in`), never iterated: a caller may pass an
+    object that records the questions (`rows._speaker` does).
 
     >>> split_label("President of Russia Vladimir Putin")
     ('Vladimir Putin', 'President of Russia')
@@ -569,8 +572,7 @@ def fold_word(token: str) -> str:
     return "-".join(p[:1] + p[1:].lower() for p in token.split("-"))
 
 
-def _split_label(label: str, known_names: Iterable[str]) -> tuple[str | None, str | None]:
-    known = known_names if isinstance(known_names, set | frozenset) else set(known_names)
+def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | None]:
     tokens = label.split()
     # The longest known name the label ends with (or is), then the longest known name before a comma.
     for k in range(len(tokens)):
