@@ -43,7 +43,7 @@ def event_id(page: Page) -> str:
     if page.is_fragment:
         digest = hashlib.sha1((page.fragment_start or "").encode("utf-8")).hexdigest()[:8]
         return f"kremlin-en-{day}-fragment-{digest}"
-    hhmm = f"{page.time.hour:02d}{page.time.minute:02d}" if page.time else "0000"
+    hhmm = clock(page.time, "") if page.time else "0000"
     digest = hashlib.sha1((page.title or page.lead or "").encode("utf-8")).hexdigest()[:8]
     return f"kremlin-en-{day}-{hhmm}-{digest}"
 
@@ -57,6 +57,15 @@ def yyyymmdd(day: dt.date) -> str:
     if day.year < 1000:  # strftime does not pad such years to four digits on every platform
         return day.strftime("%Y%m%d")
     return f"{day.year}{day.month:02d}{day.day:02d}"
+
+
+def clock(time: dt.time, sep: str = ":") -> str:
+    """A time of day as hours and minutes: `HH:MM` (the events' `time`), `HHMM` with `sep=""` (in an event id).
+
+    >>> clock(dt.time(9, 5)), clock(dt.time(16, 15), "")
+    ('09:05', '1615')
+    """
+    return f"{time.hour:02d}{sep}{time.minute:02d}"
 
 
 def _zoned(value: dt.datetime | None) -> dt.datetime | None:
@@ -182,7 +191,7 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
         "title": page.title,
         "lead": page.lead,
         "date": page.date,
-        "time": f"{page.time.hour:02d}:{page.time.minute:02d}" if page.time else None,
+        "time": clock(page.time) if page.time else None,
         "started_at": _zoned(started),
         "place": page.place,
         "is_fragment": page.is_fragment,
