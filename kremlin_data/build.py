@@ -429,7 +429,7 @@ def _build(
             summary.not_articles += chunk.not_articles
         # The per-file tables are kept in memory rather than written and read back: the corpus steps need
         # them whole, and utterances and claims are written once, after the speakers step.
-        per_file = {t.name: pa.concat_tables([t.schema.empty_table(), *parts.pop(t.name)]) for t in PER_FILE_TABLES}
+        per_file = {t.name: pa.concat_tables([empty_table(t), *parts.pop(t.name)]) for t in PER_FILE_TABLES}
         summary.timings["parse"] = time.perf_counter() - started
         writers.write(PARSE_ISSUES, per_file["parse_issues"])
         writers.replace(EVENTS, per_file["events"])

@@ -28,7 +28,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from kremlin_data._version import __version__
-from kremlin_data.schema import PER_FILE_TABLES
+from kremlin_data.schema import PER_FILE_TABLES, empty_table
 
 CACHE_DIR = ".cache"
 MANIFEST = "files"
@@ -170,7 +170,7 @@ class Cache:
                 flush()
             run.append(i)
         flush()
-        tables = {t.name: pa.concat_tables([t.schema.empty_table(), *parts[t.name]]) for t in PER_FILE_TABLES}
+        tables = {t.name: pa.concat_tables([empty_table(t), *parts[t.name]]) for t in PER_FILE_TABLES}
         cpe = [n for i in hits for n in m.claims_per_event[i]]
         counts = [(*(m.n[n][i] for n in names), len(m.claims_per_event[i])) for i in hits]
         return Rows(tables, cpe, [m.outcome[i] for i in hits], counts)
