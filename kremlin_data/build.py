@@ -441,12 +441,13 @@ def _build(
         # The topic step reads the turns' ids and text, which the speakers step leaves as they are: it runs in a
         # thread beside the speakers step, and asker_from (Python pattern work) beside both; most of the topic
         # step is numpy and polars, which release the lock, so the second core takes it.
+        last_turns = _LastTurns(out_dir)
         with ThreadPoolExecutor(max_workers=2) as beside:
             topic_started = time.perf_counter()
             topic_step = beside.submit(_timed, partial(_corpus_tables, events_df, turns_df, say, topics, out_dir,
-                                                       refit_topics, cache.topic_models if cache else None))
+                                                       refit_topics, cache.topic_models if cache else None, last_turns))
             utterances_df, aliases_df, speakers_df = identity.corpus_speakers(turns_df, events_df, aliases)
-            outlets = beside.submit(_askers, out_dir, utterances_df, same_code)
+            outlets = beside.submit(_askers, out_dir, utterances_df, same_code, last_turns)
             writers.replace(UTTERANCES, utterances_df.to_arrow())
             claims_df = _unified_claims(_frame(per_file.pop("claims").combine_chunks()), utterances_df)
             # the exchanges need the topics only for two columns: their rows are made beside the topic step
@@ -535,8 +536,39 @@ def _timed(step: Callable[[], _T]) -> tuple[_T, float]:
     return result, time.perf_counter()
 
 
+class _LastTurns:
+    """The last build's utterances, read once for the two steps that reuse its rows (topics and asker_from).
+
+    Both run in threads beside the speakers step; the first to ask reads the table, the other waits for it.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.lock = threading.Lock()
+        self.turns: pl.DataFrame | None = None
+        self.error: Exception | None = None
+
+    def read(self) -> pl.DataFrame:
+        """utterance_id, speaker_label, kind, text and is_question of every turn of the last build.
+
+        Raises the error of the read (OSError or a polars error) to each caller, as reading it alone would.
+        """
+        with self.lock:
+            if self.turns is None and self.error is None:
+                try:
+                    # scan() reads either layout, so a rebuild after `--partition-by year` reuses the rows too
+                    self.turns = (scan("utterances", self.out)
+                                  .select("utterance_id", "speaker_label", "kind", "text", "is_question").collect())
+                except (OSError, pl.exceptions.PolarsError) as exc:
+                    self.error = exc
+            if self.error is not None:
+                raise self.error
+            assert self.turns is not None  # read above, or raised
+            return self.turns
+
+
 def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable[[str], None], topics: bool,
-                   out: Path, refit: bool, last_models: dict[str, str] | None
+                   out: Path, refit: bool, last_models: dict[str, str] | None, last_turns: _LastTurns
                    ) -> tuple[dict[str, pa.Table], dict[str, str] | None, list[_Fitted]]:
     """Tables computed over the whole corpus after the per-page pass: tags and topics.
 
@@ -562,7 +594,7 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
     previous = None
     if models.learned is not None and models.site is not None and last_models == {
             "learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}:
-        previous = _previous_topics(out)
+        previous = _previous_topics(out, last_turns)
     tables = tp.topic_step(events, utterances, models, log=say, previous=previous)
     fitted: list[_Fitted] = []
     for kind in models.fitted:
@@ -576,26 +608,26 @@ def _corpus_tables(events: pl.DataFrame, utterances: pl.DataFrame, say: Callable
     return tables, {"learned": tm.model_digest(models.learned), "site": tm.model_digest(models.site)}, fitted
 
 
-def _previous_topics(out: Path) -> tp.PreviousTopics | None:
+def _previous_topics(out: Path, last_turns: _LastTurns) -> tp.PreviousTopics | None:
     """The last build's turns and per-turn topic rows, when all three tables are there and readable."""
     from kremlin_data import topics as tp  # imported here: scikit-learn loads only for the topic step
 
     try:
-        # load() and scan() read either layout, so a rebuild after `--partition-by year` reuses the rows too
-        turns = scan("utterances", out).select("utterance_id", "text").collect()
+        # load() reads either layout, so a rebuild after `--partition-by year` reuses the rows too
+        turns = last_turns.read().select("utterance_id", "text")
         return tp.PreviousTopics(turns,
                                  load("utterance_topics", out), load("utterance_site_topics", out))
     except (OSError, pl.exceptions.PolarsError):
         return None
 
 
-def _askers(out: Path, utterances: pl.DataFrame, same_code: bool) -> pl.DataFrame:
+def _askers(out: Path, utterances: pl.DataFrame, same_code: bool, last_turns: _LastTurns) -> pl.DataFrame:
     """asker_from of the answered questions; the last build's for unchanged ones, when the same code made it."""
     known = None
     if same_code:
         try:
-            turns = (scan("utterances", out).filter(pl.col("is_question"))
-                     .select("utterance_id", "speaker_label", "kind", "text").collect())
+            turns = (last_turns.read().filter(pl.col("is_question"))
+                     .select("utterance_id", "speaker_label", "kind", "text"))
             before = scan("exchanges", out).select("question_id", "asker_from").collect()
             known = known_askers(utterances, turns, before)
         except (OSError, pl.exceptions.PolarsError):

@@ -174,3 +174,27 @@ def test_the_summary_times_each_stretch_and_the_topic_step_within_them(tmp_path:
     # ends before `topics` does
     assert t["parse"] + t["speakers"] + t["topics"] <= summary.seconds
     assert 0 < t["topic_step"] <= t["speakers"] + t["topics"]
+
+
+def test_a_rebuild_reads_the_last_utterances_once_for_both_steps_that_reuse_them(
+        sample_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_module = sys.modules["kremlin_data.build"]  # the package's `build` attribute is the function
+
+    reads: list[str] = []
+    scan = build_module.scan
+
+    def counted(table: str, folder: Path) -> pl.LazyFrame:
+        reads.append(table)
+        return scan(table, folder)
+
+    monkeypatch.setattr(build_module, "scan", counted)
+    last = build_module._LastTurns(sample_build)
+    first = last.read()
+    assert last.read() is first and reads == ["utterances"]
+    assert first.equals(pl.read_parquet(sample_build / "utterances.parquet").select(first.columns))
+    # A folder without the table: each caller gets the error, as its own read would have given it.
+    missing = build_module._LastTurns(tmp_path)
+    for _ in range(2):
+        with pytest.raises((OSError, pl.exceptions.PolarsError)):
+            missing.read()
+    assert reads == ["utterances", "utterances"]
