@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kremlin_data as kd
-from kremlin_data.exchanges import asker_from, asker_type, askers, exchanges, known_askers
+from kremlin_data.exchanges import _SENTENCE_END, asker_from, asker_type, askers, exchanges, known_askers
 from kremlin_data.schema import EXCHANGES
 
 
@@ -133,3 +136,11 @@ def test_askers_are_the_asker_from_of_the_exchanges() -> None:
     assert found.rows() == [("e.u1", None), ("e.u3", "Prime news agency")]
     assert pl.DataFrame(exchanges(u, no_claims, no_topics, found)).equals(pl.DataFrame(exchanges(u, no_claims,
                                                                                                  no_topics)))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=".!?… \n\t\u2009\u3000aZ,:", max_size=40), st.integers(0, 5))
+def test_the_sentence_cut_is_the_look_behind_pattern(text: str, maxsplit: int) -> None:
+    plain = re.compile(r"(?<=[.!?])\s+|\n")
+    assert _SENTENCE_END.split(text, maxsplit=maxsplit) == plain.split(text, maxsplit=maxsplit)
+    assert [m.span() for m in _SENTENCE_END.finditer(text)] == [m.span() for m in plain.finditer(text)]
