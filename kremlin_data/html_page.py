@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import struct
 from dataclasses import dataclass
 from typing import NoReturn
 
+import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kremlin_data.page import Issue, Page, PageError, Turn
@@ -27,6 +29,10 @@ _ENDS_SENTENCE = re.compile(r"[.,;:!?…»”\")\]]$")
 _LATE_NOTE = re.compile(r"^\((?P<note>[^()]{1,200})\)\s*:\s*(?P<rest>.*)$")
 # How far (in characters) before the article the reading pane that opens it may start.
 _PANE_BEFORE = 4096
+_BOM = b"\xef\xbb\xbf"
+# The ASCII characters that str.strip() takes for white space are these; a byte of 0x80 or more opens a character
+# that may be white space too (NBSP, U+2028, ...).
+_NOT_ASCII_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
 _EMPHASIS = frozenset({"b", "strong", "i", "em"})
 _BOLD = frozenset({"b", "strong"})
 # A generic label without bold (`Question: Are you ...`): a capitalised sentence must follow, as in the text rule.
@@ -71,22 +77,17 @@ def parse_html(data: bytes, source_path: str) -> Page:
     >>> (page.site_id, page.turns[0].label, page.turns[0].paragraphs)
     (7, 'Vladimir Putin', ['Hello.'])
     """
-    text, issues = _decode(data)
-    # Valid UTF-8 without a BOM is the encoding of the decoded text: the bytes give its hash and its markup.
-    as_is = not issues and not data.startswith(b"\xef\xbb\xbf")
-    page = Page(source_path=source_path,
-                content_sha256=hashlib.sha256(data if as_is else text.encode("utf-8")).hexdigest())
-    page.issues.extend(issues)
-    if not text.strip():
-        raise PageError("empty", "the file is empty or holds only white space")
-    markup = _article_bytes(data) if as_is else _article_slice(text).encode("utf-8")
+    source = _source(data)
+    page = Page(source_path=source_path, content_sha256=source.sha256)
+    page.issues.extend(source.issues)
+    markup = source.markup
     # Without a doctype the parser is in quirks mode, where class names match in any case: what a query looks
     # for is checked in lower case, and a query is not run when its class or tag is nowhere in the markup.
     present = markup.lower()
     tree = LexborHTMLParser(markup)
     article = tree.css_first("article.read__in")
     if article is None:
-        _not_an_article(text)
+        _not_an_article(source.text if source.text is not None else data.decode("utf-8"))
     title = article.css_first("h1")
     if title is None:
         raise PageError("truncated", "the article has no title: the file is cut off inside its header")
@@ -113,6 +114,69 @@ def parse_html(data: bytes, source_path: str) -> Page:
     else:
         _parse_footer(footer, page)
     return page
+
+
+@dataclass(slots=True)
+class _Source:
+    """What the parse needs of a page's bytes: the markup of its article, the hash and the decoding issues."""
+
+    markup: bytes
+    """The article cut from the page (`_article_slice`), in UTF-8."""
+    sha256: str
+    """SHA-256 (hex) of the page's text in UTF-8."""
+    issues: list[Issue]
+    text: str | None
+    """The page's text, when it was decoded (a page that is valid UTF-8 without a BOM is not)."""
+
+
+def _source(data: bytes) -> _Source:
+    """`_decoded_source(data)`, without decoding the page when it is valid UTF-8 without a BOM.
+
+    Such bytes are the encoding of their text already: they give its hash, and its article is cut from them
+    (`_article_bytes`). Decoding a page only to check it made a str of all of it (the menus, scripts and footer
+    are three quarters of a saved page); Arrow checks the bytes in place. Anything else (a BOM, invalid bytes,
+    which become U+FFFD and a `bad_utf8` issue) goes the way of the decoded text.
+    """
+    if data.startswith(_BOM) or not _is_utf8(data):
+        return _decoded_source(data)
+    if _blank(data):
+        raise PageError("empty", "the file is empty or holds only white space")
+    return _Source(_article_bytes(data), hashlib.sha256(data).hexdigest(), [], None)
+
+
+def _decoded_source(data: bytes) -> _Source:
+    """The page decoded (`_decode`), its article cut from the text and encoded again, and the hash of the text."""
+    text, issues = _decode(data)
+    if not text.strip():
+        raise PageError("empty", "the file is empty or holds only white space")
+    return _Source(_article_slice(text).encode("utf-8"), hashlib.sha256(text.encode("utf-8")).hexdigest(), issues,
+                   text)
+
+
+def _is_utf8(data: bytes) -> bool:
+    r"""Whether `data.decode("utf-8")` would succeed, checked by Arrow on the bytes in place (no str is made).
+
+    >>> _is_utf8("Привет".encode()), _is_utf8(b"de\xe3lare")
+    (True, False)
+    """
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
+    try:
+        pa.Array.from_buffers(pa.large_utf8(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _blank(data: bytes) -> bool:
+    r"""`not data.decode("utf-8").strip()` for valid UTF-8 `data`, decoding it only when it opens with non-ASCII.
+
+    >>> _blank(b" \n\t"), _blank(b"\n<html>"), _blank("\u00a0\u2003".encode())
+    (True, False, True)
+    """
+    first = _NOT_ASCII_SPACE.search(data)
+    if first is None:
+        return True
+    return data[first.start()] >= 0x80 and data.decode("utf-8").isspace()
 
 
 def _article_slice(text: str) -> str:
@@ -158,7 +222,7 @@ def _not_an_article(text: str) -> NoReturn:
 
 
 def _decode(data: bytes) -> tuple[str, list[Issue]]:
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(_BOM):
         data = data[3:]
     try:
         return data.decode("utf-8"), []

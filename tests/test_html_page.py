@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +15,16 @@ from golden_util import expected_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kremlin_data.html_page import _article_bytes, _article_slice, clean, parse_html
+from kremlin_data.html_page import (
+    _article_bytes,
+    _article_slice,
+    _blank,
+    _decoded_source,
+    _is_utf8,
+    _source,
+    clean,
+    parse_html,
+)
 from kremlin_data.page import Page, PageError
 
 HEADER = (
@@ -459,3 +469,80 @@ def test_article_bytes_count_the_pane_distance_in_characters(before: str) -> Non
     """The pane may open at most 4,096 characters before the article, however many bytes they take."""
     text = f'<html><div class="read">{before}<article class="read__in"><h1>T</h1></article></html>'
     assert _article_bytes(text.encode()) == _article_slice(text).encode()
+
+
+# ---- a page's bytes read without decoding them: held equal to decoding them ------------------------------
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# Sequences at the edges of UTF-8: overlong forms, surrogates, past U+10FFFF, cut-off and stray continuation bytes.
+_UTF8_EDGES = [b"a", b"<", b" ", b"\xc2\xa0", b"\xc0\x80", b"\xc1\xbf", b"\xc2", b"\xdf\xbf", b"\xe0\x80\x80",
+               b"\xe0\xa0\x80", b"\xed\x9f\xbf", b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xee\x80\x80", b"\xef\xbb\xbf",
+               b"\xef\xbf\xbf", b"\xf0\x80\x80\x80", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
+               b"\xf5\x80\x80\x80", b"\xff", b"\x80", b"\xbf", b"\xe3", b"\xe3\x81", b"\x00", "\u2028".encode(),
+               "\U0001f600".encode()]
+
+
+@given(st.one_of(st.binary(max_size=64), st.lists(st.sampled_from(_UTF8_EDGES), max_size=12).map(b"".join)))
+@settings(max_examples=600, deadline=None)
+def test_utf8_check_agrees_with_python(data: bytes) -> None:
+    assert _is_utf8(data) == _decodes(data)
+
+
+_SPACES_AND_NOT = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u3000\ufeffa<\u0416"
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES_AND_NOT), max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_blank_bytes_are_blank_text(text: str) -> None:
+    assert _blank(text.encode()) == (not text.strip())
+
+
+# Pieces of pages: markers of the article and its pane, white space of every kind, a BOM, invalid bytes.
+_PAGE_PIECES = [b"<article", b"</article>", b'<div class="read"', b' class="read__in">', b"<h1>T</h1>", b"x" * 300,
+                "\u0416\u00e9".encode(), b" ", b"\n", b"\x1c", "\u00a0".encode(), "\u3000".encode(), b"\xef\xbb\xbf",
+                b"\xe3", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"\xff"]
+
+
+def _outcome(read: Callable[[bytes], object], data: bytes) -> object:
+    try:
+        source = read(data)
+    except PageError as exc:
+        return ("raises", exc.reason, exc.message)
+    assert isinstance(source, type(_decoded_source(b"x")))
+    return source.markup, source.sha256, [(i.line_no, i.text, i.reason) for i in source.issues]
+
+
+@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=12).map(b"".join))
+@settings(max_examples=500, deadline=None)
+def test_page_read_without_decoding_equals_page_decoded(data: bytes) -> None:
+    """Markup, content hash and issues (or the error) as when the page is decoded first, whatever its bytes."""
+    assert _outcome(_source, data) == _outcome(_decoded_source, data)
+
+
+@pytest.mark.parametrize("damage", [
+    b"<!-- \xe3 -->",  # in the menus, before the article
+    b"\xef\xbb\xbf",  # a BOM in the middle (a character like any other)
+    "\u2028\u00a0".encode(),
+])
+def test_bytes_outside_the_article_change_hash_and_issues_only(damage: bytes) -> None:
+    clean_page = html_page("<p><b>Vladimir Putin:</b> Hello.</p>")
+    data = clean_page.replace(b"<title>x</title>", b"<title>x" + damage + b"</title>")
+    page, plain = parse_html(data, "t"), parse_html(clean_page, "t")
+    text = data.decode("utf-8", errors="replace")
+    assert page.content_sha256 == hashlib.sha256(text.encode()).hexdigest()
+    assert [i.reason.split(":")[0] for i in page.issues] == ([] if _decodes(data) else ["bad_utf8"])
+    page.content_sha256, page.issues = plain.content_sha256, plain.issues
+    assert page == plain
+
+
+def test_page_with_bom_hashes_its_text() -> None:
+    data = html_page("<p>x</p>")
+    page = parse_html(b"\xef\xbb\xbf" + data, "t")
+    assert (page.content_sha256, page.issues, page.narration) == (hashlib.sha256(data).hexdigest(), [], ["x"])
