@@ -401,8 +401,6 @@ def _build(
     say = log or (lambda msg: print(msg, file=sys.stderr))
     if aliases is not None:
         identity.read_aliases(aliases)  # a bad alias file fails before the long parse, not after
-    if topics:  # the topic step's modules (scipy.sparse: ~0.2 s) load in a thread while the files are read
-        threading.Thread(target=importlib.import_module, args=("kremlin_data.topics",), daemon=True).start()
     paths, skipped = find_inputs([sample_path()] if inputs is None else list(inputs))
     # HTML first: of a page read in both forms, the first copy is kept, and the HTML gives more (ids, tags).
     paths.sort(key=lambda p: not p.name.lower().endswith(HTML_SUFFIXES))
@@ -420,7 +418,14 @@ def _build(
         cache = None if clean else file_cache.load(out_dir, options, say)
         cache_out = file_cache.CacheWriter(options, writers.reserve)
         parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
+        importing = not topics
         for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary):
+            if not importing:
+                # The topic step's modules (scipy.sparse: ~0.2 CPU s) load in a thread while the files are read. It
+                # starts with the first chunk, when (in a clean build) the parse's workers are forked and at work:
+                # started before find_inputs, the import took the GIL from it and put off the workers' start.
+                threading.Thread(target=importlib.import_module, args=("kremlin_data.topics",), daemon=True).start()
+                importing = True
             dup_issues = _drop_duplicates(chunk, seen)
             for t in PER_FILE_TABLES:
                 parts[t.name].append(chunk.table(t.name))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import gzip
 import pickle
+import re
 import sys
+from collections.abc import Iterable
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 import kremlin_data as kd
 from kremlin_data.build import build, sample_path
 from kremlin_data.cli import main
-from kremlin_data.schema import TABLES
+from kremlin_data.schema import PARSE_ISSUES, TABLES, SchemaError, to_table
 
 # `kremlin_data.build` the attribute is the function kd.build; the module is reached through sys.modules.
 build_module = sys.modules["kremlin_data.build"]
@@ -198,3 +200,28 @@ def test_a_rebuild_reads_the_last_utterances_once_for_both_steps_that_reuse_them
         with pytest.raises((OSError, pl.exceptions.PolarsError)):
             missing.read()
     assert reads == ["utterances", "utterances"]
+
+
+_ISSUE = {"source_path": "a.txt", "line_no": 3, "text": "x", "reason": "r: y"}
+
+
+@pytest.mark.parametrize("rows", [[_ISSUE, {**_ISSUE, "line_no": None}], (r for r in [_ISSUE]), []])
+def test_to_table_gives_the_rows_in_columns(rows: Iterable[dict[str, object]]) -> None:
+    listed = list(rows) if isinstance(rows, list) else [_ISSUE]
+    table = to_table(rows, PARSE_ISSUES)
+    assert table.schema == PARSE_ISSUES.schema
+    assert table.to_pylist() == listed
+
+
+@pytest.mark.parametrize("row, message", [
+    ({**_ISSUE, "extra": 1}, "parse_issues row 1: unknown keys ['extra'], missing keys []"),
+    ({k: v for k, v in _ISSUE.items() if k != "text"}, "parse_issues row 1: unknown keys [], missing keys ['text']"),
+])
+def test_to_table_rejects_unknown_and_missing_keys(row: dict[str, object], message: str) -> None:
+    with pytest.raises(SchemaError, match=re.escape(message)):
+        to_table([_ISSUE, row], PARSE_ISSUES)
+
+
+def test_to_table_rejects_null_in_a_required_column() -> None:
+    with pytest.raises(SchemaError, match="source_path: 1 null"):
+        to_table([{**_ISSUE, "source_path": None}], PARSE_ISSUES)
