@@ -381,6 +381,10 @@ def _paragraph(p: LexborNode, items: list[Item]) -> None:
         items.append(Item("omission", text))
     elif SEPARATOR.match(text):
         items.append(Item("separator", text))
+    elif _opens_with_words(p):
+        # What `_label` and `_all_emphasis` give such a paragraph, without their walks over its children: no bold
+        # opens it, so only a generic label without bold may (most paragraphs are these).
+        items.append(_plain_generic(text) or Item("paragraph", text))
     elif (label := _label(p, text)) is not None:
         items.append(label)
     elif _all_emphasis(p) and not _ENDS_SENTENCE.search(text):
@@ -389,6 +393,12 @@ def _paragraph(p: LexborNode, items: list[Item]) -> None:
         items.append(Item("subheading", text))
     else:
         items.append(Item("paragraph", text))
+
+
+def _opens_with_words(p: LexborNode) -> bool:
+    """`p` opens with a text of two or more visible characters: `_bold_prefix` stops there, `_all_emphasis` is False."""
+    first = p.child
+    return first is not None and first.tag == "-text" and len((first.text_content or "").strip()) > 1
 
 
 def _all_emphasis(p: LexborNode) -> bool:

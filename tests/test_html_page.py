@@ -12,16 +12,22 @@ from typing import Any
 import pytest
 from conftest import GOLDEN, HTML_DIR, SHARED_DATA, need
 from golden_util import expected_json
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from kremlin_data.html_page import (
+    _all_emphasis,
     _article_bytes,
     _article_slice,
     _blank,
     _decoded_source,
     _is_utf8,
+    _label,
+    _opens_with_words,
+    _plain_generic,
     _source,
+    _text,
     clean,
     parse_html,
 )
@@ -546,3 +552,27 @@ def test_page_with_bom_hashes_its_text() -> None:
     data = html_page("<p>x</p>")
     page = parse_html(b"\xef\xbb\xbf" + data, "t")
     assert (page.content_sha256, page.issues, page.narration) == (hashlib.sha256(data).hexdigest(), [], ["x"])
+
+
+# ---- a paragraph that opens with words: held equal to the walks it skips ---------------------------------
+
+_PARAGRAPH_PIECES = ["Question: Is it?", "Vladimir Putin:", "Remark", "x", "V", "<b>ladimir Putin:</b>", " ", "\u00a0",
+                     "&nbsp;", "\n", "Hello.", "<b>", "</b>", "<i>", "</i>", "<strong>Sergei Lavrov</strong>",
+                     "(retranslated)", ":", '<a class="person_tag" href="http://en.kremlin.ru/catalog/persons/5/events">',
+                     "</a>", "<br>", "<span>", "</span>", "<!-- c -->"]
+
+
+@given(st.lists(st.sampled_from(_PARAGRAPH_PIECES), min_size=1, max_size=10))
+@example(["V", "<b>ladimir Putin:</b>", "Hello."])  # one letter before the bold: it opens the label
+@example(["Question: Is it?"])
+@example(["x", "<b>", "Remark", "</b>"])
+@settings(max_examples=500, deadline=None)
+def test_a_paragraph_opening_with_words_has_only_a_generic_label(pieces: list[str]) -> None:
+    """What `_paragraph` takes for granted when `_opens_with_words`: the label and emphasis walks find nothing more."""
+    tree = LexborHTMLParser(f"<p>{''.join(pieces)}</p>")
+    p = tree.css_first("p")
+    assert p is not None
+    text = _text(p)
+    if _opens_with_words(p) and text:
+        assert _label(p, text) == _plain_generic(text)
+        assert not _all_emphasis(p)
