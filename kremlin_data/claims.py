@@ -442,11 +442,14 @@ def extract_claims(text: str) -> list[Claim]:
 _Fields = tuple[int, int, str, str, float | None, float | None, str, str | None, str, str | None, str | None]
 
 
-def _claim_fields(text: str, candidates: list[str] | None = None) -> list[_Fields]:
+def _claim_fields(text: str, candidates: list[str] | None = None, spans: list[tuple[int, int]] | None = None,
+                  known: dict[int, _Known] | None = None) -> list[_Fields]:
     """The fields of every claim in `text`, in text order.
 
     `candidates`, when given, are the matches of `CANDIDATES` in `text` (found for many texts at once by
     `claim_fields_many`); the scan then tries `SCAN` only where they start instead of over every character.
+    `spans`, when given, are what `_scan_at` makes of them, and `known` what the rules give at some of the digit
+    runs there, by their start (read for many texts at once by `claims_columnar.digit_drafts`).
     """
     drafts: list[_Draft] = []
     pos = 0
@@ -455,8 +458,18 @@ def _claim_fields(text: str, candidates: list[str] | None = None) -> list[_Field
         draft, pos = _claim_at(text, 0, first.end())
         if draft is not None:
             drafts.append(draft)
-    for start, end in [m.span() for m in SCAN.finditer(text)] if candidates is None else _scan_at(text, candidates):
+    if spans is None:
+        spans = [m.span() for m in SCAN.finditer(text)] if candidates is None else _scan_at(text, candidates)
+    for start, end in spans:
         if start < pos:  # inside a claim already read, or a name skipped
+            continue
+        if known is not None and start in known:
+            fields, pos = known[start]
+            if fields is not None:
+                end_, value, kind, unit, bound, prep, left = fields
+                drafts.append(_Draft(start, start + end_, value, kind, unit=unit, bound=bound, prep=prep,
+                                     left=start - left))
+            pos += start
             continue
         draft, pos = _claim_at(text, start if text[start].isdigit() else start + 1, end)
         if draft is not None:
@@ -517,7 +530,41 @@ def claim_fields_many(texts: Sequence[str | None], series: pl.Series | None = No
     if series is None:
         series = pl.Series(texts, dtype=pl.String)
     found = series.str.extract_all(CANDIDATES).to_list()
-    return [_claim_fields(text, cands) if text else [] for text, cands in zip(texts, found, strict=True)]
+    spans = [_scan_at(text, cands) if text else [] for text, cands in zip(texts, found, strict=True)]
+    known = _known_digits(texts, spans)
+    return [_claim_fields(text, spans=sp, known=kn) if text else []
+            for text, sp, kn in zip(texts, spans, known, strict=True)]
+
+
+# What `claims_columnar.digit_drafts` gives at a digit run of its class: the draft's fields (offsets from the
+# run's start) or None, and where the scan goes on.
+_Known = tuple[tuple[int, float, str, str | None, str, str | None, int] | None, int]
+
+
+def _known_digits(texts: Sequence[str | None], spans: list[list[tuple[int, int]]]) -> list[dict[int, _Known]]:
+    """For each text, what the rules give at the digit runs of the columnar class, by their start."""
+    from kremlin_data.claims_columnar import RIGHT, digit_drafts
+
+    lefts: list[str] = []
+    rights: list[str] = []
+    ends: list[bool] = []
+    owner: list[tuple[int, int]] = []
+    for i, (text, here) in enumerate(zip(texts, spans, strict=True)):
+        if not text:
+            continue
+        n = len(text)
+        for start, _ in here:
+            if "0" <= text[start] <= "9":
+                lefts.append(text[max(0, start - 40):start][::-1])
+                rights.append(text[start:start + RIGHT])
+                ends.append(start + RIGHT >= n)
+                owner.append((i, start))
+    known: list[dict[int, _Known]] = [{} for _ in texts]
+    if owner:
+        for row, fields, pos in digit_drafts(lefts, rights, ends):
+            i, start = owner[row]
+            known[i][start] = fields, pos
+    return known
 
 
 def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
