@@ -545,24 +545,16 @@ def _known_digits(texts: Sequence[str | None], spans: list[list[tuple[int, int]]
     """For each text, what the rules give at the digit runs of the columnar class, by their start."""
     from kremlin_data.claims_columnar import RIGHT, digit_drafts
 
-    lefts: list[str] = []
-    rights: list[str] = []
-    ends: list[bool] = []
-    owner: list[tuple[int, int]] = []
-    for i, (text, here) in enumerate(zip(texts, spans, strict=True)):
-        if not text:
-            continue
-        n = len(text)
-        for start, _ in here:
-            if "0" <= text[start] <= "9":
-                lefts.append(text[max(0, start - 40):start][::-1])
-                rights.append(text[start:start + RIGHT])
-                ends.append(start + RIGHT >= n)
-                owner.append((i, start))
+    # The class needs a space and a word before the run: the others are not sent.
+    runs = [(i, start) for i, (text, here) in enumerate(zip(texts, spans, strict=True)) if text
+            for start, _ in here
+            if "0" <= text[start] <= "9" and text[start - 1:start] == " " and text[start - 2:start - 1].isalpha()]
     known: list[dict[int, _Known]] = [{} for _ in texts]
-    if owner:
-        for row, fields, pos in digit_drafts(lefts, rights, ends):
-            i, start = owner[row]
+    if runs:
+        lefts = [texts[i][start - 40 if start > 40 else 0:start][::-1] for i, start in runs]  # type: ignore[index]
+        rights = [texts[i][start:start + RIGHT] for i, start in runs]  # type: ignore[index]
+        for row, fields, pos in digit_drafts(lefts, rights):
+            i, start = runs[row]
             known[i][start] = fields, pos
     return known
 
