@@ -89,7 +89,7 @@ def digit_drafts(lefts: Sequence[str], rights: Sequence[str]) -> list[tuple[int,
     many characters before the run its bound and preposition begin).
 
     >>> digit_drafts([" ni", " tuoba", "$ ni"], ["2015. Then", "5 percent or more of", "5 percent"])
-    [(0, (4, 2015.0, 'year', None, '=', None, 0), 4), (1, (9, 5.0, 'percent', 'percent', '>=', None, 6), 9)]
+    [(0, (4, 2015.0, 'year', None, '=', None, 0), 4), (1, (9, 5.0, 'percent', 'percent', '~', None, 6), 9)]
     """
     lw, r = pl.col("l"), pl.col("r")
     c1, c2, c3, n = pl.col("c1"), pl.col("c2"), pl.col("c3"), pl.col("n")
@@ -194,7 +194,7 @@ def digit_drafts(lefts: Sequence[str], rights: Sequence[str]) -> list[tuple[int,
         bound=pl.when(~kind.is_in(["year", "ordinal", ""]) & (pl.col("bound") == "="))
         .then(trailing.fill_null(pl.col("bound"))).otherwise(pl.col("bound")),
         prep="prep", left="left", rest=pl.when(kind == "noun").then(rest),
-    ).collect(engine="in-memory")
+    ).sort("i").collect(engine="in-memory")
     cols = [out.get_column(c).to_list()
             for c in ("i", "kind", "end", "value", "unit", "bound", "prep", "left", "rest")]
     found: list[tuple[int, _Fields | None, int]] = []
