@@ -479,13 +479,15 @@ def _claim_fields(text: str, candidates: list[str] | None = None, spans: list[tu
     return _resolve(text, drafts)
 
 
-def _scan_at(text: str, candidates: list[str]) -> list[tuple[int, int]]:
+def _scan_at(text: str, candidates: list[str], digit_runs: list[int] | None = None) -> list[tuple[int, int]]:
     """The spans `SCAN.finditer(text)` gives, trying `SCAN` only where a candidate starts.
 
     A candidate is a digit run or a number word after a spacing or opening character; `SCAN` can match only
     where one starts or, for a word of several ("a hundred"), at a space inside it. Each candidate is the
     leftmost match at or after the previous one's end, so `str.find` from there gives its offset. A digit run
     needs no `SCAN` at all: there `SCAN` matches the whole run, which is the candidate (`[0-9]+` is greedy).
+    `digit_runs`, when given, receives the start of each digit run after a space and a letter (the runs the
+    columnar class of `claims_columnar` may read).
     """
     spans: list[tuple[int, int]] = []
     end = pos = 0
@@ -495,6 +497,8 @@ def _scan_at(text: str, candidates: list[str]) -> list[tuple[int, int]]:
             if pos >= end:
                 end = pos + len(cand)
                 spans.append((pos, end))
+                if digit_runs is not None and text[pos - 1:pos] == " " and text[pos - 2:pos - 1].isalpha():
+                    digit_runs.append(pos)
         else:
             inner = cand.find(" ", 1)
             if inner < 0 and pos >= end and text[pos + len(cand):pos + len(cand) + 1] not in _LETTERS:
@@ -530,8 +534,9 @@ def claim_fields_many(texts: Sequence[str | None], series: pl.Series | None = No
     if series is None:
         series = pl.Series(texts, dtype=pl.String)
     found = series.str.extract_all(CANDIDATES).to_list()
-    spans = [_scan_at(text, cands) if text else [] for text, cands in zip(texts, found, strict=True)]
-    known = _known_digits(texts, spans)
+    runs: list[list[int]] = [[] for _ in texts]
+    spans = [_scan_at(text, cands, here) if text else [] for text, cands, here in zip(texts, found, runs, strict=True)]
+    known = _known_digits(texts, runs)
     return [_claim_fields(text, spans=sp, known=kn) if text else []
             for text, sp, kn in zip(texts, spans, known, strict=True)]
 
@@ -541,20 +546,17 @@ def claim_fields_many(texts: Sequence[str | None], series: pl.Series | None = No
 _Known = tuple[tuple[int, float, str, str | None, str, str | None, int] | None, int]
 
 
-def _known_digits(texts: Sequence[str | None], spans: list[list[tuple[int, int]]]) -> list[dict[int, _Known]]:
-    """For each text, what the rules give at the digit runs of the columnar class, by their start."""
+def _known_digits(texts: Sequence[str | None], runs: list[list[int]]) -> list[dict[int, _Known]]:
+    """For each text, what the rules give at those of its digit runs `runs` that are in the columnar class."""
     from kremlin_data.claims_columnar import RIGHT, digit_drafts
 
-    # The class needs a space and a word before the run: the others are not sent.
-    runs = [(i, start) for i, (text, here) in enumerate(zip(texts, spans, strict=True)) if text
-            for start, _ in here
-            if "0" <= text[start] <= "9" and text[start - 1:start] == " " and text[start - 2:start - 1].isalpha()]
+    owner = [(i, start) for i, here in enumerate(runs) for start in here]
     known: list[dict[int, _Known]] = [{} for _ in texts]
-    if runs:
-        lefts = [texts[i][start - 40 if start > 40 else 0:start][::-1] for i, start in runs]  # type: ignore[index]
-        rights = [texts[i][start:start + RIGHT] for i, start in runs]  # type: ignore[index]
+    if owner:
+        lefts = [texts[i][start - 40 if start > 40 else 0:start][::-1] for i, start in owner]  # type: ignore[index]
+        rights = [texts[i][start:start + RIGHT] for i, start in owner]  # type: ignore[index]
         for row, fields, pos in digit_drafts(lefts, rights):
-            i, start = runs[row]
+            i, start = owner[row]
             known[i][start] = fields, pos
     return known
 
