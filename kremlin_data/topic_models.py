@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -35,6 +37,8 @@ DECIMALS = 6
 """Floats are rounded so that tables are byte-identical across runs and machines."""
 PARTS = 16
 """Slices of the text that the tokeniser and the paragraph split run on side by side (see `in_parts`)."""
+APPLY_PARTS = min(os.cpu_count() or 1, 4)
+"""Ranges of documents that a saved model is applied to side by side, in threads (see `side_by_side`)."""
 
 NMF_FEATURES = 10_000
 """Vocabulary of the learned-topic model: the most frequent words and two-word phrases of the fitting sample."""
@@ -79,6 +83,7 @@ BOILERPLATE_WORDS = frozenset("""
 TOKEN_PATTERN = r"\b[a-z][a-z]+(?:-[a-z]+)*\b"
 
 _TOKEN = re.compile(TOKEN_PATTERN)
+_T = TypeVar("_T")
 _Floats = np.ndarray[Any, np.dtype[np.float64]]
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -117,6 +122,36 @@ def in_parts(frame: pl.DataFrame, query: Callable[[pl.LazyFrame], pl.LazyFrame],
     """
     bounds = np.linspace(0, frame.height, max(parts or PARTS, 1) + 1).round().astype(np.int64).tolist()
     return pl.concat(pl.collect_all([query(frame.slice(a, b - a).lazy()) for a, b in itertools.pairwise(bounds)]))
+
+
+def doc_ranges(owner: _Ints, parts: int | None = None) -> list[tuple[int, int]]:
+    """Documents `0 .. len(owner) - 1` cut into at most `parts` ranges `(lo, hi)` of about equal size.
+
+    Each cut falls where the owner (turn) changes, so that no turn's documents are split; `owner` is sorted.
+
+    >>> doc_ranges(np.array([0, 0, 0, 1, 2, 2]), parts=2)
+    [(0, 3), (3, 6)]
+    >>> doc_ranges(np.array([], dtype=np.int64), parts=2)
+    [(0, 0)]
+    """
+    n = len(owner)
+    cuts = np.linspace(0, n, max(parts or APPLY_PARTS, 1) + 1).round().astype(np.int64)[1:-1]
+    cuts = np.searchsorted(owner, owner[np.minimum(cuts, max(n - 1, 0))]) if n else cuts[:0]
+    bounds = [0, *sorted({int(c) for c in cuts if 0 < c < n}), n]
+    return list(itertools.pairwise(bounds))
+
+
+def side_by_side(work: Callable[[int, int], _T], ranges: Sequence[tuple[int, int]]) -> list[_T]:
+    """`work(lo, hi)` for each range, in threads side by side (numpy and scipy release the lock), in order.
+
+    BLAS is held to one thread throughout (see `_one_thread`): the threads' own limits then leave it so.
+    """
+    with _one_thread():
+        if len(ranges) == 1:
+            return [work(*ranges[0])]
+        with ThreadPoolExecutor(max_workers=len(ranges) - 1) as pool:
+            rest = [pool.submit(work, *r) for r in ranges[1:]]
+            return [work(*ranges[0]), *(f.result() for f in rest)]
 
 
 def _distinct(values: _Ints) -> _Ints:
@@ -231,29 +266,19 @@ class Tokens:
         >>> Tokens.of_texts(["gas oil gas", "coal"], [0, 1]).counts(["coal", "gas", "gas oil"], 2).toarray().tolist()
         [[0.0, 2.0, 1.0], [1.0, 0.0, 0.0]]
         """
-        keys = self.keys(vocabulary)
-        n = len(self.words)
-        # Words through a look-up table; pairs only where both words start/end some pair of the vocabulary.
-        word_col = np.full(n + 1, -1, dtype=np.int64)
-        single = np.flatnonzero((keys >= 0) & (keys < n))
-        word_col[keys[single]] = single
-        cols = word_col[self.code]
-        hit = np.flatnonzero(cols >= 0)
-        docs, hit_cols = [self.doc[hit]], [cols[hit]]
-        double = np.flatnonzero(keys >= n)
-        if len(double):
-            first, second = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-            first[(keys[double] - n) // n] = True
-            second[(keys[double] - n) % n] = True
-            at = np.flatnonzero((self.doc[1:] == self.doc[:-1]) & first[self.code[:-1]] & second[self.code[1:]])
-            pair_keys = n + self.code[at] * n + self.code[at + 1]
-            order = np.argsort(keys[double], kind="stable")
-            sorted_keys, sorted_cols = keys[double][order], double[order]
-            pos = np.minimum(np.searchsorted(sorted_keys, pair_keys), len(sorted_keys) - 1)
-            found = np.flatnonzero(sorted_keys[pos] == pair_keys)
-            docs.append(self.doc[at[found]])
-            hit_cols.append(sorted_cols[pos[found]])
-        return count_matrix(np.concatenate(docs), np.concatenate(hit_cols), n_docs, len(vocabulary))
+        return TermColumns.of(self, vocabulary).counts(self, n_docs)
+
+    def between(self, lo: int, hi: int) -> Tokens:
+        """The tokens of documents `lo .. hi - 1`, renumbered from 0 (words and their codes kept).
+
+        Tokens in document order (as `of_texts` gives them for texts in document order) are cut, not searched.
+        """
+        doc = self.doc
+        if len(doc) < 2 or bool((doc[1:] >= doc[:-1]).all()):
+            a, b = np.searchsorted(doc, [lo, hi]).tolist()
+            return Tokens(doc[a:b] - lo, self.code[a:b], self.words)
+        rows = np.flatnonzero((doc >= lo) & (doc < hi))
+        return Tokens(doc[rows] - lo, self.code[rows], self.words)
 
     def candidates(self, pairs: bool) -> list[str]:
         """Terms held by `MIN_DF`+ documents, sorted.
@@ -269,6 +294,57 @@ class Tokens:
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         df = np.diff(np.r_[starts, len(keys)])
         return sorted(self.name(int(k)) for k in keys[starts][df >= MIN_DF])
+
+
+@dataclass(frozen=True, slots=True)
+class TermColumns:
+    """Where the terms of tokens fall in a vocabulary's columns.
+
+    Made once per vocabulary, used on any part of tokens that share the same words (`Tokens.between`). A word
+    goes through a look-up table; a pair of adjacent words is looked for only where both words start/end some
+    pair of the vocabulary.
+    """
+
+    n_cols: int
+    word_col: _Ints
+    """Column of each word code (-1: not a term of the vocabulary); one more slot than words."""
+    first: np.ndarray[Any, np.dtype[np.bool_]]
+    second: np.ndarray[Any, np.dtype[np.bool_]]
+    pair_keys: _Ints
+    """Keys of the vocabulary's pairs, sorted; `pair_cols` holds their columns."""
+    pair_cols: _Ints
+
+    @classmethod
+    def of(cls, tokens: Tokens, vocabulary: Sequence[str]) -> TermColumns:
+        """The look-ups of `vocabulary` for tokens with the words of `tokens`."""
+        keys = tokens.keys(vocabulary)
+        n = len(tokens.words)
+        word_col = np.full(n + 1, -1, dtype=np.int64)
+        single = np.flatnonzero((keys >= 0) & (keys < n))
+        word_col[keys[single]] = single
+        double = np.flatnonzero(keys >= n)
+        first, second = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        first[(keys[double] - n) // n] = True
+        second[(keys[double] - n) % n] = True
+        order = np.argsort(keys[double], kind="stable")
+        return cls(len(vocabulary), word_col, first, second, keys[double][order], double[order])
+
+    def counts(self, tokens: Tokens, n_docs: int) -> sparse.csr_matrix:
+        """Counts of the vocabulary's terms (columns) in documents `0 .. n_docs - 1` of `tokens`."""
+        n = len(tokens.words)
+        cols = self.word_col[tokens.code]
+        hit = np.flatnonzero(cols >= 0)
+        docs, hit_cols = [tokens.doc[hit]], [cols[hit]]
+        del cols, hit
+        if len(self.pair_keys):
+            code = tokens.code
+            at = np.flatnonzero((tokens.doc[1:] == tokens.doc[:-1]) & self.first[code[:-1]] & self.second[code[1:]])
+            pair_keys = n + code[at] * n + code[at + 1]
+            pos = np.minimum(np.searchsorted(self.pair_keys, pair_keys), len(self.pair_keys) - 1)
+            found = np.flatnonzero(self.pair_keys[pos] == pair_keys)
+            docs.append(tokens.doc[at[found]])
+            hit_cols.append(self.pair_cols[pos[found]])
+        return count_matrix(np.concatenate(docs), np.concatenate(hit_cols), n_docs, self.n_cols)
 
 
 @dataclass(frozen=True, slots=True)

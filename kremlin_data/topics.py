@@ -369,11 +369,19 @@ def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], N
     model = models.learned
     docs = corpus.docs
     n_topics = len(model.components)
-    counts = corpus.tokens.counts(model.terms, corpus.n_docs + len(corpus.page_ids))[:corpus.n_docs]
-    # Only documents of turns that get topics are weighed (each row's weights depend on that row alone).
-    needed = np.flatnonzero((corpus.turn_tokens >= MIN_TURN_TOKENS)[docs.owner])
-    w = np.zeros((corpus.n_docs, n_topics))
-    w[needed] = model.weights(counts[needed])
+    columns = tm.TermColumns.of(corpus.tokens, model.terms)
+    topical = corpus.turn_tokens >= MIN_TURN_TOKENS
+
+    def weigh(lo: int, hi: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+        counts = columns.counts(corpus.tokens.between(lo, hi), hi - lo)
+        # Only documents of turns that get topics are weighed (each row's weights depend on that row alone).
+        needed = np.flatnonzero(topical[docs.owner[lo:hi]])
+        w = np.zeros((hi - lo, n_topics))
+        w[needed] = model.weights(counts[needed])
+        return w
+
+    # Ranges of whole turns side by side: a document's weights, like its counts, depend on it alone.
+    w = np.concatenate(tm.side_by_side(weigh, tm.doc_ranges(docs.owner)))
     h = np.round(model.components, DECIMALS)
     # Turn weight = word-weighted sum of its documents' weights; then shares of the turn's total.
     turn_w = np.asarray(tm.group_matrix(docs.owner, len(corpus.turn_ids), docs.n_words.astype(np.float64)) @ w)
@@ -460,9 +468,22 @@ def _site_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None
             return empty_table(UTTERANCE_SITE_TOPICS)
         models.fitted.append("site")
     model = models.site
-    rows = np.flatnonzero(corpus.turn_tokens >= MIN_TURN_TOKENS)
-    turn_words, _ = corpus.word_counts(model.terms)
-    proba = np.round(model.predict_proba(turn_words[rows]), DECIMALS)
+    columns = tm.TermColumns.of(corpus.tokens, model.terms)
+    owner = corpus.docs.owner
+
+    def classify(lo: int, hi: int) -> tuple[_Ints, np.ndarray[Any, np.dtype[np.float64]]]:
+        """Probabilities of the turns of documents `lo .. hi - 1` that get topics, and those turns."""
+        first, end = (int(owner[lo]), int(owner[hi - 1]) + 1) if hi > lo else (0, 0)
+        counts = columns.counts(corpus.tokens.between(lo, hi), hi - lo)
+        turn_words = (tm.group_matrix(owner[lo:hi] - first, end - first) @ counts).tocsr()
+        rows = np.flatnonzero(corpus.turn_tokens[first:end] >= MIN_TURN_TOKENS)
+        return first + rows, model.predict_proba(turn_words[rows])
+
+    # Ranges of whole turns side by side (a turn's words and probabilities depend on it alone); turns without
+    # documents have no words, so no range needs them.
+    parts = tm.side_by_side(classify, tm.doc_ranges(owner))
+    rows = np.concatenate([r for r, _ in parts])
+    proba = np.round(np.concatenate([p for _, p in parts]), DECIMALS)
     # Within a turn, most probable topic first; ties by name (topics are sorted).
     order = np.argsort(-proba, axis=1, kind="stable")
     sorted_p = np.take_along_axis(proba, order, axis=1)

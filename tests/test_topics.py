@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -174,6 +175,78 @@ def test_count_matrix_is_scipys_conversion_of_coordinates(n: int, n_rows: int, n
         assert getattr(mine, attr).tolist() == getattr(scipys, attr).tolist(), attr
         assert getattr(mine, attr).dtype == getattr(scipys, attr).dtype, attr
     assert mine.has_canonical_format and mine.shape == scipys.shape
+
+
+@pytest.mark.parametrize("owner", [[], [0], [0, 0, 0], [0, 0, 1, 2, 2, 2, 5, 6], list(range(9)), [3] * 5 + [4] * 2])
+@pytest.mark.parametrize("parts", [1, 2, 3, 20])
+def test_doc_ranges_cover_every_document_once_and_never_cut_a_turn(owner: list[int], parts: int) -> None:
+    ranges = tm.doc_ranges(np.array(owner, dtype=np.int64), parts)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(owner)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    assert len(ranges) <= parts
+    assert all(lo < hi for lo, hi in ranges) or ranges == [(0, 0)]
+    for lo, _ in ranges[1:]:
+        assert owner[lo - 1] != owner[lo], (ranges, owner)
+
+
+@pytest.mark.parametrize("order", ["document order", "shuffled"])
+def test_tokens_between_are_the_tokens_of_those_documents(order: str) -> None:
+    toks = tm.Tokens.of_texts(["gas oil", "", "coal gas gas", "oil", "grid"], [0, 1, 2, 3, 4])
+    if order == "shuffled":
+        perm = np.random.default_rng(0).permutation(len(toks.doc))
+        toks = tm.Tokens(toks.doc[perm], toks.code[perm], toks.words)
+    for lo, hi in [(0, 5), (1, 3), (2, 2), (3, 5), (4, 9)]:
+        part = toks.between(lo, hi)
+        mine = (toks.doc >= lo) & (toks.doc < hi)
+        assert part.doc.tolist() == (toks.doc[mine] - lo).tolist() and part.code.tolist() == toks.code[mine].tolist()
+
+
+def test_counts_of_document_ranges_stack_to_the_counts_of_all() -> None:
+    texts = ["gas oil gas pipeline", "coal", "", "oil gas oil gas", "pipeline gas oil coal coal"] * 4
+    toks = tm.Tokens.of_texts(texts, np.arange(len(texts)))
+    vocabulary = ["coal", "gas", "gas oil", "oil", "oil gas", "pipeline gas"]
+    whole = toks.counts(vocabulary, len(texts))
+    columns = tm.TermColumns.of(toks, vocabulary)
+    stacked = sparse.vstack([columns.counts(toks.between(lo, hi), hi - lo)
+                             for lo, hi in [(0, 3), (3, 4), (4, 4), (4, 20)]]).tocsr()
+    for attr in ("indptr", "indices", "data"):
+        assert getattr(stacked, attr).tolist() == getattr(whole, attr).tolist(), attr
+    assert whole[3].toarray().tolist() == [[0.0, 2.0, 1.0, 2.0, 2.0, 0.0]]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 16])
+def test_saved_models_applied_in_ranges_side_by_side_give_the_same_rows_bit_for_bit(
+        monkeypatch: pytest.MonkeyPatch, parts: int) -> None:
+    events, utterances = _synthetic(seed=9)
+    models = tp.TopicModels()
+    tp.topic_step(events, utterances, models)
+    assert models.learned is not None and models.site is not None
+    corpus = tp._corpus(events, tp.event_tags(events), utterances, models.learned.stop_words, narration=False)
+    monkeypatch.setattr(tm, "APPLY_PARTS", 1)
+    one = tp.topic_step(events, utterances, tp.TopicModels(models.learned, models.site))
+    calls: list[tuple[int, int]] = []
+    side_by_side = tm.side_by_side
+
+    def counted(work: Any, ranges: Any) -> Any:
+        calls.extend(ranges)
+        return side_by_side(work, ranges)
+
+    monkeypatch.setattr(tm, "APPLY_PARTS", parts)
+    monkeypatch.setattr(tm, "side_by_side", counted)
+    apart = tp.topic_step(events, utterances, tp.TopicModels(models.learned, models.site))
+    assert len(calls) == 2 * len(tm.doc_ranges(corpus.docs.owner)) > 2
+    for name in TOPIC_TABLES:
+        assert apart[name].num_rows > 0, name
+        assert apart[name].equals(one[name], check_metadata=True), name
+    # below the rounding of the tables: the weights themselves, bit for bit
+    needed = np.flatnonzero((corpus.turn_tokens >= tp.MIN_TURN_TOKENS)[corpus.docs.owner])
+    whole = models.learned.weights(corpus.tokens.counts(models.learned.terms, corpus.n_docs)[needed])
+    columns = tm.TermColumns.of(corpus.tokens, models.learned.terms)
+    pieces = []
+    for lo, hi in tm.doc_ranges(corpus.docs.owner, parts):
+        rows = np.flatnonzero((corpus.turn_tokens >= tp.MIN_TURN_TOKENS)[corpus.docs.owner[lo:hi]])
+        pieces.append(models.learned.weights(columns.counts(corpus.tokens.between(lo, hi), hi - lo)[rows]))
+    assert np.concatenate(pieces).tobytes() == whole.tobytes()
 
 
 @pytest.mark.parametrize(("terms", "weights", "label"), [
