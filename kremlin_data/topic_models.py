@@ -14,7 +14,7 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -141,16 +141,22 @@ def doc_ranges(owner: _Ints, parts: int | None = None) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def side_by_side(work: Callable[[int, int], _T], ranges: Sequence[tuple[int, int]]) -> list[_T]:
+def side_by_side(work: Callable[[int, int], _T], ranges: Sequence[tuple[int, int]],
+                 pool: Executor | None = None) -> list[_T]:
     """`work(lo, hi)` for each range, in threads side by side (numpy and scipy release the lock), in order.
 
-    BLAS is held to one thread throughout (see `_one_thread`): the threads' own limits then leave it so.
+    The threads are `pool`'s when given (other work queued there waits its turn, so no more ranges are in
+    memory at once than it has threads), else the calling thread's and one more for each further range.
+    BLAS is held to one thread throughout (see `one_blas_thread`).
     """
-    with _one_thread():
+    with one_blas_thread():
+        if pool is not None:
+            futures = [pool.submit(work, *r) for r in ranges]
+            return [f.result() for f in futures]
         if len(ranges) == 1:
             return [work(*ranges[0])]
-        with ThreadPoolExecutor(max_workers=len(ranges) - 1) as pool:
-            rest = [pool.submit(work, *r) for r in ranges[1:]]
+        with ThreadPoolExecutor(max_workers=len(ranges) - 1) as own:
+            rest = [own.submit(work, *r) for r in ranges[1:]]
             return [work(*ranges[0]), *(f.result() for f in rest)]
 
 
@@ -445,8 +451,12 @@ def tfidf(counts: sparse.csr_matrix, idf: _Floats) -> sparse.csr_matrix:
     return x
 
 
-def _one_thread() -> Any:
-    """BLAS on one thread: summation order then does not depend on the machine's core count."""
+def one_blas_thread() -> Any:
+    """BLAS on one thread: summation order then does not depend on the machine's core count.
+
+    The limit is the process's: code that runs its model work in several threads holds it around all of them,
+    so that no thread's leaving lifts it while another still works.
+    """
     return threadpool_limits(limits=1)
 
 
@@ -471,7 +481,7 @@ class TopicModel:
         blocks of documents run all their passes while they sit in cache.
         """
         h = self.components
-        with _one_thread():
+        with one_blas_thread():
             x = tfidf(counts, self.idf)
             hht = h @ h.T
             xht = np.ascontiguousarray(np.asarray(x @ h.T).T)
@@ -505,7 +515,7 @@ def fit_topics(counts: sparse.csr_matrix, terms: Sequence[str], n_words: _Ints, 
     cols = pick_columns(counts, NMF_FEATURES)
     sub = counts[:, cols]
     idf = fit_idf(sub)
-    with _one_thread():
+    with one_blas_thread():
         model = NMF(n_components=n_topics, init="nndsvd", solver="cd", beta_loss="frobenius",
                     max_iter=NMF_ITERATIONS, tol=0.0, random_state=0, shuffle=False)
         w = model.fit_transform(tfidf(sub, idf))
@@ -533,7 +543,7 @@ class SiteTopicModel:
         """Probability of each topic (columns, in `topics` order) for each row of counts over `terms`."""
         if not counts.shape[0]:
             return np.zeros((0, len(self.topics)))
-        with _one_thread():
+        with one_blas_thread():
             z = np.asarray(tfidf(counts, self.idf) @ self.coef.T) + self.intercept
         proba: _Floats = 1.0 / (1.0 + np.exp(-z))
         return proba
@@ -555,7 +565,7 @@ def fit_site_topics(counts: sparse.csr_matrix, terms: Sequence[str], labels: Seq
     intercept = np.zeros(len(topics))
     # One fit after the other: liblinear draws from one process-wide random generator, so fits in parallel
     # threads do not give the same model twice.
-    with _one_thread():
+    with one_blas_thread():
         x = tfidf(sub, idf)
         for k, topic in enumerate(topics):
             y = np.fromiter((topic in ls for ls in labels), dtype=bool, count=len(labels))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,19 +128,18 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
     narration = models.learned is None or models.site is None
     if previous is None or narration:
         corpus = _corpus(events, tags, utterances, stop, narration=narration)
-        topics, utterance_topics = _learned_topics(corpus, models, log)
+        topics, utterance_topics, utterance_site_topics = _both_models(corpus, models, log)
         return {
             "event_tags": tags,
             "topics": topics,
             "utterance_topics": utterance_topics,
-            "utterance_site_topics": _site_topics(corpus, models, log),
+            "utterance_site_topics": utterance_site_topics,
         }
     turns = utterances.select("utterance_id", "text").with_row_index("turn")
     same = unchanged_rows(turns, previous.utterances, ["text"])
     changed = utterances.filter(~pl.col("utterance_id").is_in(same["utterance_id"].implode()))
     corpus = _corpus(events, tags, changed, stop, narration=False)
-    topics, new_topics = _learned_topics(corpus, models, log)
-    new_site = _site_topics(corpus, models, log)
+    topics, new_topics, new_site = _both_models(corpus, models, log)
 
     def merged(old: pl.DataFrame, new: pa.Table) -> pl.DataFrame:
         kept = old.join(same.select("utterance_id", "turn"), on="utterance_id", maintain_order="left")
@@ -158,6 +158,24 @@ def topic_step(events: pl.DataFrame, utterances: pl.DataFrame, models: TopicMode
         "utterance_site_topics": merged(previous.utterance_site_topics, new_site).to_arrow().cast(
             UTTERANCE_SITE_TOPICS.schema),
     }
+
+
+def _both_models(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]
+                 ) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """topics, utterance_topics and utterance_site_topics of a corpus.
+
+    The models are applied to ranges of turns in one pool of threads (`tm.APPLY_PARTS`), which both share:
+    with both models given, the site classifier waits for its ranges in a thread beside the learned topics,
+    so the one's last steps overlap the other's ranges, and no more ranges are in memory at once than the pool
+    has threads. A model to fit is fitted alone, the learned topics first.
+    """
+    with tm.one_blas_thread(), ThreadPoolExecutor(max_workers=tm.APPLY_PARTS) as pool:
+        if models.learned is None or models.site is None:
+            return (*_learned_topics(corpus, models, log, pool), _site_topics(corpus, models, log, pool))
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            site = beside.submit(_site_topics, corpus, models, log, pool)
+            topics, utterance_topics = _learned_topics(corpus, models, log, pool)
+            return topics, utterance_topics, site.result()
 
 
 def _stop_words(models: TopicModels, log: Callable[[str], None]) -> tuple[str, ...]:
@@ -360,7 +378,8 @@ def _fit_learned(corpus: _Corpus, log: Callable[[str], None]) -> TopicModel | No
     return tm.fit_topics(counts, vocabulary, corpus.docs.n_words[sample], n_topics, corpus.stop_words)
 
 
-def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]) -> tuple[pa.Table, pa.Table]:
+def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None], pool: Executor | None = None
+                    ) -> tuple[pa.Table, pa.Table]:
     if models.learned is None:
         models.learned = _fit_learned(corpus, log)
         if models.learned is None:
@@ -381,7 +400,7 @@ def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], N
         return w
 
     # Ranges of whole turns side by side: a document's weights, like its counts, depend on it alone.
-    w = np.concatenate(tm.side_by_side(weigh, tm.doc_ranges(docs.owner)))
+    w = np.concatenate(tm.side_by_side(weigh, tm.doc_ranges(docs.owner), pool))
     h = np.round(model.components, DECIMALS)
     # Turn weight = word-weighted sum of its documents' weights; then shares of the turn's total.
     turn_w = np.asarray(tm.group_matrix(docs.owner, len(corpus.turn_ids), docs.n_words.astype(np.float64)) @ w)
@@ -461,7 +480,8 @@ def site_topics(events: pl.DataFrame, utterances: pl.DataFrame, *, log: Callable
     return _site_topics(_corpus(events, event_tags(events), utterances), TopicModels(), log)
 
 
-def _site_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None]) -> pa.Table:
+def _site_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None], pool: Executor | None = None
+                 ) -> pa.Table:
     if models.site is None:
         models.site = _fit_site(corpus, log)
         if models.site is None:
@@ -481,7 +501,7 @@ def _site_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None
 
     # Ranges of whole turns side by side (a turn's words and probabilities depend on it alone); turns without
     # documents have no words, so no range needs them.
-    parts = tm.side_by_side(classify, tm.doc_ranges(owner))
+    parts = tm.side_by_side(classify, tm.doc_ranges(owner), pool)
     rows = np.concatenate([r for r, _ in parts])
     proba = np.round(np.concatenate([p for _, p in parts]), DECIMALS)
     # Within a turn, most probable topic first; ties by name (topics are sorted).

@@ -227,9 +227,9 @@ def test_saved_models_applied_in_ranges_side_by_side_give_the_same_rows_bit_for_
     calls: list[tuple[int, int]] = []
     side_by_side = tm.side_by_side
 
-    def counted(work: Any, ranges: Any) -> Any:
+    def counted(work: Any, ranges: Any, pool: Any = None) -> Any:
         calls.extend(ranges)
-        return side_by_side(work, ranges)
+        return side_by_side(work, ranges, pool)
 
     monkeypatch.setattr(tm, "APPLY_PARTS", parts)
     monkeypatch.setattr(tm, "side_by_side", counted)
