@@ -392,11 +392,12 @@ def _learned_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], N
     topical = corpus.turn_tokens >= MIN_TURN_TOKENS
 
     def weigh(lo: int, hi: int) -> np.ndarray[Any, np.dtype[np.float64]]:
-        counts = columns.counts(corpus.tokens.between(lo, hi), hi - lo)
-        # Only documents of turns that get topics are weighed (each row's weights depend on that row alone).
+        # Only documents of turns that get topics are weighed (each row's weights depend on that row alone);
+        # the counts of the others are let go at once, as ranges side by side hold theirs at the same time.
         needed = np.flatnonzero(topical[docs.owner[lo:hi]])
+        counts = columns.counts(corpus.tokens.between(lo, hi), hi - lo)[needed]
         w = np.zeros((hi - lo, n_topics))
-        w[needed] = model.weights(counts[needed])
+        w[needed] = model.weights(counts)
         return w
 
     # Ranges of whole turns side by side: a document's weights, like its counts, depend on it alone.
@@ -494,10 +495,11 @@ def _site_topics(corpus: _Corpus, models: TopicModels, log: Callable[[str], None
     def classify(lo: int, hi: int) -> tuple[_Ints, np.ndarray[Any, np.dtype[np.float64]]]:
         """Probabilities of the turns of documents `lo .. hi - 1` that get topics, and those turns."""
         first, end = (int(owner[lo]), int(owner[hi - 1]) + 1) if hi > lo else (0, 0)
-        counts = columns.counts(corpus.tokens.between(lo, hi), hi - lo)
-        turn_words = (tm.group_matrix(owner[lo:hi] - first, end - first) @ counts).tocsr()
         rows = np.flatnonzero(corpus.turn_tokens[first:end] >= MIN_TURN_TOKENS)
-        return first + rows, model.predict_proba(turn_words[rows])
+        # the documents' counts and the turns' are let go before the probabilities are computed
+        turn_words = (tm.group_matrix(owner[lo:hi] - first, end - first)
+                      @ columns.counts(corpus.tokens.between(lo, hi), hi - lo)).tocsr()[rows]
+        return first + rows, model.predict_proba(turn_words)
 
     # Ranges of whole turns side by side (a turn's words and probabilities depend on it alone); turns without
     # documents have no words, so no range needs them.
