@@ -442,14 +442,11 @@ def extract_claims(text: str) -> list[Claim]:
 _Fields = tuple[int, int, str, str, float | None, float | None, str, str | None, str, str | None, str | None]
 
 
-def _claim_fields(text: str, candidates: list[str] | None = None, spans: list[tuple[int, int]] | None = None,
-                  known: dict[int, _Known] | None = None) -> list[_Fields]:
+def _claim_fields(text: str, candidates: list[str] | None = None) -> list[_Fields]:
     """The fields of every claim in `text`, in text order.
 
     `candidates`, when given, are the matches of `CANDIDATES` in `text` (found for many texts at once by
     `claim_fields_many`); the scan then tries `SCAN` only where they start instead of over every character.
-    `spans`, when given, are what `_scan_at` makes of them, and `known` what the rules give at some of the digit
-    runs there, by their start (read for many texts at once by `claims_columnar.digit_drafts`).
     """
     drafts: list[_Draft] = []
     pos = 0
@@ -458,18 +455,8 @@ def _claim_fields(text: str, candidates: list[str] | None = None, spans: list[tu
         draft, pos = _claim_at(text, 0, first.end())
         if draft is not None:
             drafts.append(draft)
-    if spans is None:
-        spans = [m.span() for m in SCAN.finditer(text)] if candidates is None else _scan_at(text, candidates)
-    for start, end in spans:
+    for start, end in [m.span() for m in SCAN.finditer(text)] if candidates is None else _scan_at(text, candidates):
         if start < pos:  # inside a claim already read, or a name skipped
-            continue
-        if known is not None and start in known:
-            fields, pos = known[start]
-            if fields is not None:
-                end_, value, kind, unit, bound, prep, left = fields
-                drafts.append(_Draft(start, start + end_, value, kind, unit=unit, bound=bound, prep=prep,
-                                     left=start - left))
-            pos += start
             continue
         draft, pos = _claim_at(text, start if text[start].isdigit() else start + 1, end)
         if draft is not None:
@@ -479,15 +466,13 @@ def _claim_fields(text: str, candidates: list[str] | None = None, spans: list[tu
     return _resolve(text, drafts)
 
 
-def _scan_at(text: str, candidates: list[str], digit_runs: list[int] | None = None) -> list[tuple[int, int]]:
+def _scan_at(text: str, candidates: list[str]) -> list[tuple[int, int]]:
     """The spans `SCAN.finditer(text)` gives, trying `SCAN` only where a candidate starts.
 
     A candidate is a digit run or a number word after a spacing or opening character; `SCAN` can match only
     where one starts or, for a word of several ("a hundred"), at a space inside it. Each candidate is the
     leftmost match at or after the previous one's end, so `str.find` from there gives its offset. A digit run
     needs no `SCAN` at all: there `SCAN` matches the whole run, which is the candidate (`[0-9]+` is greedy).
-    `digit_runs`, when given, receives the start of each digit run after a space and a letter (the runs the
-    columnar class of `claims_columnar` may read).
     """
     spans: list[tuple[int, int]] = []
     end = pos = 0
@@ -497,8 +482,6 @@ def _scan_at(text: str, candidates: list[str], digit_runs: list[int] | None = No
             if pos >= end:
                 end = pos + len(cand)
                 spans.append((pos, end))
-                if digit_runs is not None and text[pos - 1:pos] == " " and text[pos - 2:pos - 1].isalpha():
-                    digit_runs.append(pos)
         else:
             inner = cand.find(" ", 1)
             if inner < 0 and pos >= end and text[pos + len(cand):pos + len(cand) + 1] not in _LETTERS:
@@ -534,31 +517,7 @@ def claim_fields_many(texts: Sequence[str | None], series: pl.Series | None = No
     if series is None:
         series = pl.Series(texts, dtype=pl.String)
     found = series.str.extract_all(CANDIDATES).to_list()
-    runs: list[list[int]] = [[] for _ in texts]
-    spans = [_scan_at(text, cands, here) if text else [] for text, cands, here in zip(texts, found, runs, strict=True)]
-    known = _known_digits(texts, runs)
-    return [_claim_fields(text, spans=sp, known=kn) if text else []
-            for text, sp, kn in zip(texts, spans, known, strict=True)]
-
-
-# What `claims_columnar.digit_drafts` gives at a digit run of its class: the draft's fields (offsets from the
-# run's start) or None, and where the scan goes on.
-_Known = tuple[tuple[int, float, str, str | None, str, str | None, int] | None, int]
-
-
-def _known_digits(texts: Sequence[str | None], runs: list[list[int]]) -> list[dict[int, _Known]]:
-    """For each text, what the rules give at those of its digit runs `runs` that are in the columnar class."""
-    from kremlin_data.claims_columnar import RIGHT, digit_drafts
-
-    owner = [(i, start) for i, here in enumerate(runs) for start in here]
-    known: list[dict[int, _Known]] = [{} for _ in texts]
-    if owner:
-        lefts = [texts[i][start - 40 if start > 40 else 0:start][::-1] for i, start in owner]  # type: ignore[index]
-        rights = [texts[i][start:start + RIGHT] for i, start in owner]  # type: ignore[index]
-        for row, fields, pos in digit_drafts(lefts, rights):
-            i, start = owner[row]
-            known[i][start] = fields, pos
-    return known
+    return [_claim_fields(text, cands) if text else [] for text, cands in zip(texts, found, strict=True)]
 
 
 def _resolve(text: str, drafts: list[_Draft]) -> list[_Fields]:
