@@ -504,11 +504,12 @@ def persons_to_names(persons: Iterable[str]) -> list[str]:
     return names
 
 
-def split_label(label: str, known_names: Container[str] = ()) -> tuple[str | None, str | None]:
+def split_label(label: str, known_names: Container[str] | Iterable[str] = ()) -> tuple[str | None, str | None]:
     """Split a named label into (name, role); the page's known names are used first, then general rules.
 
-    The known names are only asked whether they hold a string (`in`), never iterated: a caller may pass an
-    object that records the questions (`rows._speaker` does).
+    Known names that are a container (a set, a list, ...) are only asked whether they hold a string (`in`), never
+    iterated: a caller may pass an object that records the questions (`rows._speaker` does). Any other iterable
+    (a generator) is read into a set first, since each `in` would consume it.
 
     >>> split_label("President of Russia Vladimir Putin")
     ('Vladimir Putin', 'President of Russia')
@@ -533,7 +534,7 @@ def split_label(label: str, known_names: Container[str] = ()) -> tuple[str | Non
         name: str | None = " ".join(tokens[caps:])
         role: str | None = " ".join(tokens[:caps])
     else:
-        name, role = _split_label(label, known_names)
+        name, role = _split_label(label, known_names if isinstance(known_names, Container) else set(known_names))
     if name:
         name = " ".join(fold_word(t) for t in name.split())
     return name, role

@@ -62,6 +62,7 @@ def test_is_label_text(text: str, expected: bool) -> None:
 ])
 def test_split_label(label: str, known: list[str], expected: tuple[str | None, str | None]) -> None:
     assert split_label(label, known) == expected
+    assert split_label(label, iter(known)) == expected  # a one-pass iterable is read whole, not used up by `in`
 
 
 @pytest.mark.parametrize(("label", "kind"), [("Question", "question"), ("Remark", "remark"), ("Reply", "reply"),
