@@ -304,15 +304,22 @@ def print_scores(name: str, scores: dict[str, Score]) -> None:
               f"{s.share(s.unit):>7.3f}{s.share(s.bound):>7.3f}{s.share(s.change):>8.3f}")
 
 
-def _best_cpu(run: Callable[[], object], repeats: int) -> float:
-    """Least CPU time of this process over `repeats` runs: other processes on a shared machine disturb it less
-    than wall time."""
-    best = math.inf
+def _cpu_times(run: Callable[[], object], repeats: int, before: Callable[[], object] | None = None) -> list[float]:
+    """CPU time of this process in each of `repeats` runs (other processes on a shared machine disturb it less
+    than wall time); `before` runs untimed ahead of each (fresh inputs)."""
+    times = []
     for _ in range(repeats):
+        if before is not None:
+            before()
         t0 = time.process_time()
         run()
-        best = min(best, time.process_time() - t0)
-    return best
+        times.append(time.process_time() - t0)
+    return times
+
+
+def _best_cpu(run: Callable[[], object], repeats: int) -> float:
+    """Least CPU time of this process over `repeats` runs."""
+    return min(_cpu_times(run, repeats))
 
 
 def speed(repeats: int = 3) -> None:
@@ -351,15 +358,9 @@ def speed(repeats: int = 3) -> None:
 
 
 def _median_cpu(run: Callable[[], object], repeats: int, before: Callable[[], object] | None = None) -> float:
-    """Median CPU time of this process over `repeats` runs; `before` runs untimed ahead of each (fresh inputs)."""
-    times = []
-    for _ in range(repeats):
-        if before is not None:
-            before()
-        t0 = time.process_time()
-        run()
-        times.append(time.process_time() - t0)
-    return sorted(times)[len(times) // 2]
+    """Median CPU time of this process over `repeats` runs; `before` runs untimed ahead of each."""
+    times = sorted(_cpu_times(run, repeats, before))
+    return times[len(times) // 2]
 
 
 def stages(repeats: int = 5) -> None:
