@@ -180,8 +180,6 @@ def test_the_summary_times_each_stretch_and_the_topic_step_within_them(tmp_path:
 
 def test_a_rebuild_reads_the_last_utterances_once_for_both_steps_that_reuse_them(
         sample_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    build_module = sys.modules["kremlin_data.build"]  # the package's `build` attribute is the function
-
     reads: list[str] = []
     scan = build_module.scan
 
