@@ -15,7 +15,6 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from kremlin_data.schema import TABLES, Table
@@ -54,6 +53,10 @@ def _replace_dir(tmp: Path, target: Path) -> None:
 
 def partition_by_year(out: str | os.PathLike[str]) -> None:
     """Turn every `<out>/<table>.parquet` into the folder `<out>/<table>/` (by year where the table has one)."""
+    # Imported here, not with the module: pyarrow.dataset loads pandas (~0.5 s) when pandas is installed, and
+    # only a partitioned build needs it (tests/test_imports.py).
+    import pyarrow.dataset as ds
+
     folder = Path(out)
     events, turns = _event_years(folder)
     for name, table in TABLES.items():

@@ -9,9 +9,11 @@ keep their meaning from one update to the next.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import itertools
 import os
 import re
+import runpy
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -88,16 +90,34 @@ _Floats = np.ndarray[Any, np.dtype[np.float64]]
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 
 
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from the one file that holds them, without importing scikit-learn.
+
+    Importing scikit-learn (with the scipy.stats and pandas it loads) takes 1.5-2.5 s, and a build without saved
+    models needs it only for this list when no model can be fitted (the bundled sample, any small corpus): that
+    was most of such a build's time. The list is taken from scikit-learn's own file; where that file is not where
+    it is expected, from the public import. tests/test_topics.py holds the two equal.
+    """
+    spec = importlib.util.find_spec("sklearn")  # finds the package without running it
+    if spec is not None and spec.origin is not None:
+        words_file = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+        if words_file.is_file():
+            words = runpy.run_path(str(words_file)).get("ENGLISH_STOP_WORDS")
+            if isinstance(words, frozenset) and words:
+                return frozenset(map(str, words))
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 @cache
 def stop_words() -> tuple[str, ...]:
     """The words a model fitted now leaves out: scikit-learn's English stop words and `BOILERPLATE_WORDS`, sorted.
 
-    Imported here, not at the top: scikit-learn (and the scipy.stats it loads) takes a second to import, and a
-    build that applies saved models needs none of it (the models carry their stop words).
+    Read without importing scikit-learn (see `_english_stop_words`): a build that applies saved models needs none
+    of it (the models carry their stop words), and one that fits none needs only this list.
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return tuple(sorted(ENGLISH_STOP_WORDS | BOILERPLATE_WORDS))
+    return tuple(sorted(_english_stop_words() | BOILERPLATE_WORDS))
 
 
 def tokens(text: str, stop: Sequence[str] | None = None) -> list[str]:

@@ -545,3 +545,13 @@ print(sorted(m for m in sys.modules if m.split(".")[0] == "sklearn"), models.fit
     assert done.stdout.strip() == "[] []", done.stdout
     for name, table in fitted.items():
         assert pl.read_parquet(tmp_path / f"applied_{name}.parquet").equals(pl.from_arrow(table)), name
+
+
+def test_stop_words_are_scikit_learns_read_without_importing_it() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert tm.stop_words() == tuple(sorted(ENGLISH_STOP_WORDS | tm.BOILERPLATE_WORDS))
+    script = ("import sys\nfrom kremlin_data import topic_models as tm\nn = len(tm.stop_words())\n"
+              "print(n, sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'pandas')))")
+    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == f"{len(tm.stop_words())} []", done.stdout
