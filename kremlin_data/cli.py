@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import importlib.abc
 import importlib.util
 import os
@@ -300,5 +301,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> NoReturn:
+    """The `kremlin-data` command: `main`, then the end of the process, without a last sweep through its objects."""
+    code = main()
+    # Python's collection at exit walks and frees every object a build left behind: 0.3-0.4 s of a rebuild's wall
+    # time, measured on the day files. Frozen, they are left to the operating system, which takes the memory back
+    # at once; atexit handlers and the flush of stdout still run. Not in main(): tests call it in their own process.
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -91,3 +91,22 @@ def test_a_real_bug_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, capsys:
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert "internal error: KeyError" in err and "--debug" in err and "Traceback" not in err
+
+
+def test_the_command_ends_with_the_exit_code_of_main(tmp_path: Path) -> None:
+    """`kremlin-data` is `run`, which returns main's exit code after freezing the objects left for the exit."""
+    import tomllib
+
+    from kremlin_data import cli as cli_module
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, name = scripts["kremlin-data"].partition(":")
+    assert (module, name) == ("kremlin_data.cli", "run") and callable(cli_module.run)
+    none = subprocess.run([sys.executable, "-m", "kremlin_data.cli", "info", str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert none.returncode == 1 and "no tables" in none.stderr, none.stderr
+    out = tmp_path / "out"
+    built = subprocess.run([sys.executable, "-m", "kremlin_data.cli", "build", "--out", str(out), "--quiet"],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert "1 files" in built.stdout and (out / "utterances.parquet").is_file()
