@@ -415,6 +415,8 @@ HYPHEN_WORD = re.compile(r"-[a-z]")
 CANDIDATES = ("[0-9]+|[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in _SPACES + "(“\"'‘«/–—-") + "](?:"
               + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + ")(?:fold)?")
 SCAN_WORD = re.compile(r"(?:" + _trie(_STARTERS + [w.capitalize() for w in _STARTERS]) + r")(?:fold)?(?![A-Za-z])")
+# The letters `SCAN_WORD` can start with (a text starting otherwise needs no look).
+SCAN_WORD_FIRST = frozenset(w[0] for w in _STARTERS + [w.capitalize() for w in _STARTERS])
 CUR_AFTER = re.compile(r"\s+of\s+(?:(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia)s|yuan|tenge|yen)\b", re.I)
 
 

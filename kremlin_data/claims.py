@@ -62,6 +62,7 @@ from kremlin_data.claim_words import (
     SCALE_RE,
     SCAN,
     SCAN_WORD,
+    SCAN_WORD_FIRST,
     SENTENCE_START,
     SKIP_TOKEN,
     STOP,
@@ -256,7 +257,7 @@ def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None, word: str
             skip = ID_LIST.match(text, skip).end()  # type: ignore[union-attr]
         return None, skip
     digits = dm.group()
-    comma = DECIMAL_COMMA.match(text, d.end)
+    comma = DECIMAL_COMMA.match(text, d.end) if text.startswith(",", d.end) else None
     if comma:  # "13,5 billion"
         digits = digits + "." + comma.group(1)
         d.end = comma.end(1)
@@ -379,8 +380,8 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
     if run is None:
         return None, word_end
     d.end, d.value = run
-    ordinal = ORDINAL_AFTER_TENS.match(text, d.end)
-    if ordinal and d.value in TENS_VALUES:  # "twenty first century"
+    ordinal = ORDINAL_AFTER_TENS.match(text, d.end) if d.value in TENS_VALUES else None
+    if ordinal:  # "twenty first century"
         d.kind, d.value, d.end = "ordinal", d.value + ORDINAL[ordinal.group(1).lower()], ordinal.end()
         return d, d.end
     if low == "one" and d.end == word_end:
@@ -413,17 +414,17 @@ def _finish(text: str, d: _Draft, cur: str | None, digits_end: bool) -> tuple[_D
         d.start -= d.minus
         d.value = -d.value
     if d.kind == "count":
-        if HYPHEN_WORD.match(text, d.end):
-            return None, d.end
-        if text.startswith(("-", "–"), d.end) and not digits_end:
+        # a compound adjective ("five-year"), or a word number before a dash
+        if text.startswith(("-", "–"), d.end) and (not digits_end or HYPHEN_WORD.match(text, d.end)):
             return None, d.end
         d.unit = counted_noun(text, d.end, d.value == 1 and d.value_high is None)
         if d.value == 1 and d.value_high is None and text[d.start].isalpha():
             nxt = WORD_AFTER.match(text, d.end)
             if d.unit is None or (nxt and nxt.group(1) in ONE_NOT):
                 return None, d.end
-    after = AFTER_BOUND.match(text, d.end)
-    if after and d.bound == "=":
+    # `AFTER_BOUND` opens with a space in all its branches (as str.isspace and `\s` define one)
+    after = AFTER_BOUND.match(text, d.end) if d.bound == "=" and text[d.end:d.end + 1].isspace() else None
+    if after:
         d.bound = ">=" if after.group("ge") else "<=" if after.group("le") else "~"
     return d, d.end
 
@@ -450,7 +451,7 @@ def _claim_fields(text: str, candidates: list[str] | None = None) -> list[_Field
     """
     drafts: list[_Draft] = []
     pos = 0
-    first = SCAN_WORD.match(text)
+    first = SCAN_WORD.match(text) if text[:1] in SCAN_WORD_FIRST else None
     if first:
         draft, pos = _claim_at(text, 0, first.end())
         if draft is not None:

@@ -30,6 +30,9 @@ from kremlin_data.claim_words import (
     _MONTHS,
     _SPACES,
     _STARTERS,
+    AFTER_BOUND,
+    DECIMAL_COMMA,
+    HYPHEN_WORD,
     IDENT,
     IDENT_WORDS,
     LEFT,
@@ -43,6 +46,8 @@ from kremlin_data.claim_words import (
     RANGE,
     SCALE_RE,
     SCAN,
+    SCAN_WORD,
+    SCAN_WORD_FIRST,
     SENTENCE_SPLIT,
     TAIL_WORDS,
     UNIT_RE,
@@ -730,3 +735,26 @@ def test_sentence_split_finds_what_its_plain_form_finds(text: str, pos: int) -> 
     plain = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[^\sa-z0-9])")
     found, expected = SENTENCE_SPLIT.search(text, pos), plain.search(text, pos)
     assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(SCAN_PIECES), max_size=5).map(" ".join), st.text(max_size=20)))
+def test_scan_word_starts_only_with_its_first_letters(text: str) -> None:
+    # `_claim_fields` tries `SCAN_WORD` at a text's start only when its first letter is one of these
+    assert not SCAN_WORD.match(text) or text[0] in SCAN_WORD_FIRST
+
+
+def test_scan_word_first_letters_are_those_of_the_number_words() -> None:
+    words = [*_STARTERS, *(w.capitalize() for w in _STARTERS)]
+    assert all(SCAN_WORD.match(w + " ") for w in words)
+    assert {w[0] for w in words} == SCAN_WORD_FIRST
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\xa0", "\u2009", "\n", ",", "-", "–", "5", "12", "or", "more", "less", "so", "a",
+                                 "few", "thousand", "x", "-a", ".", "A"]), max_size=12).map("".join))
+def test_patterns_after_a_number_need_the_character_their_pretest_asks(text: str) -> None:
+    # `_finish` and `_digits_claim` try these only where that character stands after the number
+    assert not AFTER_BOUND.match(text) or text[:1].isspace()
+    assert not DECIMAL_COMMA.match(text) or text.startswith(",")
+    assert not HYPHEN_WORD.match(text) or text.startswith("-")
