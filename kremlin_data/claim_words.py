@@ -175,18 +175,21 @@ _CHANGE_WORDS = {
 
 
 def _by_first_letter(words: dict[str, list[str]]) -> str:
-    r"""`\b(?:(?P<up>...)|(?P<down>...))\b` over `words`, its alternatives grouped under their first letter.
+    r"""`\W(?:(?P<up>...)|(?P<down>...))\b` over `words`, its alternatives grouped under their first letter.
 
-    Python's re then skips in C every character that begins none of the words, and a group named `up_<letter>`
-    or `down_<letter>` tells the direction (`lastgroup`). Within a letter the alternatives keep their order, up
-    before down, so the same one wins; `(?<!\w.)` after the first letter stands for the `\b` before it.
+    The pattern reads the character before the word as well (`change_near` puts a space before its window, so a
+    word may begin there): Python's re then skips in C every character that is no ASCII letter's neighbour
+    (`[^0-9A-Za-z_]`, a plain set; `(?<=\W)` after it holds for the other characters what `\W` means), and tries
+    the words only after a space or a mark, not at every letter. A group named `up_<letter>` or
+    `down_<letter>` tells the direction (`lastgroup`). Within a letter the alternatives keep their order, up
+    before down, so the same one wins as in the plain alternation.
     """
     branches = []
     for letter in sorted({w[0] for ws in words.values() for w in ws}):
         groups = [f"(?P<{d}_{letter}>" + "|".join(w[1:] for w in ws if w[0] == letter) + ")"
                   for d, ws in words.items() if any(w[0] == letter for w in ws)]
-        branches.append(letter + r"(?<!\w.)(?:" + "|".join(groups) + ")")
-    return "(?:" + "|".join(branches) + r")\b"
+        branches.append(letter + r"(?:" + "|".join(groups) + ")")
+    return r"[^0-9A-Za-z_](?<=\W)(?:" + "|".join(branches) + r")\b"
 
 
 CHANGE = re.compile(_by_first_letter(_CHANGE_WORDS))
@@ -467,8 +470,10 @@ def change_near(text: str, sent_start: int, left: int, start: int, right: int, w
         return "up" if after.group("up") else "down"
     w0 = max(sent_start, left - window)
     direction = None
-    for m in CHANGE.finditer(text[w0:start + 1].lower()):
-        if m.end() <= left - w0:
+    # The window, lowered, after a space that stands for its start (`CHANGE` reads the character before a word):
+    # offsets in it are one more than in the window.
+    for m in CHANGE.finditer((" " + text[w0:start + 1]).lower()):
+        if m.end() <= left - w0 + 1:
             direction = "up" if m.lastgroup.startswith("up") else "down"  # type: ignore[union-attr]
     return direction
 

@@ -26,6 +26,7 @@ from kremlin_data.build import parse_files, sample_path
 from kremlin_data.claim_words import (
     _BOUNDS,
     _CARD,
+    _CHANGE_WORDS,
     _IDENT_WORDS,
     _MONTHS,
     _SPACES,
@@ -52,6 +53,7 @@ from kremlin_data.claim_words import (
     TAIL_WORDS,
     UNIT_RE,
     _trie,
+    change_near,
 )
 from kremlin_data.claims import (
     TEXT_COLUMNS,
@@ -758,3 +760,56 @@ def test_patterns_after_a_number_need_the_character_their_pretest_asks(text: str
     assert not AFTER_BOUND.match(text) or text[:1].isspace()
     assert not DECIMAL_COMMA.match(text) or text.startswith(",")
     assert not HYPHEN_WORD.match(text) or text.startswith("-")
+
+# The plain form of `CHANGE`: every growth or fall word between word boundaries, up before down.
+_PLAIN_CHANGE = re.compile(r"\b(?:" + "|".join(f"(?P<{d}>" + "|".join(ws) + ")" for d, ws in _CHANGE_WORDS.items())
+                           + r")\b")
+
+
+def _change_near_plain(text: str, sent_start: int, left: int, start: int, right: int, window: int) -> str | None:
+    """`change_near` as it was written before `CHANGE` read the character before a word: the plain pattern
+    over the lowered window."""
+    from kremlin_data.claim_words import CHANGE_AFTER
+
+    after = CHANGE_AFTER.match(text, right)
+    if after:
+        return "up" if after.group("up") else "down"
+    w0 = max(sent_start, left - window)
+    direction = None
+    for m in _PLAIN_CHANGE.finditer(text[w0:start + 1].lower()):
+        if m.end() <= left - w0:
+            direction = m.lastgroup
+    return direction
+
+
+_CHANGE_PIECES = ["rose", "up", "by", "from", "5", "went", "fell", "cut", "cuts", "lower", "Down", "increased",
+                  "GREW", "gone", " ", "  ", "\xa0", "-", ".", "—", "x", "ΣΑ", "İ", "é", "_", "’", "\n", "of",
+                  "growth", "lost", "jumped", "reduction", "3", "percent", "than", "previous"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CHANGE_PIECES), max_size=30).map("".join), st.data())
+def test_change_near_finds_what_the_plain_change_pattern_finds(text: str, data: st.DataObject) -> None:
+    # windows cut anywhere: inside a word, at a space, with a word of the window's first letters just before it
+    if not text:
+        return
+    start = data.draw(st.integers(0, len(text) - 1))
+    left = data.draw(st.integers(0, start))
+    sent_start = data.draw(st.integers(0, left))
+    right = data.draw(st.integers(start, len(text)))
+    window = data.draw(st.sampled_from([0, 1, 3, 7, 90]))
+    assert (change_near(text, sent_start, left, start, right, window)
+            == _change_near_plain(text, sent_start, left, start, right, window))
+
+
+@pytest.mark.parametrize("text", ["érose 5", "_rose 5", "x—rose by 5", "ΣΑrose 5", "İrose 5", "went up 5 up by 6",
+                                  "prorose 5", "it\xa0fell—5", "gone\ndown by 5", "Growth of 5", "cutrose 5"])
+def test_change_near_finds_what_the_plain_change_pattern_finds_in_every_window(text: str) -> None:
+    # every window of a few short texts: its start inside a word, after a letter, a mark or an underscore
+    for start in range(len(text)):
+        for left in range(start + 1):
+            for sent_start in range(left + 1):
+                for window in (0, 1, 3, 90):
+                    args = (text, sent_start, left, start, len(text), window)
+                    assert change_near(*args) == _change_near_plain(*args), args
+
