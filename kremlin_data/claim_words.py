@@ -69,7 +69,11 @@ SCAN = re.compile(
     + _trie(_STARTERS + [w.capitalize() for w in _STARTERS], after_first="(?<![0-9].)", tail=r"(?:fold)?(?![A-Za-z])")
     + r"|(?<=[0-9])[0-9]*)")
 DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_WORDSEQ = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
+# A run of number words. `_CARD` as a trie: the same words tried in the same order (of the words that match at a
+# place, each a prefix of the next, the longest first), but a letter that starts none of them fails at once.
+_CARD_TRIE = _trie(_CARD.split("|"))
+_WORDSEQ = re.compile(rf"(?:{_CARD_TRIE})(?:(?:[ -]|\s+and\s+)(?:{_CARD_TRIE}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])",
+                      re.I)
 RANGE = re.compile(rf"(?:\s*[–—]\s*|-(?=\d)|\s+(?:to|or|and)\s+|-\s+(?:or|to)\s+)(?P<hi>\d{{1,3}}(?:,\d{{3}})+"
                    rf"(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_CARD})(?:[ -](?:{_CARD}))*)(?!\w|-\d|\.\d)", re.I)
 SCALE_RE = re.compile(r"\s+(?:hundred|(?:thousand|million|billion|trillion)(?:s(?=\s+(?:will|were|are|have|of|in)\b))?"

@@ -31,6 +31,7 @@ from kremlin_data.claim_words import (
     _MONTHS,
     _SPACES,
     _STARTERS,
+    _WORDSEQ,
     AFTER_BOUND,
     DECIMAL_COMMA,
     HYPHEN_WORD,
@@ -812,4 +813,16 @@ def test_change_near_finds_what_the_plain_change_pattern_finds_in_every_window(t
                 for window in (0, 1, 3, 90):
                     args = (text, sent_start, left, start, len(text), window)
                     assert change_near(*args) == _change_near_plain(*args), args
+
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_CARD.split("|"), "Seven", "TEEN", "ty", " ", "-", " and ", "a", " half", "x",
+                                 "s"]), max_size=12).map("".join))
+def test_word_runs_are_read_as_by_the_plain_alternation(text: str) -> None:
+    # `_WORDSEQ` spells the number words as a trie; the plain alternation, longest word first, is what it stands for
+    plain = re.compile(rf"(?:{_CARD})(?:(?:[ -]|\s+and\s+)(?:{_CARD}))*(?:\s+and\s+a\s+half)?(?![A-Za-z])", re.I)
+    for pos in range(len(text) + 1):
+        found, expected = _WORDSEQ.match(text, pos), plain.match(text, pos)
+        assert (found and found.span()) == (expected and expected.span())
 
