@@ -201,6 +201,10 @@ _THAN_BEFORE = r"(?=\s+than\s+(?:in\s+|during\s+)?(?:the\s+)?(?:same\s+period|pr
 CHANGE_AFTER = re.compile(r"\s+(?:(?P<up>increase|growth|rise|gain|jump|(?:more|higher|up)" + _THAN_BEFORE + ")"
                           r"|(?P<down>decrease|decline|drop|fall|reduction|(?:less|lower|down)" + _THAN_BEFORE
                           + r"))\b", re.I)
+# The ASCII characters after which, standing after a number and a space, `CHANGE_AFTER` cannot match: all but
+# spaces and the first letters of its words in either case (no other ASCII character equals those letters when
+# case is ignored). tests/test_claims.py checks it against the pattern.
+NO_CHANGE_AFTER = frozenset(ch for ch in map(chr, range(128)) if not ch.isspace() and ch not in "igrjmhudflIGRJMHUDFL")
 # A level reached, written before the number: its change type is `to`.
 LEVEL_BEFORE = re.compile(r"\b(?:reach(?:ed|ing)?|amounting\s+to|totall?ing)\s+\Z")
 OR_LINK = re.compile(r",?\s+or\s+(?:\w+\s+)?\Z")
@@ -469,7 +473,8 @@ def change_near(text: str, sent_start: int, left: int, start: int, right: int, w
     `left` is where the number's bound and preposition begin; the window reaches into the number so that
     "up 40 percent" sees its digit.
     """
-    after = CHANGE_AFTER.match(text, right)
+    after = (CHANGE_AFTER.match(text, right)
+             if text[right:right + 1].isspace() and text[right + 1:right + 2] not in NO_CHANGE_AFTER else None)
     if after:
         return "up" if after.group("up") else "down"
     w0 = max(sent_start, left - window)

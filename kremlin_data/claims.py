@@ -198,15 +198,19 @@ def _tail(text: str, d: _Draft, is_digits: bool, words_number: bool) -> _Draft |
 
 
 def _claim_at(text: str, start: int, word_end: int) -> tuple[_Draft | None, int]:
-    """The claim starting at `start` (a digit or a number word ending at `word_end`) and where to scan on."""
+    """The claim starting at `start` and where to scan on.
+
+    `start` to `word_end` is a whole run of digits 0-9 or a number word.
+    """
     # Left-context patterns run on the reversed 40 characters before the number (lower-cased for most).
     raw_rev = text[max(0, start - 40):start][::-1]
     rev = raw_rev.lower()
-    prev = PREV_WORD.match(raw_rev)
+    # `PREV_WORD` is a space and an ASCII letter first
+    prev = PREV_WORD.match(raw_rev) if raw_rev[:1] == " " and raw_rev[1:2] in _LETTERS else None
     word = prev.group(1) if prev else None
     d, cur = _left_context(start, raw_rev, rev, word)
     if text[start].isdigit():
-        return _digits_claim(text, d, raw_rev, cur, word)
+        return _digits_claim(text, d, word_end, raw_rev, cur, word)
     return _words_claim(text, d, word_end, raw_rev, rev, cur)
 
 
@@ -241,22 +245,28 @@ def _left_context(start: int, raw_rev: str, rev: str, word: str | None) -> tuple
     return d, cur
 
 
-def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None, word: str | None) -> tuple[_Draft | None, int]:
+def _digits_claim(text: str, d: _Draft, run_end: int, raw_rev: str, cur: str | None,
+                  word: str | None) -> tuple[_Draft | None, int]:
     """A number written in digits: ordinal suffix, decade, glued unit, date, year, or range/scale/unit.
 
-    `word` is the word before the number as `PREV_WORD` reads it (reversed), or None; patterns of the left context
-    that cannot match after it are not tried.
+    `run_end` is the end of the run of digits 0-9 at the number's start. `word` is the word before the number as
+    `PREV_WORD` reads it (reversed), or None; patterns of the left context that cannot match after it are not tried.
     """
     start = d.start
-    dm = DIGITS.match(text, start)
-    assert dm is not None
-    d.end = dm.end()
+    after_run = text[run_end:run_end + 1]
+    if after_run in (",", ".") or after_run.isdecimal():  # "70,500", "3.5", or a digit `\d` reads beyond 0-9
+        dm = DIGITS.match(text, start)
+        assert dm is not None
+        digits_end = dm.end()
+    else:  # `DIGITS` would match the run itself: neither of its branches can read on after it
+        digits_end = run_end
+    d.end = digits_end
     if digits_in_name(text, start, d.end, raw_rev, word):
         skip = SKIP_TOKEN.match(text, start).end()  # type: ignore[union-attr]
         if IDENT.match(raw_rev):  # "Resolutions 242 and 338": the whole list is names
             skip = ID_LIST.match(text, skip).end()  # type: ignore[union-attr]
         return None, skip
-    digits = dm.group()
+    digits = text[start:digits_end]
     comma = DECIMAL_COMMA.match(text, d.end) if text.startswith(",", d.end) else None
     if comma:  # "13,5 billion"
         digits = digits + "." + comma.group(1)
@@ -293,14 +303,14 @@ def _digits_claim(text: str, d: _Draft, raw_rev: str, cur: str | None, word: str
     if draft is None:
         return None, d.end
     d = draft
-    if d.kind == "count" and not cur and d.end == dm.end():
+    if d.kind == "count" and not cur and d.end == digits_end:
         if NOT_AFTER.match(text, d.end):  # "at 2 p.m.", "12 Baker Street"
             return None, d.end
         if (len(digits) <= 3 and digits.isdigit() and (word is None or not word.islower())
                 and NAME_BEFORE.match(raw_rev)):  # "Boeing 737", "S&P 500"; never after a word in lower case
             return None, d.end
     year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
-    if d.kind == "count" and year_like and (d.end == dm.end() or d.value_high is not None):
+    if d.kind == "count" and year_like and (d.end == digits_end or d.value_high is not None):
         d.kind = "year"
         return d, d.end
     return _finish(text, d, cur, digits_end=True)

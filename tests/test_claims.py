@@ -31,9 +31,12 @@ from kremlin_data.claim_words import (
     _MONTHS,
     _SPACES,
     _STARTERS,
+    _THAN_BEFORE,
     _WORDSEQ,
     AFTER_BOUND,
+    CHANGE_AFTER,
     DECIMAL_COMMA,
+    DIGITS,
     HYPHEN_WORD,
     IDENT,
     IDENT_WORDS,
@@ -44,6 +47,7 @@ from kremlin_data.claim_words import (
     MONTH_WORDS,
     NAME_BEFORE,
     NEXT_WORD,
+    NO_CHANGE_AFTER,
     PREV_WORD,
     RANGE,
     SCALE_RE,
@@ -57,6 +61,7 @@ from kremlin_data.claim_words import (
     change_near,
 )
 from kremlin_data.claims import (
+    _LETTERS,
     TEXT_COLUMNS,
     _claim_fields,
     claim_fields_many,
@@ -826,3 +831,43 @@ def test_word_runs_are_read_as_by_the_plain_alternation(text: str) -> None:
         found, expected = _WORDSEQ.match(text, pos), plain.match(text, pos)
         assert (found and found.span()) == (expected and expected.span())
 
+
+_AFTER_WORDS = ["increase", "growth", "rise", "gain", "jump", "more", "higher", "up", "decrease", "decline", "drop",
+                "fall", "reduction", "less", "lower", "down"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_AFTER_WORDS, *(w.upper() for w in _AFTER_WORDS), " than", " last", " 2019", " ",
+                                 "\xa0", "\t", "x", "I", "ı", "K", "s", "5", ".", "-"]), max_size=8).map("".join))
+def test_change_after_needs_a_space_and_no_character_of_no_change_after(text: str) -> None:
+    # `change_near` tries `CHANGE_AFTER` only where a space stands after the number, then no such character
+    if CHANGE_AFTER.match(text):
+        assert text[:1].isspace() and text[1:2] not in NO_CHANGE_AFTER
+
+
+def test_change_after_words_start_with_no_character_of_no_change_after() -> None:
+    for word in _AFTER_WORDS:
+        for written in (word, word.upper(), word.capitalize()):
+            assert CHANGE_AFTER.match(f" {written} than last year"), written
+            assert written[0] not in NO_CHANGE_AFTER
+    # the words above are all the pattern's (its look-aheads taken out; `s` and `b` of `\s` and `\b`, the groups' names)
+    assert sorted(re.findall(r"[a-z]+", CHANGE_AFTER.pattern.replace(_THAN_BEFORE, ""))) == sorted(
+        [*_AFTER_WORDS, "s", "b", "up", "down"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["12", "070", "5", ",", "500", ".", "3", "٣", "²", " ", "x", "th", "s"]), max_size=8)
+       .map("".join))
+def test_a_digit_run_is_read_whole_where_no_comma_point_or_digit_follows(text: str) -> None:
+    # `_digits_claim` reads a run of 0-9 as the number without `DIGITS` unless `,`, `.` or a `\d` digit follows it
+    for m in re.finditer("[0-9]+", text):
+        after = text[m.end():m.end() + 1]
+        if not (after in (",", ".") or after.isdecimal()):
+            assert DIGITS.match(text, m.start()).span() == m.span()  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" aZ1.\xa0é-", max_size=8))
+def test_prev_word_needs_a_space_and_an_ascii_letter_first(raw_rev: str) -> None:
+    # `_claim_at` tries `PREV_WORD` only there
+    assert not PREV_WORD.match(raw_rev) or (raw_rev[0] == " " and raw_rev[1] in _LETTERS)
