@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -45,6 +46,20 @@ def _change_inputs(inputs: Path) -> None:
     _write_pages(inputs, range(6, 7))
     _write_pages(inputs, range(2, 3), variant=" revised")
     (inputs / "day-004.txt").unlink()
+
+
+@pytest.mark.parametrize("size", [0, 1, 7_000, (1 << 20) - 1, 1 << 20, (2 << 20) + 12_345])
+def test_fingerprint_of_a_file_is_the_fingerprint_of_its_bytes(tmp_path: Path, size: int) -> None:
+    """The cache looks files up by `fingerprint` and the parse records `fingerprint_of`: they must agree."""
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path = tmp_path / "page.txt"
+    path.write_bytes(data)
+    assert file_cache.fingerprint(path) == file_cache.fingerprint_of(data) == (size, hashlib.sha256(data).hexdigest())
+
+
+def test_fingerprint_of_what_cannot_be_read_is_unreadable(tmp_path: Path) -> None:
+    assert file_cache.fingerprint(tmp_path / "missing.txt") == file_cache.UNREADABLE
+    assert file_cache.fingerprint(tmp_path) == file_cache.UNREADABLE  # a folder
 
 
 def test_rebuild_parses_only_new_and_changed_files_and_equals_a_clean_build(tmp_path: Path) -> None:
