@@ -220,7 +220,9 @@ def _left_context(start: int, raw_rev: str, rev: str, word: str | None) -> tuple
     `word` is the word before the number as `PREV_WORD` reads it (reversed), or None; after a word that `LEFT`
     cannot match (not in `LEFT_WORDS`: no bound, preposition, minus or currency) the pattern is not tried.
     """
-    d = _Draft(start, start, None, "count", left=start)
+    # every field by position (start, end, value, kind, value_high, unit, bound, change, prep, left): a third faster
+    # than naming `left`, once per candidate
+    d = _Draft(start, start, None, "count", None, None, "=", None, None, start)
     if word is not None and word.lower() not in LEFT_WORDS:
         return d, None
     left_m = LEFT.match(rev)
