@@ -57,6 +57,10 @@ CHUNK_FILES = 48
 # Parsed chunks whose claims are found in one call: a claims_table call has a fixed cost of some milliseconds
 # (0.8 of the archive's 2.4 CPU s in chunks of 48 files; 4 chunks a call: about half of that).
 CLAIMS_CHUNKS = 4
+# The share of the parse's chunks whose claims the pool's workers find once they have parsed every chunk, beside the
+# corpus steps, instead of the main process during the parse (`_LaterClaims`). Measured on this 2-core machine: see
+# the README's Performance section.
+LATER_SHARE = 0.4
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # Paragraphs this long are not repeated by chance from one page to another of the same day.
 _LONG_PARAGRAPH = 150
@@ -142,6 +146,10 @@ class ParsedChunk:
     and how its parse ended (`ok`, `failed`, `not_article`)."""
     fingerprints: list[tuple[int, str]] = field(default_factory=list)
     """Per parsed input file: size and SHA-256 of the bytes parsed (as `cache.fingerprint` gives them)."""
+    pending: bool = False
+    """Its claims are still being found (`_LaterClaims`): `claims` is empty until then."""
+    kept: list[bool] | None = None
+    """Of a pending chunk: which of its pages `_drop_duplicates` kept (None: all), for its claims when they come."""
 
     def __reduce__(self) -> tuple[Callable[..., ParsedChunk], tuple[object, ...]]:
         """Pickle the tables as Arrow IPC streams: a worker sends its chunk to the build this way.
@@ -411,6 +419,7 @@ def _build(
     seen = _Seen()
     options: dict[str, object] = {"claims": claims}
     cache_out: file_cache.CacheWriter | None = None
+    later = _LaterClaims()
     try:
         skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
                         for p in skipped]
@@ -419,7 +428,8 @@ def _build(
         cache_out = file_cache.CacheWriter(options, writers.reserve)
         parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
         importing = not topics
-        for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary):
+        for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary,
+                                       later):
             if not importing:
                 # The topic step's modules (scipy.sparse: ~0.2 CPU s) load in a thread while the files are read. It
                 # starts with the first chunk, when (in a clean build) the parse's workers are forked and at work:
@@ -454,7 +464,9 @@ def _build(
             utterances_df, aliases_df, speakers_df = identity.corpus_speakers(turns_df, events_df, aliases)
             outlets = beside.submit(_askers, out_dir, utterances_df, same_code, last_turns)
             writers.replace(UTTERANCES, utterances_df.to_arrow())
-            claims_df = _unified_claims(_frame(per_file.pop("claims").combine_chunks()), utterances_df)
+            # the claims of the parse's last chunks are waited for only here (the workers found them meanwhile)
+            found = pa.concat_tables([per_file.pop("claims"), *later.finish(cache_out)])
+            claims_df = _unified_claims(_frame(found.combine_chunks()), utterances_df)
             # the exchanges need the topics only for two columns: their rows are made beside the topic step
             rows = beside.submit(lambda: exchange_rows(utterances_df, claims_df, outlets.result()))
             writers.replace(CLAIMS, claims_df.to_arrow())
@@ -475,6 +487,7 @@ def _build(
         writers.commit()
         cache_out.prune()
     except BaseException:
+        later.close()
         if cache_out is not None:
             cache_out.abort()
         writers.abort()
@@ -490,8 +503,8 @@ def _build(
 
 
 def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_out: file_cache.CacheWriter,
-                      workers: int | None, progress: bool | None, claims: bool, summary: BuildSummary
-                      ) -> Iterator[ParsedChunk]:
+                      workers: int | None, progress: bool | None, claims: bool, summary: BuildSummary,
+                      later: _LaterClaims | None = None) -> Iterator[ParsedChunk]:
     """The rows of all inputs in input order, a run of files at a time.
 
     Unchanged files' rows come from the cache (a run of them at once), the others are parsed (in a process
@@ -499,13 +512,18 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
     shard, cached ones stay in theirs (unless the cache has too many shards: then they are written again).
     Files are fingerprinted here only to look them up in the cache: a parsed file's fingerprint comes with its
     rows (the parse reads the file anyway), so a clean build starts parsing at once.
+    A chunk whose claims come `later` is given whole and pending; its files go to the cache when they come.
     """
     files = [(p, *file_cache.fingerprint(p)) for p in paths] if cache is not None else []
     hits: list[int | None] = ([cache.lookup(p, size, sha) for p, size, sha in files] if cache is not None
                               else [None] * len(paths))
     summary.cached_files = sum(h is not None for h in hits)
     compact = cache is not None and len({cache.shard_of(h) for h in hits if h is not None}) >= file_cache.MAX_SHARDS
-    parsed = _parse_all([p for p, h in zip(paths, hits, strict=True) if h is None], workers, progress, claims)
+    if later is not None:
+        last_hit = max((k for k, h in enumerate(hits) if h is not None), default=-1)
+        later.first_file = last_hit + 1 - sum(h is not None for h in hits)
+    parsed = _parse_all([p for p, h in zip(paths, hits, strict=True) if h is None], workers, progress, claims,
+                        later)
     current: ParsedChunk | None = None
     at = 0
     i = 0
@@ -526,9 +544,15 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
             while j < len(paths) and hits[j] is None and at + (j - i) < len(current.file_rows):
                 j += 1
             rows = current.rows(at, at + j - i)
-            cache_out.add_rows([(p, *fp) for p, fp in zip(paths[i:j], current.fingerprints[at:at + j - i],
-                                                          strict=True)], rows)
+            parsed_files = [(p, *fp) for p, fp in zip(paths[i:j], current.fingerprints[at:at + j - i], strict=True)]
             at += j - i
+            if current.pending and later is not None:
+                # after the last unchanged file, so whole; `_drop_duplicates` changes it, the rows stay as parsed
+                later.rows.append((parsed_files, rows))
+                yield current
+                i = j
+                continue
+            cache_out.add_rows(parsed_files, rows)
         yield _chunk_of(rows)
         i = j
     if next(parsed, None) is not None:  # also lets the pool of the parse shut down
@@ -640,9 +664,13 @@ def _askers(out: Path, utterances: pl.DataFrame, same_code: bool, last_turns: _L
     return askers(utterances, known)
 
 
-def _parse_all(paths: list[str], workers: int | None, progress: bool | None, claims: bool
-               ) -> Iterator[ParsedChunk]:
-    """Parse all files, in a process pool when there is more than one chunk; results in input order."""
+def _parse_all(paths: list[str], workers: int | None, progress: bool | None, claims: bool,
+               later: _LaterClaims | None = None) -> Iterator[ParsedChunk]:
+    """Parse all files, in a process pool when there is more than one chunk; results in input order.
+
+    With `later`, the claims of the last chunks are left to the pool's workers (see `_LaterClaims`): those chunks
+    come without them (`pending`), and the pool is left open for `later` to shut down.
+    """
     chunks = _chunks(paths, CHUNK_FILES)
     parse = partial(parse_files, claims=False)  # claims are added here, in the main process (_claims_of)
     n_workers = min(workers or os.cpu_count() or 1, len(chunks))
@@ -652,6 +680,7 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None, cla
         from tqdm import tqdm  # imported here: only long builds show a bar
 
         bar = tqdm(total=len(paths), unit="file", desc="parsing", file=sys.stderr)
+    pool = None
     try:
         if n_workers <= 1:
             for result in _claims_added(map(parse, chunks), len(chunks), 1) if claims else map(parse, chunks):
@@ -660,33 +689,48 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None, cla
                     bar.update(len(result.file_rows))
             return
         # fork starts workers without re-importing anything and works from scripts without a __main__ guard;
-        # workers use only pyarrow and pure Python, never polars' thread pool, so forking is safe here. The pool
+        # workers use only pyarrow and pure Python (claims with Python's `re`: _claims_in_worker), never polars,
+        # whose threads (its pool, if the caller used polars before the build) do not survive a fork. The pool
         # forks all its workers at the first submit (map submits every chunk at once), before _claims_of
         # runs polars here.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        ctx = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-            results = pool.map(parse, chunks)
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method))
+        results = pool.map(parse, chunks)
+        if not claims:
+            parsed: Iterator[ParsedChunk] = results
+        elif later is not None and later.first_chunk(len(chunks)) < len(chunks):
+            later.pool, pool = pool, None  # its claims tasks outlive this generator: `later` shuts the pool down
+            parsed = _claims_added(results, len(chunks), 2 * n_workers, later)
+        else:
             # The last chunks get their claims one by one, so that little is left to do when the workers are done.
-            for result in _claims_added(results, len(chunks), 2 * n_workers) if claims else results:
-                yield result
-                if bar:
-                    bar.update(len(result.file_rows))
+            parsed = _claims_added(results, len(chunks), 2 * n_workers)
+        for result in parsed:
+            yield result
+            if bar:
+                bar.update(len(result.file_rows))
     finally:
+        if pool is not None:
+            pool.shutdown()
         if bar:
             bar.close()
 
 
-def _claims_added(results: Iterator[ParsedChunk], n_chunks: int, tail: int) -> Iterator[ParsedChunk]:
+def _claims_added(results: Iterator[ParsedChunk], n_chunks: int, tail: int, later: _LaterClaims | None = None
+                  ) -> Iterator[ParsedChunk]:
     """The parsed chunks with their claims, found for `CLAIMS_CHUNKS` chunks in one call; the last `tail` one by one.
 
     The chunks are given back as they were parsed (the build handles one at a time: its parse_issues rows keep
-    their order).
+    their order). With `later`, its last chunks are handed to it instead, and given back pending.
     """
+    first_later = later.first_chunk(n_chunks) if later is not None else n_chunks
     batch: list[ParsedChunk] = []
     for k, result in enumerate(results):
+        if later is not None and k >= first_later:
+            later.submit(result)
+            yield result
+            continue
         batch.append(result)
-        if len(batch) == CLAIMS_CHUNKS or k >= n_chunks - 1 - tail:
+        if len(batch) == CLAIMS_CHUNKS or k >= n_chunks - 1 - tail or k == first_later - 1:
             yield from _claims_of(batch)
             batch = []
     yield from _claims_of(batch)
@@ -711,16 +755,87 @@ def _claims_of(chunks: list[ParsedChunk]) -> list[ParsedChunk]:
     claims, per_event = claims_table(utterances, events)
     at_claim = at_page = 0
     for chunk in chunks:
-        chunk.claims_per_event = per_event[at_page:at_page + len(chunk.claims_per_event)]
-        at_page += len(chunk.claims_per_event)
-        chunk.claims = claims.slice(at_claim, sum(chunk.claims_per_event))
-        at_claim += chunk.claims.num_rows
-        file_rows, at = [], 0
-        for n_events, turns, _, issues, n_cpe, outcome in chunk.file_rows:
-            file_rows.append((n_events, turns, sum(chunk.claims_per_event[at:at + n_cpe]), issues, n_cpe, outcome))
-            at += n_cpe
-        chunk.file_rows = file_rows
+        n_pages = len(chunk.claims_per_event)
+        n_claims = sum(per_event[at_page:at_page + n_pages])
+        _give_claims(chunk, claims.slice(at_claim, n_claims), per_event[at_page:at_page + n_pages])
+        at_page += n_pages
+        at_claim += n_claims
     return chunks
+
+
+def _give_claims(chunk: ParsedChunk, claims: pa.Table, per_event: list[int]) -> None:
+    """Set a chunk's claims, its claims per event, and each file's count of claims."""
+    chunk.claims = claims
+    chunk.claims_per_event = per_event
+    file_rows, at = [], 0
+    for n_events, turns, _, issues, n_cpe, outcome in chunk.file_rows:
+        file_rows.append((n_events, turns, sum(per_event[at:at + n_cpe]), issues, n_cpe, outcome))
+        at += n_cpe
+    chunk.file_rows = file_rows
+
+
+def _claims_in_worker(streams: tuple[bytes, bytes]) -> tuple[bytes, list[int]]:
+    """In a pool worker: the claims of a chunk's turns (as an Arrow stream) and its claims per event.
+
+    Python's `re` finds the candidates: a forked worker must not start polars (see `_parse_all`).
+    """
+    utterances, events = (pa.ipc.open_stream(s).read_all() for s in streams)
+    claims, per_event = claims_table(utterances, events, use_polars=False)
+    return _stream(claims), per_event
+
+
+class _LaterClaims:
+    """The claims of the parse's last chunks, found by the pool's workers once they have parsed every chunk.
+
+    During the parse, the main process finds the claims of each chunk as it comes back, on the two cores the
+    workers parse on; after the parse, the speakers and topic steps leave one core partly idle. So the claims of
+    the last `LATER_SHARE` of the chunks go back to the pool as tasks (queued behind every parse task), and
+    `finish` takes them in after the speakers step. Only chunks after the build's last unchanged file may wait:
+    their cache rows and claims then come last, in input order, as if they had been found during the parse.
+    """
+
+    def __init__(self) -> None:
+        self.first_file = 0
+        """The first parsed file (index among the parsed files) after the build's last unchanged file."""
+        self.pool: ProcessPoolExecutor | None = None
+        self.jobs: list[tuple[ParsedChunk, Future[tuple[bytes, list[int]]]]] = []
+        self.rows: list[tuple[list[tuple[str, int, str]], Rows]] = []
+        """Per pending chunk: its files (path, size, sha256) and rows without claims, for the cache."""
+
+    def first_chunk(self, n_chunks: int) -> int:
+        """The first of the parse's `n_chunks` chunks (of `CHUNK_FILES` files) whose claims wait."""
+        may_wait = n_chunks - -(-self.first_file // CHUNK_FILES)
+        return n_chunks - max(0, min(may_wait, round(LATER_SHARE * n_chunks)))
+
+    def submit(self, chunk: ParsedChunk) -> None:
+        """Send the chunk's turns to the pool for their claims; the chunk is pending until `finish`."""
+        assert self.pool is not None
+        tables = (chunk.utterances.select(["utterance_id", "event_id", "speaker_id", "speaker_name", "text"]),
+                  chunk.events.select(["n_utterances", "date"]))
+        self.jobs.append((chunk, self.pool.submit(_claims_in_worker, (_stream(tables[0]), _stream(tables[1])))))
+        chunk.pending = True
+
+    def finish(self, cache_out: file_cache.CacheWriter) -> list[pa.Table]:
+        """Wait for the claims; give the pending chunks' rows to the cache; the claims of their kept pages, in order."""
+        kept = []
+        for (chunk, job), (files, rows) in zip(self.jobs, self.rows, strict=True):
+            stream, per_event = job.result()
+            _give_claims(chunk, pa.ipc.open_stream(stream).read_all(), per_event)
+            chunk.pending = False
+            rows.tables["claims"] = chunk.claims
+            rows.claims_per_event = per_event
+            rows.counts = [tuple(r[:5]) for r in chunk.file_rows]
+            cache_out.add_rows(files, rows)
+            kept.append(chunk.claims if chunk.kept is None else
+                        chunk.claims.filter(pa.array(_repeat(chunk.kept, per_event), pa.bool_())))
+        self.close()
+        return kept
+
+    def close(self) -> None:
+        """Shut the pool down (a failed build: with its tasks not started cancelled)."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def _unified_claims(claims: pl.DataFrame, utterances: pl.DataFrame) -> pl.DataFrame:
@@ -822,7 +937,10 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
     # Turns and claims follow their pages in order, so each page's keep flag repeats over its rows.
     turns = events.column("n_utterances").to_pylist()
     chunk.utterances = chunk.utterances.filter(pa.array(_repeat(keep, turns), pa.bool_()))
-    chunk.claims = chunk.claims.filter(pa.array(_repeat(keep, chunk.claims_per_event), pa.bool_()))
+    if chunk.pending:
+        chunk.kept = keep
+    else:
+        chunk.claims = chunk.claims.filter(pa.array(_repeat(keep, chunk.claims_per_event), pa.bool_()))
     chunk.events = events.filter(pa.array(keep))
     return to_table(dups, PARSE_ISSUES)
 
