@@ -8,10 +8,12 @@ import pickle
 import re
 import sys
 from collections.abc import Iterable
+from typing import Any
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -99,6 +101,67 @@ def test_parallel_build_equals_serial(tmp_path: Path, monkeypatch: pytest.Monkey
     for name in ("events", "utterances", "speakers"):
         assert kd.load(name, tmp_path / "serial").equals(kd.load(name, tmp_path / "parallel"))
     assert kd.load_events(tmp_path / "parallel").height == 8
+
+
+def _built_files(out: Path, cache: bool = True) -> dict[str, object]:
+    """Every table and the data package byte for byte; the cache's manifest and rows (its shard's name aside)."""
+    files: dict[str, object] = {f.name: f.read_bytes() for f in sorted(out.glob("*.parquet"))}
+    files["datapackage.json"] = (out / "datapackage.json").read_bytes()
+    if cache:
+        files["manifest"] = pq.read_table(out / ".cache" / "files.parquet").drop_columns(["shard"])
+        for shard in sorted((out / ".cache").glob("*.arrow")):
+            with pa.memory_map(str(shard)) as source:  # the shard's name is in its metadata: left out
+                files[shard.name.split(".")[1]] = pa.ipc.open_file(source).read_all().replace_schema_metadata(None)
+    return files
+
+
+def test_claims_found_later_by_the_workers_equal_claims_found_during_the_parse(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claims of the last chunks, left to the pool's workers (`_LaterClaims`), give the same tables and cache as
+    when the main process finds them during the parse: with a duplicate page and a failed file among the chunks
+    that wait, and in a rebuild (only the files after the last unchanged one may wait)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+
+    def page(k: int, variant: str = "") -> bytes:
+        return SEED.replace(b"Sochi", f"Sochi {k}{variant}".encode()).replace(
+            b"Meeting with", f"Meeting {k}{variant} with".encode())
+
+    for k in range(6):
+        (inputs / f"{k}.txt").write_bytes(page(k))
+    (inputs / "6_bad.txt.gz").write_bytes(gzip.compress(SEED)[:50])
+    (inputs / "7_copy.txt").write_bytes(page(1))  # its pages are duplicates, left out with their claims
+    monkeypatch.setattr(build_module, "CHUNK_FILES", 1)
+    waited: list[list[str]] = []
+    submit = build_module._LaterClaims.submit
+
+    def spy(self: Any, chunk: Any) -> None:
+        waited.append([Path(p).name for p in chunk.events.column("source_path").to_pylist()])
+        submit(self, chunk)
+
+    monkeypatch.setattr(build_module._LaterClaims, "submit", spy)
+
+    def build_with(share: float, out: Path, **kw: bool) -> kd.BuildSummary:
+        monkeypatch.setattr(build_module, "LATER_SHARE", share)
+        return build([inputs], out, workers=2, topics=False, **kw, **QUIET)
+
+    build_with(0.0, tmp_path / "during")
+    assert waited == []
+    build_with(0.5, tmp_path / "later")
+    assert waited == [["4.txt"] * 2, ["5.txt"] * 2, [], ["7_copy.txt"] * 2]  # 6_bad.txt.gz gives no page
+    assert _built_files(tmp_path / "during") == _built_files(tmp_path / "later")
+    issues = kd.load_parse_issues(tmp_path / "later")
+    assert issues.filter(pl.col("reason").str.starts_with("duplicate_event")).height == 2
+    assert issues.filter(pl.col("source_path").str.ends_with("6_bad.txt.gz")).height == 1
+    assert kd.load("claims", tmp_path / "later").height > 0
+
+    (inputs / "2.txt").write_bytes(page(2, " revised"))
+    (inputs / "8.txt").write_bytes(page(8))
+    waited.clear()
+    rebuilt = build_with(1.0, tmp_path / "later")
+    assert rebuilt.cached_files == 7 and waited == [["8.txt"] * 2]  # 2.txt comes before unchanged files
+    build_with(0.0, tmp_path / "clean", clean=True)
+    assert _built_files(tmp_path / "later", cache=False) == _built_files(tmp_path / "clean", cache=False)
 
 
 def test_a_parsed_chunk_travels_as_arrow_streams_and_comes_back_equal(tmp_path: Path) -> None:
