@@ -8,9 +8,9 @@ import pickle
 import re
 import sys
 from collections.abc import Iterable
-from typing import Any
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
