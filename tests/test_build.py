@@ -6,6 +6,7 @@ import gc
 import gzip
 import pickle
 import re
+import subprocess
 import sys
 from collections.abc import Iterable
 from multiprocessing.reduction import ForkingPickler
@@ -154,6 +155,27 @@ def test_claims_found_later_by_the_workers_equal_claims_found_during_the_parse(
     assert issues.filter(pl.col("reason").str.starts_with("duplicate_event")).height == 2
     assert issues.filter(pl.col("source_path").str.ends_with("6_bad.txt.gz")).height == 1
     assert kd.load("claims", tmp_path / "later").height > 0
+    # This process has run polars (its pool is started): the workers found the claims above with Python's re. A
+    # fresh process forks them before polars' pool starts, and they use polars: the same files again.
+    assert build_module._polars_pool_started()
+    script = f"""
+import sys
+import kremlin_data
+build = sys.modules["kremlin_data.build"]
+build.CHUNK_FILES, build.LATER_SHARE = 1, 0.5
+finish = build._LaterClaims.finish
+def spy(self, cache_out):
+    print("use_polars", self.use_polars, len(self.jobs))
+    return finish(self, cache_out)
+build._LaterClaims.finish = spy
+assert not build._polars_pool_started()
+kremlin_data.build([{str(inputs)!r}], {str(tmp_path / "polars")!r}, workers=2, topics=False, progress=False,
+                   log=lambda _m: None)
+"""
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["use_polars", "True", "4"]
+    assert _built_files(tmp_path / "polars") == _built_files(tmp_path / "during")
 
     (inputs / "2.txt").write_bytes(page(2, " revised"))
     (inputs / "8.txt").write_bytes(page(8))
