@@ -747,8 +747,9 @@ def _with_claims(chunk: ParsedChunk) -> ParsedChunk:
 def _claims_of(chunks: list[ParsedChunk]) -> list[ParsedChunk]:
     """The chunks with the claims of their turns, found here in the main process for all their turns at once.
 
-    Polars' regex engine finds the candidates several times faster than Python's, but forked workers must stay
-    clear of polars' thread pool, so they parse without claims and the main process adds them.
+    Polars' regex engine finds the candidates several times faster than Python's, but the workers are forked
+    while the build may run polars here, so they parse without claims and the main process adds them (all but the
+    last chunks' claims: `_LaterClaims`).
     """
     if not chunks:
         return []
