@@ -427,6 +427,7 @@ def _build(
         cache = None if clean else file_cache.load(out_dir, options, say)
         cache_out = file_cache.CacheWriter(options, writers.reserve)
         parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
+        duplicates: list[pa.Table] = []
         importing = not topics
         for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary,
                                        later):
@@ -439,18 +440,20 @@ def _build(
             dup_issues = _drop_duplicates(chunk, seen)
             for t in PER_FILE_TABLES:
                 parts[t.name].append(chunk.table(t.name))
-            parts[PARSE_ISSUES.name].append(dup_issues)
+            duplicates.append(dup_issues)
             summary.failed_files += chunk.failed
             summary.not_articles += chunk.not_articles
         # The per-file tables are kept in memory rather than written and read back: the corpus steps need
         # them whole, and utterances and claims are written once, after the speakers step.
         per_file = {t.name: pa.concat_tables([empty_table(t), *parts.pop(t.name)]) for t in PER_FILE_TABLES}
         summary.timings["parse"] = time.perf_counter() - started
-        writers.write(PARSE_ISSUES, per_file["parse_issues"])
-        writers.replace(EVENTS, per_file["events"])
+        writers.write(PARSE_ISSUES, _in_file_order(per_file["parse_issues"], duplicates, [str(p) for p in paths]))
         # One chunk per column before polars takes them: the events of 151 chunks of the archive took 0.3 CPU s
-        # to convert (their list columns, chunk by chunk), combined 0.02 s.
-        events_df = _frame(per_file.pop("events").combine_chunks())
+        # to convert (their list columns, chunk by chunk), combined 0.02 s. The file is written from the same single
+        # chunk, so its bytes do not depend on the chunks the files came in (a rebuild's equal a clean build's).
+        events = per_file.pop("events").combine_chunks()
+        writers.replace(EVENTS, events)
+        events_df = _frame(events)
         turns_df = _frame(per_file.pop("utterances").combine_chunks())
         same_code = cache is not None and cache.topic_models is not None
         # The topic step reads the turns' ids and text, which the speakers step leaves as they are: it runs in a
@@ -902,6 +905,23 @@ class _Seen:
 def _paragraphs(date: object, narration: list[str], texts: list[str]) -> set[tuple[object, int]]:
     # Paragraphs are kept by their hash (in this process only): holding every text would cost memory.
     return {(date, hash(p)) for t in [*narration, *texts] for p in t.split("\n") if len(p) >= _LONG_PARAGRAPH}
+
+
+def _in_file_order(issues: pa.Table, duplicates: list[pa.Table], paths: list[str]) -> pa.Table:
+    """The parse_issues rows of the input files, file by file in input order, each file's duplicates after its rows.
+
+    A file's own rows come as parsed, then the rows of its pages left out as duplicates (`_drop_duplicates`). The
+    chunks that bring the files differ from build to build (a rebuild brings a run of unchanged files as one chunk,
+    a clean build as many), and each chunk's duplicates come after all of its files' own rows: the order is set
+    here, so that a rebuild's table equals a clean build's and does not depend on the chunk size.
+    """
+    rows = pa.concat_tables([issues, *duplicates])
+    position = {path: i for i, path in enumerate(paths)}
+    unknown = len(paths)  # a row naming no input file (none is made) would keep its place after all others
+    key = [(position.get(path, unknown), 0) for path in issues.column("source_path").to_pylist()]
+    key += [(position.get(path, unknown), 1) for t in duplicates for path in t.column("source_path").to_pylist()]
+    order = sorted(range(len(key)), key=key.__getitem__)  # stable: rows of one file and kind keep their order
+    return rows.take(pa.array(order, pa.int64())).combine_chunks()
 
 
 def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:

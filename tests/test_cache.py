@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -16,6 +17,7 @@ from kremlin_data import topic_models as tm
 from kremlin_data.build import BuildSummary, build, sample_path
 from kremlin_data.schema import TABLES
 
+build_module = sys.modules["kremlin_data.build"]
 DAYS = REPO.parent / "shared" / "data" / "kremlin_en_days" / "content"
 
 
@@ -78,6 +80,35 @@ def test_rebuild_parses_only_new_and_changed_files_and_equals_a_clean_build(tmp_
     assert not any("(part 4)" in t for t in titles), "rows of a removed file stay"
     assert any("(part 2 revised)" in t for t in titles)
     assert not any(t.endswith("(part 2)") for t in titles), "rows of the old version of a changed file stay"
+
+
+@pytest.mark.parametrize("chunk_files", [1, 2])
+def test_parse_issues_come_file_by_file_whatever_the_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            chunk_files: int) -> None:
+    """A file's own issue rows, then its duplicates: the same in a rebuild, whose unchanged files come back as one
+    chunk, as in a clean build, and for any chunk size (a chunk's duplicates used to follow all its files' rows).
+    The rebuild's files equal the clean build's byte for byte (the events were written chunk by chunk)."""
+    inputs, out, clean, whole = tmp_path / "in", tmp_path / "out", tmp_path / "clean", tmp_path / "whole"
+    _write_pages(inputs, range(3))
+    shutil.copy(inputs / "day-000.txt", inputs / "day-001.txt")  # its pages are duplicates of day-000's
+    damaged = inputs / "day-002.txt"  # an issue of its own (bad UTF-8) and a duplicate page
+    damaged.write_bytes(damaged.read_bytes().replace(b"Events", b"Ev\xffents", 1))
+    monkeypatch.setattr(build_module, "CHUNK_FILES", chunk_files)
+    _build(inputs, out, topics=False)
+    _write_pages(inputs, range(3, 4))
+    assert _build(inputs, out, topics=False).cached_files == 3
+    _build(inputs, clean, clean=True, topics=False)
+    for name in [*(f"{t}.parquet" for t in TABLES), "datapackage.json"]:  # byte for byte, not only equal rows
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    issues = pq.read_table(out / "parse_issues.parquet")
+    files = [Path(p).name for p in issues.column("source_path").to_pylist()]
+    kinds = [r.split(":")[0] for r in issues.column("reason").to_pylist()]
+    assert list(zip(files, kinds, strict=True)) == [
+        ("day-001.txt", "duplicate_event"), ("day-001.txt", "duplicate_event"),
+        ("day-002.txt", "bad_utf8"), ("day-002.txt", "duplicate_event"), ("day-003.txt", "duplicate_event")]
+    monkeypatch.setattr(build_module, "CHUNK_FILES", 48)
+    _build(inputs, whole, clean=True, topics=False)
+    assert pq.read_table(whole / "parse_issues.parquet").equals(issues)
 
 
 def test_clean_ignores_the_cache(tmp_path: Path) -> None:
