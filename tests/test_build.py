@@ -308,3 +308,15 @@ def test_to_table_rejects_unknown_and_missing_keys(row: dict[str, object], messa
 def test_to_table_rejects_null_in_a_required_column() -> None:
     with pytest.raises(SchemaError, match="source_path: 1 null"):
         to_table([{**_ISSUE, "source_path": None}], PARSE_ISSUES)
+
+
+@pytest.mark.parametrize(("start", "after"), [(0, 10), (15, 15)])
+def test_a_worker_finding_deferred_claims_yields_to_the_build(start: int, after: int) -> None:
+    """`_yield_to_the_build` lowers a worker's priority to LATER_NICENESS and never raises it (run in a process of its
+    own: a lowered priority cannot be taken back without privileges)."""
+    code = ("import os, sys; os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[1])); "
+            "import kremlin_data.build; build = sys.modules['kremlin_data.build']; "
+            "assert build.LATER_NICENESS == 10; build._yield_to_the_build(); build._yield_to_the_build(); "
+            "print(os.getpriority(os.PRIO_PROCESS, 0))")
+    done = subprocess.run([sys.executable, "-c", code, str(start)], capture_output=True, text=True, check=True)
+    assert int(done.stdout) == after
