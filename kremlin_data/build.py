@@ -429,8 +429,8 @@ def _build(
         parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
         duplicates: list[pa.Table] = []
         importing = not topics
-        for chunk in _chunks_of_inputs([str(p) for p in paths], cache, cache_out, workers, progress, claims, summary,
-                                       later):
+        names = [str(p) for p in paths]  # the inputs as the parse and its parse_issues rows name them
+        for chunk in _chunks_of_inputs(names, cache, cache_out, workers, progress, claims, summary, later):
             if not importing:
                 # The topic step's modules (scipy.sparse: ~0.2 CPU s) load in a thread while the files are read. It
                 # starts with the first chunk, when (in a clean build) the parse's workers are forked and at work:
@@ -447,7 +447,7 @@ def _build(
         # them whole, and utterances and claims are written once, after the speakers step.
         per_file = {t.name: pa.concat_tables([empty_table(t), *parts.pop(t.name)]) for t in PER_FILE_TABLES}
         summary.timings["parse"] = time.perf_counter() - started
-        writers.write(PARSE_ISSUES, _in_file_order(per_file["parse_issues"], duplicates, [str(p) for p in paths]))
+        writers.write(PARSE_ISSUES, _in_file_order(per_file["parse_issues"], duplicates, names))
         # One chunk per column before polars takes them: the events of 151 chunks of the archive took 0.3 CPU s
         # to convert (their list columns, chunk by chunk), combined 0.02 s. The file is written from the same single
         # chunk, so its bytes do not depend on the chunks the files came in (a rebuild's equal a clean build's).
