@@ -8,6 +8,7 @@ import importlib
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -267,6 +268,58 @@ def _parse_file(name: str, events: list[Row], utterances: list[Row], claim_list:
     return "ok"
 
 
+# A temporary file or folder of a build, named after the process that wrote it (`_AtomicWriters`, the cache,
+# `package._write_atomic`, `partition`): `.<name>.<pid>.tmp`, `.<name>.<pid>.tmpdir`, or `.<name>.<pid>.old`
+# (a partitioned table's last good folder while the new one is renamed into place).
+_LEFTOVER = re.compile(r"\.(.+)\.(\d+)\.(tmp|tmpdir|old)")
+
+
+def _sweep_leftovers(out_dir: Path, say: Callable[[str], None]) -> None:
+    """Remove the temporary files of builds into `out_dir` that were killed before they could clean up.
+
+    A build that fails removes its own; one killed by a signal (SIGTERM, SIGKILL, the OOM killer) leaves them.
+    Only those of a process that no longer runs are touched: a build running beside this one keeps its own. A
+    partitioned table's old folder whose new one never took its place is put back, not removed.
+    """
+    found: dict[int, list[tuple[Path, str, str]]] = {}
+    for folder in (out_dir, out_dir / file_cache.CACHE_DIR):
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            m = _LEFTOVER.fullmatch(entry.name)
+            if m:
+                found.setdefault(int(m.group(2)), []).append((entry, m.group(1), m.group(3)))
+    for pid, entries in sorted(found.items()):
+        if pid == os.getpid() or _is_running(pid):
+            continue
+        removed: list[str] = []
+        for entry, name, kind in sorted(entries):
+            target = entry.with_name(name)
+            if kind == "old" and not target.exists():
+                entry.rename(target)
+                say(f"put back {target}: the last good copy, left as {entry.name} by an interrupted build "
+                    f"(process {pid})")
+            elif entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.relative_to(out_dir).as_posix())
+            else:
+                entry.unlink(missing_ok=True)
+                removed.append(entry.relative_to(out_dir).as_posix())
+        if removed:
+            say(f"removed {len(removed)} temporary file(s) in {out_dir} left by an interrupted build "
+                f"(process {pid}): {', '.join(removed)}")
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 class _AtomicWriters:
     """One streaming Parquet writer per table into temporary files, renamed into place only on commit.
 
@@ -415,6 +468,7 @@ def _build(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BuildSummary(out=out_dir, files=len(paths), skipped_files=len(skipped))
+    _sweep_leftovers(out_dir, say)
     writers = _AtomicWriters(out_dir)
     seen = _Seen()
     options: dict[str, object] = {"claims": claims}

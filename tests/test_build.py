@@ -83,6 +83,63 @@ def test_interrupted_build_leaves_last_good_tables(tmp_path: Path, monkeypatch: 
     assert not list(tmp_path.glob(".*tmp")), "temporary files are cleaned up"
 
 
+def _dead_pid() -> int:
+    """The id of a process that has ended (ids are handed out again only after many others)."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    return int(done.stdout)
+
+
+def test_a_killed_builds_temporary_files_are_removed_by_the_next_build(tmp_path: Path) -> None:
+    # A build killed by a signal runs no clean-up: its temporary files stay beside the last good tables.
+    out = tmp_path / "out"
+    build(None, out, **QUIET)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    kill = ("import os, signal, sys\n"
+            "import kremlin_data\n"
+            "sys.modules['kremlin_data.build'].identity.speakers_table = "
+            "lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+            "kremlin_data.build(None, sys.argv[1], progress=False, log=lambda m: None)\n")
+    died = subprocess.run([sys.executable, "-c", kill, str(out)], capture_output=True, timeout=120)
+    assert died.returncode == -9, died.stderr.decode()
+    left = sorted(p.relative_to(out).as_posix() for p in [*out.glob(".*.tmp"), *(out / ".cache").glob(".*.tmp")])
+    assert left, "the killed build had temporary files open"
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before, "the last good tables stay"
+    said: list[str] = []
+    build(None, out, progress=False, log=said.append)
+    assert not list(out.glob(".*.tmp")) and not list((out / ".cache").glob(".*.tmp"))
+    removed = [m for m in said if m.startswith("removed ")]
+    assert len(removed) == 1 and f"removed {len(left)} temporary file(s)" in removed[0], said
+    assert removed[0].endswith(": " + ", ".join(left)), removed[0]
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+
+
+def test_sweep_keeps_a_running_builds_files_and_puts_back_an_old_partition(tmp_path: Path) -> None:
+    dead, alive = _dead_pid(), subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / ".cache").mkdir()
+        (tmp_path / f".events.parquet.{dead}.tmp").write_bytes(b"x")
+        (tmp_path / ".cache" / f".manifest.parquet.{dead}.tmp").write_bytes(b"x")
+        (tmp_path / f".claims.{dead}.tmpdir").mkdir()
+        (tmp_path / f".claims.{dead}.tmpdir" / "part-0.parquet").write_bytes(b"x")
+        (tmp_path / f".topics.{dead}.old").mkdir()  # its new folder never took its place: the last good copy
+        (tmp_path / f".topics.{dead}.old" / "part-0.parquet").write_bytes(b"good")
+        (tmp_path / f".speakers.parquet.{alive.pid}.tmp").write_bytes(b"x")  # a build still at work
+        (tmp_path / "notes.1.tmp").write_bytes(b"x")  # not a build's name: a temporary file starts with a dot
+        said: list[str] = []
+        build_module._sweep_leftovers(tmp_path, said.append)
+        assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+            ".cache", f".speakers.parquet.{alive.pid}.tmp", "notes.1.tmp", "topics", "topics/part-0.parquet"]
+        assert (tmp_path / "topics" / "part-0.parquet").read_bytes() == b"good"
+        assert said == [f"put back {tmp_path / 'topics'}: the last good copy, left as .topics.{dead}.old by an "
+                        f"interrupted build (process {dead})",
+                        f"removed 3 temporary file(s) in {tmp_path} left by an interrupted build (process {dead}): "
+                        f".cache/.manifest.parquet.{dead}.tmp, .claims.{dead}.tmpdir, .events.parquet.{dead}.tmp"]
+    finally:
+        alive.kill()
+        alive.wait()
+
+
 def test_builds_are_byte_identical(tmp_path: Path) -> None:
     build(None, tmp_path / "a", **QUIET)
     build(None, tmp_path / "b", **QUIET)
