@@ -921,7 +921,7 @@ class _LaterClaims:
             rows.counts = [tuple(r[:5]) for r in chunk.file_rows]
             cache_out.add_rows(files, rows)
             kept.append(chunk.claims if chunk.kept is None else
-                        chunk.claims.filter(pa.array(_repeat(chunk.kept, per_event), pa.bool_())))
+                        _kept_rows(chunk.claims, chunk.kept, per_event))
         self.close()
         return kept
 
@@ -1006,25 +1006,35 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
     events = chunk.events
     keep = []
     dups: list[Row] = []
-    columns = ("event_id", "source_path", "source_line", "site_id", "date", "time", "title", "narration",
-               "n_utterances")
+    columns = ("event_id", "source_path", "source_line", "site_id", "date", "n_utterances")
     texts = chunk.utterances.column("text")
     at = 0
     first = seen.first
-    for eid, path, line, site_id, date, time_, title, narration, n_turns in zip(
-            *(events.column(c).to_pylist() for c in columns), strict=True):
-        key = page_key(date, time_, title)
-        page_texts = texts.slice(at, n_turns)
+    for k, (eid, path, line, site_id, date, n_turns) in enumerate(zip(
+            *(events.column(c).to_pylist() for c in columns), strict=True)):
         at += n_turns
+        if site_id is None and date not in seen.pending:
+            # No page with a site id of this date was kept, so neither its page key nor its paragraphs can be
+            # known: only the event id can repeat. Most pages of a text-only build (and all of a rebuild's
+            # unchanged text files, until such a page comes) take this way, without their title and texts.
+            if eid in first:
+                dups.append(_duplicate_event(path, line, eid, first[eid]))
+                keep.append(False)
+            else:
+                first[eid] = f"{path}:{line}"
+                keep.append(True)
+            continue
+        key = page_key(date, events.column("time")[k].as_py(), events.column("title")[k].as_py())
+        narration = events.column("narration")[k].as_py()
+        page_texts = texts.slice(at - n_turns, n_turns)
         paragraphs: set[tuple[object, int]] = set()
         found: list[str] = []
-        if site_id is None and date in seen.pending:  # only pages with a site id of the same date are looked at
+        if site_id is None:  # and date in seen.pending: only pages with a site id of the same date are looked at
             seen.hash_pending(date)
             paragraphs = _paragraphs(date, narration, page_texts.to_pylist())
             found = [first[p] for p in paragraphs if p in first]
         if eid in first:
-            dups.append(_issue(path, line, eid, f"duplicate_event: {eid} was already read from {first[eid]}; "
-                                                "this copy is left out"))
+            dups.append(_duplicate_event(path, line, eid, first[eid]))
         elif site_id is None and key is not None and key in first:
             dups.append(_issue(path, line, eid, f"duplicate_page: the page of the same date, time and title was "
                                                 f"already read from {first[key]} (a form with the site's id; "
@@ -1045,16 +1055,34 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
         keep.append(False)
     if all(keep):
         return empty_table(PARSE_ISSUES)
-    # Turns and claims follow their pages in order, so each page's keep flag repeats over its rows.
-    turns = events.column("n_utterances").to_pylist()
-    chunk.utterances = chunk.utterances.filter(pa.array(_repeat(keep, turns), pa.bool_()))
+    # Turns and claims follow their pages in order, so each page's keep flag holds for a run of its rows.
+    chunk.utterances = _kept_rows(chunk.utterances, keep, events.column("n_utterances").to_pylist())
     if chunk.pending:
         chunk.kept = keep
     else:
-        chunk.claims = chunk.claims.filter(pa.array(_repeat(keep, chunk.claims_per_event), pa.bool_()))
-    chunk.events = events.filter(pa.array(keep))
+        chunk.claims = _kept_rows(chunk.claims, keep, chunk.claims_per_event)
+    chunk.events = _kept_rows(events, keep, [1] * len(keep))
     return to_table(dups, PARSE_ISSUES)
 
 
-def _repeat(flags: list[bool], counts: list[int]) -> list[bool]:
-    return [f for f, n in zip(flags, counts, strict=True) for _ in range(n)]
+def _kept_rows(table: pa.Table, keep: list[bool], counts: list[int]) -> pa.Table:
+    """The rows of the kept pages (`counts[i]` rows of page i, in order), as slices of `table`: nothing is copied.
+
+    A rebuild brings its unchanged files as one chunk, read in place from the cache; a filter would copy all of their
+    turns and claims, only for the build to copy them again into one chunk (`_build`).
+    """
+    parts = []
+    at = start = 0
+    for flag, n in zip(keep, counts, strict=True):
+        if not flag:
+            if at > start:
+                parts.append(table.slice(start, at - start))
+            start = at + n
+        at += n
+    if at > start:
+        parts.append(table.slice(start, at - start))
+    return pa.concat_tables([table.schema.empty_table(), *parts])
+
+
+def _duplicate_event(path: str, line: int | None, eid: str, where: str) -> Row:
+    return _issue(path, line, eid, f"duplicate_event: {eid} was already read from {where}; this copy is left out")
