@@ -377,3 +377,30 @@ def test_a_worker_finding_deferred_claims_yields_to_the_build(start: int, after:
             "print(os.getpriority(os.PRIO_PROCESS, 0))")
     done = subprocess.run([sys.executable, "-c", code, str(start)], capture_output=True, text=True, check=True)
     assert int(done.stdout) == after
+
+
+@pytest.mark.parametrize("keep, counts", [
+    ([True, False, True], [2, 3, 1]),
+    ([False, True, True, False], [1, 0, 2, 2]),
+    ([False, False], [3, 1]),
+    ([True, True, False], [0, 4, 0]),
+    ([False, True, False, True, False], [1, 2, 1, 1, 1]),
+])
+def test_kept_rows_are_the_rows_of_the_kept_pages_in_order(keep: list[bool], counts: list[int]) -> None:
+    from kremlin_data.build import _kept_rows
+
+    table = pa.table({"row": pa.array(range(sum(counts)), pa.int64())}).replace_schema_metadata({"k": "v"})
+    # split in two chunks, as a rebuild's unchanged rows and a parsed chunk come
+    table = pa.concat_tables([table.slice(0, 2), table.slice(2)])
+    expected = [r for flag, rows in zip(keep, _runs(counts), strict=True) if flag for r in rows]
+    kept = _kept_rows(table, keep, counts)
+    assert kept.column("row").to_pylist() == expected
+    assert kept.schema.equals(table.schema, check_metadata=True)
+
+
+def _runs(counts: list[int]) -> list[list[int]]:
+    out, at = [], 0
+    for n in counts:
+        out.append(list(range(at, at + n)))
+        at += n
+    return out
