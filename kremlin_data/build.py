@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+import importlib.abc
 import multiprocessing
 import os
 import re
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from importlib.resources import files as package_files
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
@@ -396,6 +398,34 @@ def _write_parquet(data: pa.Table, schema: pa.Schema, path: Path) -> None:
     pq.write_table(data.cast(schema), path, compression="zstd")
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import finder that answers every import of pandas with ImportError, as if it were not installed."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> None:
+        if fullname == "pandas":
+            raise ModuleNotFoundError("pandas is left out of the build's process", name=fullname)
+
+
+def skip_pandas_probe() -> None:
+    """Let pyarrow's first look for pandas fail, so that a build does not import pandas (~0.3 s of each start).
+
+    On its first conversion of Python objects pyarrow imports pandas, when installed, only to ask whether the
+    objects are pandas objects. A build hands it lists and Arrow data, never pandas objects. The command line
+    (whose process runs no user code) and the parse's worker processes answer that one look with "no pandas" and
+    take the finder away again; pyarrow keeps the answer for its checks only: code that needs pandas (`to_pandas`)
+    still imports it. A build called from Python (a notebook) is left as it is in the caller's process.
+    tests/test_imports.py checks that `kremlin-data build` and the workers import no pandas.
+    """
+    if "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([])
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -475,9 +505,6 @@ def _build(
     cache_out: file_cache.CacheWriter | None = None
     later = _LaterClaims()
     try:
-        skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
-                        for p in skipped]
-        writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
         cache = None if clean else file_cache.load(out_dir, options, say)
         cache_out = file_cache.CacheWriter(options, writers.reserve)
         parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
@@ -501,6 +528,11 @@ def _build(
         # them whole, and utterances and claims are written once, after the speakers step.
         per_file = {t.name: pa.concat_tables([empty_table(t), *parts.pop(t.name)]) for t in PER_FILE_TABLES}
         summary.timings["parse"] = time.perf_counter() - started
+        # The skipped files' rows come first. They are made only now: the first list turned into Arrow here makes
+        # pyarrow import pandas (~0.3 s), which must not hold up the fork of the parse's workers (they skip it).
+        skipped_rows = [_issue(str(p), None, p.name, "skipped: not a .txt/.html input (or .gz of one)")
+                        for p in skipped]
+        writers.write(PARSE_ISSUES, to_table(skipped_rows, PARSE_ISSUES))
         writers.write(PARSE_ISSUES, _in_file_order(per_file["parse_issues"], duplicates, names))
         # One chunk per column before polars takes them: the events of 151 chunks of the archive took 0.3 CPU s
         # to convert (their list columns, chunk by chunk), combined 0.02 s. The file is written from the same single
@@ -756,7 +788,8 @@ def _parse_all(paths: list[str], workers: int | None, progress: bool | None, cla
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         if later is not None:
             later.use_polars = method == "spawn" or not _polars_pool_started()
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method))
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method),
+                                   initializer=skip_pandas_probe)
         results = pool.map(parse, chunks)
         if not claims:
             parsed: Iterator[ParsedChunk] = results

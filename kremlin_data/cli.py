@@ -5,20 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import importlib.abc
 import importlib.util
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import NoReturn
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kremlin_data._version import __version__
-from kremlin_data.build import build
+from kremlin_data.build import build, skip_pandas_probe
 from kremlin_data.identity import AliasFileError, read_aliases
 from kremlin_data.load import TABLE_NAMES, data_dir, table_path
 from kremlin_data.package import facts, info_text, table_files
@@ -59,37 +56,9 @@ def _folder(path: str | os.PathLike[str], option: str) -> Path:
     return folder
 
 
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """An import finder that answers every import of pandas with ImportError, as if it were not installed."""
-
-    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> None:
-        if fullname == "pandas":
-            raise ModuleNotFoundError("pandas is left out of the build's process", name=fullname)
-
-
-def _skip_pandas_probe() -> None:
-    """Let pyarrow's first look for pandas fail, so that a build does not import pandas (~0.4 s of each start).
-
-    On its first conversion of Python objects pyarrow imports pandas, when installed, only to ask whether the
-    objects are pandas objects. A build hands it lists and Arrow data, never pandas objects, and this process runs
-    no user code, so the command line answers that one look with "no pandas" and takes its finder away again.
-    pyarrow keeps the answer for its checks only: code that needs pandas (`to_pandas`) still imports it. A build
-    called from Python (a notebook) is left as it is. tests/test_imports.py checks that `kremlin-data build`
-    imports no pandas.
-    """
-    if "pandas" in sys.modules:
-        return
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
-        pa.array([])
-    finally:
-        sys.meta_path.remove(finder)
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
     _folder(args.out, "--out")
-    _skip_pandas_probe()
+    skip_pandas_probe()
     if args.aliases is not None:
         try:
             read_aliases(args.aliases)
@@ -178,7 +147,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 def _cmd_update(args: argparse.Namespace) -> int:
     _folder(args.out, "--out")
-    _skip_pandas_probe()
+    skip_pandas_probe()
     code, cache = _run_fetch(args)
     if code == 130:
         return code

@@ -47,10 +47,41 @@ def test_cli_build_imports_no_pandas(tmp_path: Path) -> None:
 
 @needs_pandas
 def test_pandas_still_works_after_the_cli_kept_it_out_of_pyarrows_first_look() -> None:
-    code = ("import sys\nimport pyarrow as pa\nfrom kremlin_data.cli import _skip_pandas_probe\n"
-            "_skip_pandas_probe()\nassert 'pandas' not in sys.modules\n"
+    code = ("import sys\nimport pyarrow as pa\nfrom kremlin_data.build import skip_pandas_probe\n"
+            "skip_pandas_probe()\nassert 'pandas' not in sys.modules\n"
             "frame = pa.table({'a': [1, 2]}).to_pandas()\n"
             "import pandas as pd\n"
             "assert isinstance(frame, pd.DataFrame) and frame['a'].tolist() == [1, 2]\n"
             "print(pa.array(pd.Series([3, 4])).to_pylist())")
     assert _run(code) == "[3, 4]"
+
+
+@needs_pandas
+def test_parse_workers_import_no_pandas_and_the_build_forks_them_before_it_does(tmp_path: Path) -> None:
+    """The library's build leaves pyarrow's look for pandas as it is in the caller's process, but only after the
+    parse's workers are forked; the workers skip it (`skip_pandas_probe`), so none of them imports pandas."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    sample = (REPO / "kremlin_data" / "sample" / "2022-08-19.txt").read_bytes()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (inputs / name).write_bytes(sample)
+    seen = tmp_path / "seen.txt"
+    code = """
+import os, sys
+import kremlin_data
+build = sys.modules["kremlin_data.build"]
+build.CHUNK_FILES = 1
+parse, main, seen, inputs, out = build.parse_files, os.getpid(), sys.argv[1], sys.argv[2], sys.argv[3]
+def spy(paths, **kw):
+    with open(seen, "a") as f:
+        f.write(f"{os.getpid() != main} {'pandas' in sys.modules}\\n")
+    return parse(paths, **kw)
+build.parse_files = spy
+kremlin_data.build([inputs], out, workers=2, topics=False, progress=False, log=lambda _m: None)
+print('pandas' in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code, str(seen), str(inputs), str(tmp_path / "out")], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]  # the caller's process: as it was
+    assert seen.read_text().splitlines() == ["True False"] * 3  # parsed in workers, without pandas
