@@ -325,9 +325,9 @@ def _is_running(pid: int) -> bool:
 class _AtomicWriters:
     """One streaming Parquet writer per table into temporary files, renamed into place only on commit.
 
-    Whole tables (`replace`) are written by a background thread while the build goes on with the next step
-    (Parquet encoding and compression release the GIL, so the write takes the second core); `commit` waits
-    for them.
+    Whole tables (`replace`) are written by two background threads while the build goes on with the next step
+    (Parquet encoding and compression release the GIL, so the writes take the second core, and at the end of a build
+    both: the utterances and the claims, the longest writes, are encoded side by side); `commit` waits for them.
     """
 
     def __init__(self, out: Path) -> None:
@@ -335,7 +335,7 @@ class _AtomicWriters:
         self.tmp: dict[str, Path] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = {}
-        self.background = ThreadPoolExecutor(max_workers=1)
+        self.background = ThreadPoolExecutor(max_workers=2)
         self.pending: list[Future[None]] = []
 
     def write(self, table: Table, data: pa.Table) -> None:
