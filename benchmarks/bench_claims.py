@@ -374,6 +374,7 @@ def stages(repeats: int = 5) -> None:
     import polars as pl
     import pyarrow as pa
 
+    from kremlin_data import claim_words as cw
     from kremlin_data import claims as cl
     from kremlin_data.build import CHUNK_FILES, _chunks, parse_files
 
@@ -412,6 +413,27 @@ def stages(repeats: int = 5) -> None:
             if found_here:
                 per_turn.append((text, found_here))
 
+    # The calls `_resolve` makes to `sentence_span` and `change_near`, recorded once and replayed alone: the two
+    # parts of its time that read the text around each claim (the rest is its loop over the drafts).
+    span_calls: list[tuple[str, int]] = []
+    change_calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    sentence_span, change_near = cw.sentence_span, cw.change_near
+
+    def span_recorded(text: str, pos: int) -> tuple[int, int]:
+        span_calls.append((text, pos))
+        return sentence_span(text, pos)
+
+    def change_recorded(*args: Any, **kwargs: Any) -> str | None:
+        change_calls.append((args, kwargs))
+        return change_near(*args, **kwargs)
+
+    drafts()
+    vars(cl).update(sentence_span=span_recorded, change_near=change_recorded)  # the names `_resolve` calls
+    try:
+        for text, found_here in per_turn:
+            cl._resolve(text, found_here)
+    finally:
+        vars(cl).update(sentence_span=sentence_span, change_near=change_near)
     n_claims = sum(len(cl._claim_fields(t, c)) for t, c in turns)
     figures = [
         ("candidates (polars)", len(calls), _median_cpu(
@@ -422,8 +444,15 @@ def stages(repeats: int = 5) -> None:
         ("sentences, change (_resolve)", n_claims, _median_cpu(
             lambda: [cl._resolve(t, d) for t, d in per_turn], repeats, drafts)),
     ]
+    parts = [
+        ("  of which sentence_span", len(span_calls), _median_cpu(
+            lambda: [sentence_span(t, p) for t, p in span_calls], repeats)),
+        ("  of which change_near", len(change_calls), _median_cpu(
+            lambda: [change_near(*a, **k) for a, k in change_calls], repeats)),
+    ]
     whole = _median_cpu(lambda: cl.claims_table(utterances, events), repeats)
     figures.append(("the rest: loop, table", n_claims, whole - sum(f[2] for f in figures)))
+    figures[-1:-1] = parts  # under `_resolve`, not counted again in the rest
     print(f"\nclaims_table on the {len(names)} text pages' {len(turns)} turns, CPU seconds (median of {repeats}): "
           f"{whole:.3f} s, {n_claims} claims")
     for name, n, cpu in figures:
