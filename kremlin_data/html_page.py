@@ -6,12 +6,11 @@ import datetime as dt
 import hashlib
 import re
 import struct
-import threading
 from dataclasses import dataclass
 from typing import NoReturn
 
 import pyarrow as pa
-from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kremlin_data.page import Issue, Page, PageError, Turn
 from kremlin_data.speakers import generic_kind, is_label_text
@@ -39,34 +38,6 @@ _BOLD = frozenset({"b", "strong"})
 # A generic label without bold (`Question: Are you ...`): a capitalised sentence must follow, as in the text rule.
 _GENERIC_PLAIN = re.compile(
     r"^(?P<label>[A-Z][a-z]+(?: [a-z]+){0,3})(?: \((?P<note>[^()]{1,200})\))?:(?P<rest> [^a-z].*|)$")
-
-
-# The CSS selector engine of the queries, one per thread for all pages. `node.css` uses an engine of the node's
-# document, set up on its first query and freed with it: measured, that costs more than the page's queries (~60 µs a
-# page; the parse of the archive's pages takes ~8% less CPU with one engine).
-_ENGINES = threading.local()
-
-
-def _engine() -> LexborCSSSelector:
-    engine: LexborCSSSelector | None = getattr(_ENGINES, "engine", None)
-    if engine is None:
-        engine = _ENGINES.engine = LexborCSSSelector()  # type: ignore[no-untyped-call]  # (the stub's __init__)
-    return engine
-
-
-def _select(node: LexborNode, query: str) -> list[LexborNode]:
-    """`node.css(query)`, by this thread's selector engine."""
-    return _engine().find(query, node)
-
-
-def _select_first(node: LexborNode | LexborHTMLParser, query: str) -> LexborNode | None:
-    """`node.css_first(query)`, by this thread's selector engine (it stops at the first match, as css_first does)."""
-    start = node.root if isinstance(node, LexborHTMLParser) else node
-    if start is None:
-        return None
-    # find_first is what css_first calls; selectolax's type stub leaves it out
-    found: list[LexborNode] = _engine().find_first(query, start)  # type: ignore[attr-defined]
-    return found[0] if found else None
 
 
 def clean(text: str) -> str:
@@ -114,10 +85,10 @@ def parse_html(data: bytes, source_path: str) -> Page:
     # for is checked in lower case, and a query is not run when its class or tag is nowhere in the markup.
     present = markup.lower()
     tree = LexborHTMLParser(markup)
-    article = _select_first(tree, "article.read__in")
+    article = tree.css_first("article.read__in")
     if article is None:
         _not_an_article(source.text if source.text is not None else data.decode("utf-8"))
-    title = _select_first(article, "h1")
+    title = article.css_first("h1")
     if title is None:
         raise PageError("truncated", "the article has no title: the file is cut off inside its header")
     if b"read__tooltip" in present or b"<video" in present:
@@ -127,13 +98,13 @@ def parse_html(data: bytes, source_path: str) -> Page:
     page.site_id = _site_id(article, tree)
     if page.site_id is not None:
         page.url = URL_TEMPLATE.format(page.site_id)
-    body = _select_first(article, "div.read__internal_content")
-    footer = _select_first(article, "div.read__bottommeta")
+    body = article.css_first("div.read__internal_content")
+    footer = article.css_first("div.read__bottommeta")
     if body is not None:
         items: list[Item] = []
         _walk(body, items)  # the article is stripped of hidden text already (what body_items does first)
         _assemble(items, page)
-        for a in _select(body, "a.person_tag") if b"person_tag" in present else ():
+        for a in body.css("a.person_tag") if b"person_tag" in present else ():
             m = _TRAILING_ID.search(a.attributes.get("href") or "")
             name = _text(a)
             if m and name:
@@ -243,7 +214,7 @@ def _article_bytes(data: bytes) -> bytes:
 def _not_an_article(text: str) -> NoReturn:
     """Raise the PageError that says what the page is, when it holds no article."""
     tree = LexborHTMLParser(text)
-    if _select_first(tree, "div.hentry[data-id]") is not None:
+    if tree.css_first("div.hentry[data-id]") is not None:
         raise PageError("not_article", "a listing page of en.kremlin.ru, not an article")
     if "</html>" not in text[-4096:].lower() and "kremlin.ru" in text:
         raise PageError("truncated", "the file ends before the article markup")
@@ -265,7 +236,7 @@ def _site_id(article: LexborNode, tree: LexborHTMLParser) -> int | None:
     ident = article.attributes.get("id") or ""
     if ident.startswith("event-") and ident[6:].isdigit():
         return int(ident[6:])
-    read = _select_first(tree, "div.read[data-href]")
+    read = tree.css_first("div.read[data-href]")
     href = (read.attributes.get("data-href") or "") if read is not None else ""
     tail = href.rstrip("/").rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else None
@@ -283,7 +254,7 @@ def _raw(node: LexborNode) -> str:
 
 def _strip_hidden(node: LexborNode) -> None:
     """Remove what the reader never sees as text: glossary and person tooltips, video players."""
-    for hidden in _select(node, "span.read__tooltip, video"):
+    for hidden in node.css("span.read__tooltip, video"):
         hidden.decompose()
 
 
@@ -306,7 +277,7 @@ def _first(node: LexborNode, query: str, present: bytes) -> LexborNode | None:
     `present` is the markup in lower case. Nothing is lost by the check, unless the markup spelt a class name
     with character references (`read&#95;_time`).
     """
-    return _select_first(node, query) if query.rpartition(".")[2].encode() in present else None
+    return node.css_first(query) if query.rpartition(".")[2].encode() in present else None
 
 
 def _parse_header(article: LexborNode, page: Page, present: bytes) -> None:
@@ -375,14 +346,14 @@ def _walk(node: LexborNode, items: list[Item]) -> None:
 
 
 def _media(node: LexborNode, items: list[Item]) -> None:
-    for sub in _select(node, "span.media__title, div.video__description, figcaption"):
+    for sub in node.css("span.media__title, div.video__description, figcaption"):
         if t := _text(sub):
             kind = "subheading" if "video__description" in (sub.attributes.get("class") or "") else "caption"
             items.append(Item(kind, t))
 
 
 def _slider(node: LexborNode, items: list[Item]) -> None:
-    slides = _select(node, "div.slide")
+    slides = node.css("div.slide")
     if not slides:
         return
     start = next((k for k, s in enumerate(slides) if "starting-slide" in (s.attributes.get("class") or "")), 0)
@@ -391,13 +362,13 @@ def _slider(node: LexborNode, items: list[Item]) -> None:
 
 
 def _see_also(node: LexborNode, items: list[Item]) -> None:
-    head = _select_first(node, "h3")
+    head = node.css_first("h3")
     items.append(Item("see_also_head", _text(head) if head is not None else "See also"))
-    for desc in _select(node, "div.cut__description"):
-        link = _select_first(desc, "a")
+    for desc in node.css("div.cut__description"):
+        link = desc.css_first("a")
         if link is not None and (t := _text(link)):
             items.append(Item("see_also", t))
-        date = _select_first(desc, "div.cut__date")
+        date = desc.css_first("div.cut__date")
         if date is not None and (t := _text(date)):
             items.append(Item("see_also_date", t))
 
@@ -600,12 +571,12 @@ def _assemble(items: list[Item], page: Page) -> None:
 
 
 def _parse_footer(footer: LexborNode, page: Page) -> None:
-    for col in _select(footer, "div.read__tagscol"):
-        head = _select_first(col, "h3")
+    for col in footer.css("div.read__tagscol"):
+        head = col.css_first("h3")
         name = clean(head.text()) if head is not None else ""
         # Tags past the first few sit in `li.hidden` behind a `K more` toggle: they are tags all the same.
-        for li in _select(col, "li"):
-            a = _select_first(li, "a")
+        for li in col.css("li"):
+            a = li.css_first("a")
             if a is None or "read__tagsmore" in (li.attributes.get("class") or ""):
                 continue
             tag = _text(a)
@@ -623,10 +594,10 @@ def _parse_footer(footer: LexborNode, page: Page) -> None:
                 page.persons.append(tag)
                 m = _TRAILING_ID.search(href)
                 page.person_ids.append(int(m.group(1)) if m else None)
-    status = _select_first(footer, "div.read__status")
+    status = footer.css_first("div.read__status")
     if status is None:
         return
-    for p in _select(status, "p"):
+    for p in status.css("p"):
         t = _text(p)
         if t.startswith("Published in section"):
             page.published_in = [s.strip() for s in t.partition(":")[2].split(",") if s.strip()]

@@ -6,7 +6,6 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,8 +26,6 @@ from kremlin_data.html_page import (
     _label,
     _opens_with_words,
     _plain_generic,
-    _select,
-    _select_first,
     _source,
     _text,
     clean,
@@ -429,35 +426,6 @@ def test_golden_page(quirk: str, update_golden: bool) -> None:
 
 
 # ---- the whole archive ----------------------------------------------------------------------------------
-
-_QUERIES = ("article.read__in", "h1", "a.read__categ", "div.read__time", "div.read__place", "li", "a", "p",
-            "div.read__tagscol", "span.read__tooltip, video", "div.read[data-href]", "div.nowhere", "a.person_tag")
-
-
-@pytest.mark.parametrize("query", _QUERIES)
-def test_the_shared_selector_engine_finds_what_each_documents_own_finds(query: str) -> None:
-    """`_select` / `_select_first` (one engine per thread) give the nodes `css` / `css_first` give, from a document,
-    an element and a leaf, in a second document after a first, and in another thread (an engine of its own)."""
-    pages = [LexborHTMLParser(html_page(f"<p><b>Vladimir Putin:</b> Hello {k}.{TOOLTIP}</p><p>Yes.</p>"))
-             for k in range(2)]
-    for tree in pages:
-        article = tree.css_first("article.read__in")
-        assert article is not None
-        for node in (tree.root, article, article.css_first("h1"), article.css_first("div.nowhere")):
-            if node is None:
-                continue
-            assert [n.mem_id for n in _select(node, query)] == [n.mem_id for n in node.css(query)]
-            first, expected = _select_first(node, query), node.css_first(query)
-            assert (first.mem_id if first else None) == (expected.mem_id if expected else None)
-        first = _select_first(tree, query)
-        expected = tree.css_first(query)
-        assert (first.mem_id if first else None) == (expected.mem_id if expected else None)
-    found: list[list[int]] = []
-    thread = threading.Thread(target=lambda: found.append([n.mem_id for n in _select(pages[0].root, query)]))
-    thread.start()
-    thread.join()
-    assert found == [[n.mem_id for n in pages[0].root.css(query)]]
-
 
 @pytest.mark.corpus
 def test_every_article_page_of_the_archive_parses() -> None:
