@@ -654,7 +654,8 @@ def claims_table(utterances: pa.Table, events: pa.Table, *, use_polars: bool = T
     if turn != len(found):
         raise ValueError(f"claims_table: the events hold {turn} turns, the utterances table {len(found)}")
     # Arrow gathers the turn's columns and joins the ids; a column of the fields is taken apart from the flat
-    # list of claims (zip(*claims) with ~10^5 arguments costs about ten times as much).
+    # list of claims: at the day files' ~10^5 claims, zip(*claims) costs 2-3 times as much (0.10-0.14 against
+    # 0.04-0.05 CPU s, measured); at the text pages' 3*10^4 the two are within a few milliseconds.
     keys = utterances.select(["utterance_id", "event_id", "speaker_id", "speaker_name"]).take(
         pa.array(turn_of, pa.int64()))
     cols: dict[str, Any] = {c: keys.column(c) for c in keys.column_names}
