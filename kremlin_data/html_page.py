@@ -500,6 +500,8 @@ def _linked_label_person(p: LexborNode, label: str) -> int | None:
 
 
 def _plain_generic(text: str) -> Item | None:
+    if ":" not in text:  # the pattern needs one; most paragraphs have none, and the pattern fails slower
+        return None
     m = _GENERIC_PLAIN.match(text)
     if m is None or generic_kind(m["label"]) is None:
         return None
@@ -598,7 +600,10 @@ def _parse_footer(footer: LexborNode, page: Page) -> None:
     if status is None:
         return
     for p in status.css("p"):
-        t = _text(p)
+        raw = _raw(p)
+        if "Publi" not in raw:  # cleaning keeps it whole: only the two lines below are read (of the four a page has)
+            continue
+        t = clean(raw)
         if t.startswith("Published in section"):
             page.published_in = [s.strip() for s in t.partition(":")[2].split(",") if s.strip()]
         elif t.startswith("Publication date:"):
