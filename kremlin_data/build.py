@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import importlib
@@ -510,13 +511,16 @@ def _build(
         parts: dict[str, list[pa.Table]] = {t.name: [] for t in PER_FILE_TABLES}
         duplicates: list[pa.Table] = []
         importing = not topics
+        same_code = cache is not None and cache.topic_models is not None
+        last_turns = _LastTurns(out_dir)
         names = [str(p) for p in paths]  # the inputs as the parse and its parse_issues rows name them
         for chunk in _chunks_of_inputs(names, cache, cache_out, workers, progress, claims, summary, later):
             if not importing:
                 # The topic step's modules (scipy.sparse: ~0.2 CPU s) load in a thread while the files are read. It
                 # starts with the first chunk, when (in a clean build) the parse's workers are forked and at work:
                 # started before find_inputs, the import took the GIL from it and put off the workers' start.
-                threading.Thread(target=importlib.import_module, args=("kremlin_data.topics",), daemon=True).start()
+                threading.Thread(target=_before_the_topic_step, args=(last_turns if same_code else None,),
+                                 daemon=True).start()
                 importing = True
             dup_issues = _drop_duplicates(chunk, seen)
             for t in PER_FILE_TABLES:
@@ -543,11 +547,9 @@ def _build(
         # Turns and claims (no list columns) go to polars as they are: combined first, a rebuild's unchanged turns and
         # claims were copied out of the cache once more (0.1-0.2 s, and as much again for the claims).
         turns_df = _frame(per_file.pop("utterances"))
-        same_code = cache is not None and cache.topic_models is not None
         # The topic step reads the turns' ids and text, which the speakers step leaves as they are: it runs in a
         # thread beside the speakers step, and asker_from (Python pattern work) beside both; most of the topic
         # step is numpy and polars, which release the lock, so the second core takes it.
-        last_turns = _LastTurns(out_dir)
         with ThreadPoolExecutor(max_workers=2) as beside:
             topic_started = time.perf_counter()
             topic_step = beside.submit(_timed, partial(_corpus_tables, events_df, turns_df, say, topics, out_dir,
@@ -648,6 +650,19 @@ def _chunks_of_inputs(paths: list[str], cache: file_cache.Cache | None, cache_ou
         i = j
     if next(parsed, None) is not None:  # also lets the pool of the parse shut down
         raise RuntimeError("the parse gave more chunks than there were new or changed files")
+
+
+def _before_the_topic_step(last_turns: _LastTurns | None) -> None:
+    """Load the topic step's modules and, for a rebuild that reuses the last build's rows, read its turns.
+
+    Runs in a thread during the parse. A rebuild's parse is short (most files come from the cache), and the topic step
+    waited for both at its start: the Parquet read (~0.15 s on the day files) mostly releases the GIL. A failed read is
+    kept by `last_turns` and raised again to the steps that ask for the turns.
+    """
+    importlib.import_module("kremlin_data.topics")
+    if last_turns is not None:
+        with contextlib.suppress(OSError, pl.exceptions.PolarsError):
+            last_turns.read()
 
 
 def _timed(step: Callable[[], _T]) -> tuple[_T, float]:

@@ -404,3 +404,19 @@ def _runs(counts: list[int]) -> list[list[int]]:
         out.append(list(range(at, at + n)))
         at += n
     return out
+
+
+def test_the_last_turns_are_read_before_the_topic_step_and_a_failed_read_reaches_the_steps(tmp_path: Path) -> None:
+    from kremlin_data.build import _before_the_topic_step, _LastTurns
+
+    missing = _LastTurns(tmp_path)  # no build here: the read fails in the thread, silently
+    _before_the_topic_step(missing)
+    with pytest.raises((OSError, pl.exceptions.PolarsError)):
+        missing.read()  # and again, with its own error, for the step that asks
+    build(None, tmp_path / "out", workers=1, progress=False, log=lambda _m: None)
+    turns = _LastTurns(tmp_path / "out")
+    _before_the_topic_step(turns)
+    assert turns.turns is not None  # read in advance, then handed out as it is
+    assert turns.read() is turns.turns
+    assert turns.read().equals(kd.load_utterances(tmp_path / "out")
+                               .select("utterance_id", "speaker_label", "kind", "text", "is_question"))
