@@ -293,7 +293,7 @@ def _sweep_leftovers(out_dir: Path, say: Callable[[str], None]) -> None:
             if m:
                 found.setdefault(int(m.group(2)), []).append((entry, m.group(1), m.group(3)))
     for pid, entries in sorted(found.items()):
-        if pid == os.getpid() or _is_running(pid):
+        if _is_running(pid):  # this process too: its own are in use
             continue
         removed: list[str] = []
         for entry, name, kind in sorted(entries):
@@ -302,12 +302,12 @@ def _sweep_leftovers(out_dir: Path, say: Callable[[str], None]) -> None:
                 entry.rename(target)
                 say(f"put back {target}: the last good copy, left as {entry.name} by an interrupted build "
                     f"(process {pid})")
-            elif entry.is_dir() and not entry.is_symlink():
+                continue
+            if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry.relative_to(out_dir).as_posix())
             else:
                 entry.unlink(missing_ok=True)
-                removed.append(entry.relative_to(out_dir).as_posix())
+            removed.append(entry.relative_to(out_dir).as_posix())
         if removed:
             say(f"removed {len(removed)} temporary file(s) in {out_dir} left by an interrupted build "
                 f"(process {pid}): {', '.join(removed)}")
