@@ -1063,28 +1063,22 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
     for k, (eid, path, line, site_id, date, n_turns) in enumerate(zip(
             *(events.column(c).to_pylist() for c in columns), strict=True)):
         at += n_turns
-        if site_id is None and date not in seen.pending:
-            # No page with a site id of this date was kept, so neither its page key nor its paragraphs can be
-            # known: only the event id can repeat. Most pages of a text-only build (and all of a rebuild's
-            # unchanged text files, until such a page comes) take this way, without their title and texts.
-            if eid in first:
-                dups.append(_duplicate_event(path, line, eid, first[eid]))
-                keep.append(False)
-            else:
-                first[eid] = f"{path}:{line}"
-                keep.append(True)
-            continue
-        key = page_key(date, events.column("time")[k].as_py(), events.column("title")[k].as_py())
-        narration = events.column("narration")[k].as_py()
-        page_texts = texts.slice(at - n_turns, n_turns)
+        # A page without a site id is looked at only when a page with one of its date was kept: else neither its
+        # page key nor its paragraphs can match, and only its event id can repeat. Most pages of a text-only build
+        # (and all of a rebuild's unchanged text files, until such a page comes) are not, and their title, time,
+        # narration and texts are not read.
+        looked_at = site_id is not None or date in seen.pending
+        key = page_key(date, events.column("time")[k].as_py(), events.column("title")[k].as_py()) if looked_at else None
         paragraphs: set[tuple[object, int]] = set()
         found: list[str] = []
-        if site_id is None:  # and date in seen.pending: only pages with a site id of the same date are looked at
+        if site_id is None and looked_at:
             seen.hash_pending(date)
-            paragraphs = _paragraphs(date, narration, page_texts.to_pylist())
+            paragraphs = _paragraphs(date, events.column("narration")[k].as_py(),
+                                     texts.slice(at - n_turns, n_turns).to_pylist())
             found = [first[p] for p in paragraphs if p in first]
         if eid in first:
-            dups.append(_duplicate_event(path, line, eid, first[eid]))
+            dups.append(_issue(path, line, eid, f"duplicate_event: {eid} was already read from {first[eid]}; "
+                                                "this copy is left out"))
         elif site_id is None and key is not None and key in first:
             dups.append(_issue(path, line, eid, f"duplicate_page: the page of the same date, time and title was "
                                                 f"already read from {first[key]} (a form with the site's id; "
@@ -1099,7 +1093,8 @@ def _drop_duplicates(chunk: ParsedChunk, seen: _Seen) -> pa.Table:
             if site_id is not None:
                 if key is not None:
                     first.setdefault(key, f"{path}:{line}")
-                seen.pending.setdefault(date, []).append((f"{path}:{line}", narration, page_texts))
+                seen.pending.setdefault(date, []).append((f"{path}:{line}", events.column("narration")[k].as_py(),
+                                                          texts.slice(at - n_turns, n_turns)))
             keep.append(True)
             continue
         keep.append(False)
@@ -1133,6 +1128,3 @@ def _kept_rows(table: pa.Table, keep: list[bool], counts: list[int]) -> pa.Table
         parts.append(table.slice(start, at - start))
     return pa.concat_tables([table.schema.empty_table(), *parts])
 
-
-def _duplicate_event(path: str, line: int | None, eid: str, where: str) -> Row:
-    return _issue(path, line, eid, f"duplicate_event: {eid} was already read from {where}; this copy is left out")
