@@ -527,9 +527,11 @@ def split_label(label: str, known_names: Container[str] | Iterable[str] = ()) ->
         return None, None
     tokens = label.split()
     caps = len(tokens)
-    while caps > 0 and tokens[caps - 1].isupper() and sum(c.isalpha() for c in tokens[caps - 1]) > 1:
+    # A bracket in capitals closes the role, not the name: `... Treaty Organisation (NATO) DMITRY ROGOZIN`
+    while (caps > 0 and tokens[caps - 1].isupper() and not tokens[caps - 1].endswith(")")
+           and sum(c.isalpha() for c in tokens[caps - 1]) > 1):
         caps -= 1
-    if 0 < caps <= len(tokens) - 2 and not tokens[caps - 1].isupper():
+    if 0 < caps <= len(tokens) - 2 and (not tokens[caps - 1].isupper() or tokens[caps - 1].endswith(")")):
         # A role in ordinary case before a name in capitals: `Prime Minister of Turkey RECEP TAYYIP ERDOGAN`
         name: str | None = " ".join(tokens[caps:])
         role: str | None = " ".join(tokens[:caps])
@@ -567,10 +569,14 @@ _GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Za-z])")
 
 
 def fold_word(token: str) -> str:
-    """`PUTIN` -> `Putin`, `KI-MOON` -> `Ki-Moon`; initials, Roman numerals and mixed-case words unchanged."""
+    """A word in capitals in ordinary case; initials, Roman numerals and mixed-case words unchanged.
+
+    `PUTIN` -> `Putin`, `KI-MOON` -> `Ki-Moon`, `(KAZAKHSTAN)` -> `(Kazakhstan)`.
+    """
     if not token.isupper() or sum(c.isalpha() for c in token) < 2 or _ROMAN.match(token):
         return token
-    return "-".join(p[:1] + p[1:].lower() for p in token.split("-"))
+    lead = len(token) - len(token.lstrip("(\"“‘'«"))  # the first letter after an opening bracket or quote
+    return token[:lead] + "-".join(p[:1] + p[1:].lower() for p in token[lead:].split("-"))
 
 
 def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | None]:

@@ -163,6 +163,14 @@ def test_x_on_y_keeps_x_as_the_label(label: str, expected: tuple[str, str | None
     ("Major-General Sergey V. YANGOREV, the Commander of the Presidential Regiment",
      ("Sergey V. Yangorev", "Major-General, the Commander of the Presidential Regiment")),
     ("Chairman of the Board of NOVATEK Leonid Mikhelson", ("Leonid Mikhelson", "Chairman of the Board of NOVATEK")),
+    # a bracket in capitals between the role and the name in capitals belongs to the role (real labels, day files)
+    ("Russian Permanent Envoy to the North Atlantic Treaty Organisation (NATO) DMITRY ROGOZIN",
+     ("Dmitry Rogozin", "Russian Permanent Envoy to the North Atlantic Treaty Organisation (NATO)")),
+    ("Member of The Russian Popular Front Regional Staff (REPUBLIC OF CRIMEA) ANDREI MALGIN",
+     ("Andrei Malgin", "Member of The Russian Popular Front Regional Staff (REPUBLIC OF CRIMEA)")),
+    ("PRESIDENT OF THE EXECUTIVE DIRECTORATE OF THE 7TH ASIAN WINTER GAMES ORGANISING COMMITTEE (KAZAKHSTAN) "
+     "ANATOLY KULNAZAROV", ("Anatoly Kulnazarov", "President of the Executive Directorate of the 7th Asian Winter "
+                                                 "Games Organising Committee (Kazakhstan)")),
 ])
 def test_capitals_and_name_of_place_labels_split(label: str, expected: tuple[str, str | None]) -> None:
     assert split_label(label) == expected
