@@ -44,6 +44,7 @@ from kremlin_data.speakers import (
     short_label_names,
     speaker_id,
     split_label,
+    tag_names,
 )
 
 # Words that stand before a name as a title, not as part of it.
@@ -411,7 +412,7 @@ def refine_names(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame
     if named.is_empty():
         return utterances
     known = short_label_names(utterances.get_column("speaker_label").unique().to_list())
-    known |= set(persons_to_names(events.get_column("persons").explode().drop_nulls().unique().to_list()))
+    known |= set(tag_names(events.get_column("persons").explode().drop_nulls().unique().to_list()))
     fixes = []
     for label, name in named.select("speaker_label", "speaker_name").unique().iter_rows():
         new_name, new_role = split_label(label, known)

@@ -20,6 +20,7 @@ from kremlin_data.speakers import (
     short_label_names,
     speaker_id,
     split_label,
+    tag_names,
 )
 
 _TZ = ZoneInfo(MOSCOW)
@@ -147,7 +148,7 @@ def page_rows(page: Page) -> tuple[Row, list[Row]]:
     # What the saved browser text adds to a label (person card, glued words, `X on Y`) goes, in either format.
     # A page prints few labels many times: each is cleaned and split once.
     cleaned = {label: clean_label(label, page.persons) for label in dict.fromkeys(t.label for t in page.turns)}
-    known = (short_label_names(c.label for c in cleaned.values()) | set(persons_to_names(page.persons))
+    known = (short_label_names(c.label for c in cleaned.values()) | set(tag_names(page.persons))
              | set(persons_to_names(c.person_card for c in cleaned.values() if c.person_card)))
     speakers = {c.label: _speaker(c.label, known) for c in cleaned.values()}
     utterances: list[Row] = []

@@ -504,6 +504,19 @@ def persons_to_names(persons: Iterable[str]) -> list[str]:
     return names
 
 
+def tag_names(persons: Iterable[str]) -> list[str]:
+    """Footer Persons tags read as names (`persons_to_names`), without the tags that are a title.
+
+    A tag such as `Kirill Patriarch of Moscow and All Russia` would make the whole label `Patriarch of Moscow and
+    All Russia Kirill` a known name; a name holds no `of`, `and` or `the`.
+
+    >>> tag_names(["Erdogan Recep Tayyip", "Kirill Patriarch of Moscow and All Russia", "Hasina Sheikh"])
+    ['Recep Tayyip Erdogan', 'Sheikh Hasina']
+    """
+    return [n for n in persons_to_names(persons)
+            if not any(t in CONNECTORS and t not in PARTICLES for t in n.split())]
+
+
 def split_label(label: str, known_names: Container[str] | Iterable[str] = ()) -> tuple[str | None, str | None]:
     """Split a named label into (name, role); the page's known names are used first, then general rules.
 
@@ -606,14 +619,20 @@ def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | N
             name, role = _split_label(head, known)
             if name and role:
                 return name, f"{role}, {tail}"
-    if " of " in label:  # `President Vladimir Putin of Russia`, `Patriarch Theophilos III of Jerusalem`
+    if " of " in label:  # `President Vladimir Putin of Russia`, `Patriarch Kirill of Moscow and All Russia`
         head, _, place = label.rpartition(" of ")
         words, where = head.split(), place.split()
         k = 0
         while k < len(words) and (words[k].lower() in ROLE_WORDS or words[k] in CONNECTORS):
             k += 1
         name_words = words[k:]
-        if (0 < k < len(words) <= k + 4 and len(where) <= 3 and all(t[:1].isupper() for t in where + name_words)
+        # The place is up to three capitalised words, `and` or `the` between them after a title alone (`Patriarch
+        # Kirill of ...`; `President of the Russian Union of Industrialists and Entrepreneurs` names nobody).
+        place_words = [t for t in where[1:-1] if t not in ("and", "the")]
+        joined = len(place_words) < len(where) - 2
+        if (0 < k < len(words) <= k + 4 and len(place_words) <= 1 and len(where) <= 5
+                and not (joined and any(t in CONNECTORS for t in words[:k]))
+                and all(t[:1].isupper() for t in where[:1] + where[-1:] + place_words + name_words)
                 and words[0].lower() in ROLE_WORDS and not any(
                     t.endswith(",") or t.lower() in ROLE_WORDS for t in name_words)):
             return " ".join(words[k:]), f"{' '.join(words[:k])} of {place}"

@@ -20,6 +20,7 @@ from kremlin_data.speakers import (
     split_glued_words,
     split_label,
     strip_person_card,
+    tag_names,
 )
 
 
@@ -149,6 +150,10 @@ def test_x_on_y_keeps_x_as_the_label(label: str, expected: tuple[str, str | None
     ("Prime Minister of Turkey RECEP TAYYIP ERDOGAN", ("Recep Tayyip Erdogan", "Prime Minister of Turkey")),
     ("President Vladimir Putin of Russia", ("Vladimir Putin", "President of Russia")),
     ("Patriarch Theophilos III of Jerusalem", ("Theophilos III", "Patriarch of Jerusalem")),
+    # a place of words joined by `and`/`the` after a title alone (real labels, day files and HTML archive)
+    ("Patriarch Kirill of Moscow and All Russia", ("Kirill", "Patriarch of Moscow and All Russia")),
+    ("Patriarch John of Antioch and All the East", ("John", "Patriarch of Antioch and All the East")),
+    ("Archbishop Hieronymus II of Athens and All Greece", ("Hieronymus II", "Archbishop of Athens and All Greece")),
     ("Alexei Kudrin, Chairman of the Accounts Chamber", ("Alexei Kudrin", "Chairman of the Accounts Chamber")),
     ("Colonel Belyayev, Airborne Troops", ("Belyayev", "Colonel, Airborne Troops")),
     ("Minister of Digital Development, Communications and Mass Media Konstantin Noskov",
@@ -304,3 +309,12 @@ def test_a_line_matched_once_reads_as_its_parts_read(pieces: list[str]) -> None:
         head, asked = _read_head_alone(parts[0].strip(), parts[1])
         expected = (_finish(head, parts[2]), asked)
     assert match_label_once(line) == expected
+
+
+def test_a_persons_tag_that_is_a_title_is_no_known_name() -> None:
+    # Day files 2014-07-18 and 2016-02-01: the tag `Kirill Patriarch of Moscow and All Russia` made the whole label
+    # a known name, and the Patriarch a speaker apart (`patriarch-of-moscow-and-all-russia-kirill`).
+    tags = ["Kirill Patriarch of Moscow and All Russia", "Putin Vladimir", "Erdogan Recep Tayyip"]
+    assert tag_names(tags) == ["Vladimir Putin", "Recep Tayyip Erdogan"]
+    assert split_label("Patriarch of Moscow and All Russia Kirill", set(tag_names(tags))) == (
+        "Kirill", "Patriarch of Moscow and All Russia")
