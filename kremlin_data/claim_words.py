@@ -235,6 +235,14 @@ ONE_BEFORE = re.compile(r"\s+(?:" + _rev("the|this|that|no|any|every|each|which|
                                               "on the|only the") + r")\b")
 ORDINAL_NOT_AFTER = re.compile(r"(?:\s+of\s+all\b|\s+and\s+foremost\b|[,.:;!?]|\s+and\s+second)", re.I)
 AT = re.compile(r"\s+ta\b")
+# Before a lower-case ordinal and a comma, these open a point of a list ("And second, we will help"; "and, third,";
+# "; second,"). Before "first" and a comma, a comma or colon does too ("You know, first, I believe"), but not before a
+# later ordinal, which may go on a list of ranks ("came in first, third, fourth and fifth").
+LIST_MARK_BEFORE = re.compile(r"\s*(?:[;:]|,?\s*(?:dna|tub|ro)\b)")
+FIRST_MARK_BEFORE = re.compile(r"\s*[,:;–—]")
+# Before "first", a personal pronoun or a modal verb makes it an adverb: "I first want to", "we should first solve".
+FIRST_ADVERB_BEFORE = re.compile(r"\s+(?:" + _rev("i|we|you|they|he|she|should|must|will|would|can|could|may|might|"
+                                                   "shall") + r")\b")
 TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
 HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
 HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")

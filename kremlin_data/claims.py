@@ -23,6 +23,8 @@ from kremlin_data.claim_words import (
     DAY_RANGE,
     DECIMAL_COMMA,
     DIGITS,
+    FIRST_ADVERB_BEFORE,
+    FIRST_MARK_BEFORE,
     FRACTION,
     FROM_BEFORE,
     GLUED,
@@ -38,6 +40,7 @@ from kremlin_data.claim_words import (
     LEFT_WORDS,
     LEVEL_BEFORE,
     LINK_BEFORE,
+    LIST_MARK_BEFORE,
     MEASURE_NAMES,
     MEASURE_RE,
     MONTH_BEFORE,
@@ -343,8 +346,11 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
         # "First," and "Second." open a point of a list; "ranks second." is a rank.
         opens_point = bool(word[0].isupper() and SENTENCE_START.match(raw_rev))
         if (not_after and (not_after.group()[0] not in ",.:;!?" or opens_point)) or (
-                low == "first" and AT.match(rev)):
+                low == "first" and (AT.match(rev) or (word == "first" and FIRST_ADVERB_BEFORE.match(rev)))):
             return None, word_end
+        if not_after and not_after.group() == "," and word[0].islower() and (
+                LIST_MARK_BEFORE.match(rev) or (low == "first" and FIRST_MARK_BEFORE.match(rev))):
+            return None, word_end  # "And second, we will help", "You know, first, I believe"
         d.kind, d.value, d.end = "ordinal", ORDINAL[low], word_end
         return d, word_end
     if low in MULTIPLE_WORDS:

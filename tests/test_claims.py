@@ -873,3 +873,28 @@ def test_a_digit_run_is_read_whole_where_no_comma_point_or_digit_follows(text: s
 def test_prev_word_needs_a_space_and_an_ascii_letter_first(raw_rev: str) -> None:
     # `_claim_at` tries `PREV_WORD` only there
     assert not PREV_WORD.match(raw_rev) or (raw_rev[0] == " " and raw_rev[1] in _LETTERS)
+
+
+# ---- from the audit of the day files' claims (README, Numeric claims: a sample of 306, seed 20261130) ----------
+@pytest.mark.parametrize("text", [
+    "For that reason, we should first solve the problem with hazardous housing.",
+    "Vladimir Vladimirovich, I first want to join my colleague from Shest so",
+    "You know, first, I believe we should broadly expand our trade and economic ties.",
+    "This means that, first, these Forces now have s",
+    "And second, we will help other countries.",
+    "I do not believe anything illegal was committed.\nAnd, third, we have repeatedly suggested",
+    "a reduction in geopolitical tension; second, the implementation of reform",
+])
+def test_list_marks_and_the_adverb_first_are_no_ordinals(text: str) -> None:
+    assert [c.surface for c in extract_claims(text)] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("were KAMAZ trucks, which came in first, third, fourth and fifth.", ["first", "third", "fourth", "fifth"]),
+    ("we made it to first, second and third place,", ["first", "second", "third"]),
+    ("The first, of course, is social protection.", ["first"]),
+    ("Mr Gerasimov, which years were you First Deputy Chief of the General Staff?", ["First"]),
+    ("It ranks second.", ["second"]),
+])
+def test_ranks_before_a_comma_stay_ordinals(text: str, expected: list[str]) -> None:
+    assert [(c.surface, c.kind) for c in extract_claims(text)] == [(s, "ordinal") for s in expected]
