@@ -165,7 +165,6 @@ _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
 _DETERMINERS = frozenset("the our their these those its his her this my your".split())
 WORD_AFTER = re.compile(r"\s+([a-z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?(?:\s+([a-z][a-z’'-]*))?")
 VAGUE_RE = re.compile(r"(?:\s+of\s+(?:tens|dozens|hundreds|thousands|millions|billions))*(?=\s+of\s)", re.I)
-VAGUE_OF = re.compile(r"\s+of\s+(?:the\s+)?([a-zA-Z][a-z’'-]*)(?:\s+([a-z][a-z’'-]*))?")
 # Growth and fall words before a number, by direction.
 _CHANGE_WORDS = {
     "up": [r"increas(?:e|es|ed|ing)", r"gr(?:ew|own|ow|ows|owing|owth)", r"r(?:ose|isen|ise|ises|ising)", r"went\s+up",

@@ -68,7 +68,6 @@ from kremlin_data.claim_words import (
     SCAN_WORD_FIRST,
     SENTENCE_START,
     SKIP_TOKEN,
-    STOP,
     TAIL_FIRST,
     TAIL_WORDS,
     TENS_VALUES,
@@ -76,16 +75,13 @@ from kremlin_data.claim_words import (
     UNIT_RANGE_LINK,
     UNIT_RE,
     VAGUE,
-    VAGUE_OF,
     VAGUE_RE,
     WORD_AFTER,
     change_near,
     counted_noun,
     currency,
     digits_in_name,
-    is_plural,
     sentence_span,
-    singular_of,
     word_run,
     words_value,
 )
@@ -364,10 +360,8 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
         d.kind, d.value, d.end = "vague", None, v.end()
         if CUR_AFTER.match(text, d.end):
             d.unit = currency(CUR_AFTER.match(text, d.end).group().split(None, 1)[1])  # type: ignore[union-attr]
-        else:
-            of = VAGUE_OF.match(text, d.end)
-            if of and is_plural(of.group(1)) and of.group(1) not in STOP:
-                d.unit = singular_of(of.group(1))
+        else:  # the noun a count would have: "of new jobs", "of our citizens", "of Indian companies"
+            d.unit = counted_noun(text, d.end, False)
         return d, d.end
     if low.endswith("fold"):
         base = words_value(low[:-4])

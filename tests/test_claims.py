@@ -898,3 +898,15 @@ def test_list_marks_and_the_adverb_first_are_no_ordinals(text: str) -> None:
 ])
 def test_ranks_before_a_comma_stay_ordinals(text: str, expected: list[str]) -> None:
     assert [(c.surface, c.kind) for c in extract_claims(text)] == [(s, "ordinal") for s in expected]
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Dozens of Indian companies are also actively doing business in Russia.", "company"),
+    ("The project is to create tens of thousands of new jobs.", "job"),
+    ("There are dozens of federal target programmes", "programme"),
+    ("the quality of life of millions of our citizens", "citizen"),
+    ("Pension reform indeed concerns millions of Russians, both those who", "russian"),  # as a count has it
+    ("We invested billions of dollars in the construction", "USD"),
+])
+def test_a_vague_amount_counts_the_noun_a_count_would(text: str, unit: str) -> None:
+    assert [(c.kind, c.unit) for c in extract_claims(text)] == [("vague", unit)]
