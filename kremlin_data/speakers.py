@@ -65,8 +65,19 @@ ROLE_WORDS = frozenset(
     producer host medallist athlete mariner archivist researcher scientist engineer farmer mother father
     co-chair co-chairman chairwoman envoy counsellor commander supreme leader faction head
     mr ms mrs sir his her majesty highness excellency holiness major-general lieutenant-general colonel-general
-    admiral rear-admiral vice-admiral marshal secretary-general director-general""".split()
+    admiral rear-admiral vice-admiral marshal secretary-general director-general
+    anchor journalist writer artist archpriest priest paramedic duke""".split()
 )
+
+
+def _is_role_word(token: str) -> bool:
+    """A role word, also hyphenated before more words: `Prosecutor-General`, `Secretary-General-designate`.
+
+    >>> _is_role_word("Prosecutor-General"), _is_role_word("Kassym-Jomart"), _is_role_word("anchor")
+    (True, False, True)
+    """
+    low = token.lower()
+    return low in ROLE_WORDS or ("-" in low and low.partition("-")[0] in ROLE_WORDS)
 
 # A label, an optional note in brackets just before the colon, the colon, and the speech. Roles may hold
 # bracketed abbreviations (`(FNPR)`); the site sometimes leaves out the space after the colon.
@@ -603,7 +614,7 @@ def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | N
         if label[:comma] in known:
             return label[:comma], label[comma + 2:].strip() or None
         comma = label.rfind(", ", 0, comma)
-    if len(tokens) <= 4 and all(t.lower() not in ROLE_WORDS and (t not in CONNECTORS or t.lower() in PARTICLES)
+    if len(tokens) <= 4 and all(not _is_role_word(t) and (t not in CONNECTORS or t.lower() in PARTICLES)
                                 for t in tokens):
         return label, None
     if ", " in label:  # `A. Magometov, Rector of the ...`, `Major-General Sergey V. Yangorev, the Commander of ...`
@@ -641,7 +652,7 @@ def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | N
     while start > 0 and (tokens[start].lower() in PARTICLES or tokens[start - 1].lower() in PARTICLES
                          or _INITIAL.match(tokens[start - 1]) or _INITIAL.match(tokens[start])):
         start -= 1
-    while start < len(tokens) - 1 and (tokens[start].lower() in ROLE_WORDS or tokens[start] in CONNECTORS):
+    while start < len(tokens) - 1 and (_is_role_word(tokens[start]) or tokens[start] in CONNECTORS):
         start += 1
     name = " ".join(tokens[start:])
     role = " ".join(tokens[:start])
@@ -668,7 +679,7 @@ def short_label_names(labels: Iterable[str]) -> set[str]:
         label = fix_joined_name(label)
         tokens = label.split()
         if (generic_kind(label) is None and 2 <= len(tokens) <= 4
-                and all(t.lower() not in ROLE_WORDS and t not in CONNECTORS for t in tokens)):
+                and all(not _is_role_word(t) and t not in CONNECTORS for t in tokens)):
             names.add(label)
     return names
 

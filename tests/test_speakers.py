@@ -16,6 +16,7 @@ from kremlin_data.speakers import (
     match_label_once,
     match_label_with,
     match_split_label,
+    short_label_names,
     speaker_id,
     split_glued_words,
     split_label,
@@ -318,3 +319,24 @@ def test_a_persons_tag_that_is_a_title_is_no_known_name() -> None:
     assert tag_names(tags) == ["Vladimir Putin", "Recep Tayyip Erdogan"]
     assert split_label("Patriarch of Moscow and All Russia Kirill", set(tag_names(tags))) == (
         "Kirill", "Patriarch of Moscow and All Russia")
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    # real labels (day files, HTML archive): a role word before a short name, and a hyphenated role
+    ("Television anchor Irada Zeinalova", ("Irada Zeinalova", "Television anchor")),
+    ("Cnbc Anchor Geoff Cutmore", ("Geoff Cutmore", "Cnbc Anchor")),
+    ("Journalist Mikhail Leontyev", ("Mikhail Leontyev", "Journalist")),
+    ("BRITISH JOURNALIST SEUMAS MILNE", ("Seumas Milne", "British Journalist")),
+    ("Writer Eduard Bagirov", ("Eduard Bagirov", "Writer")),
+    ("Artist Dmitry Gutov", ("Dmitry Gutov", "Artist")),
+    ("Archpriest Alexander Tkachenko", ("Alexander Tkachenko", "Archpriest")),
+    ("Paramedic Natalya Osipova", ("Natalya Osipova", "Paramedic")),
+    ("Grand Duke Henri", ("Henri", "Grand Duke")),
+    ("Prosecutor- General Yury Chaika", ("Yury Chaika", "Prosecutor-General")),
+    ("UN Secretary-General-designate Antonio Guterres", ("Antonio Guterres", "UN Secretary-General-designate")),
+])
+def test_a_role_word_before_a_short_name_is_the_role(label: str, expected: tuple[str, str | None]) -> None:
+    # The page's bare-name labels are its known names: the label itself must not be one (it was, and the whole
+    # label became the name and an id apart from the person's own).
+    assert split_label(label, short_label_names([label, expected[0]])) == expected
+    assert split_label(label) == expected
