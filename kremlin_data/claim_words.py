@@ -291,6 +291,8 @@ def counted_noun(text: str, pos: int, singular: bool) -> str | None:
         if role == _NAME:
             if head:
                 break
+            if singular and w[:1].islower() and w[-2:] in ("’s", "'s"):  # "one country’s resources"
+                return w[:-2]
             # "the two Presidents": a capitalised plural is a common noun, unless a name goes on after it
             if (bare.isalpha() and bare[1:].islower() and not singular and is_plural(bare.lower())
                     and not (i + 1 < len(words) and words[i + 1][:1].isupper())):
@@ -301,6 +303,8 @@ def counted_noun(text: str, pos: int, singular: bool) -> str | None:
         if role == _STOP_WORD:
             break
         if singular:
+            if role == _PLURAL and bare[-1] == "s":  # a verb: "one facility remains", "if one considers"
+                break
             head = bare
             singular_words += 1
             if singular_words == 3:

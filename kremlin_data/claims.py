@@ -432,7 +432,7 @@ def _finish(text: str, d: _Draft, cur: str | None, digits_end: bool) -> tuple[_D
         d.unit = counted_noun(text, d.end, d.value == 1 and d.value_high is None)
         if d.value == 1 and d.value_high is None and text[d.start].isalpha():
             nxt = WORD_AFTER.match(text, d.end)
-            if d.unit is None or (nxt and nxt.group(1) in ONE_NOT):
+            if d.unit is None or d.unit in ONE_NOT or (nxt and nxt.group(1) in ONE_NOT):  # "one another’s"
                 return None, d.end
     # `AFTER_BOUND` opens with a space in all its branches (as str.isspace and `\s` define one)
     after = AFTER_BOUND.match(text, d.end) if d.bound == "=" and text[d.end:d.end + 1].isspace() else None

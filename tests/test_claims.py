@@ -910,3 +910,18 @@ def test_ranks_before_a_comma_stay_ordinals(text: str, expected: list[str]) -> N
 ])
 def test_a_vague_amount_counts_the_noun_a_count_would(text: str, unit: str) -> None:
     assert [(c.kind, c.unit) for c in extract_claims(text)] == [("vague", unit)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Especially if one considers the problems the world economy faces today.", []),
+    ("Again, one wonders why.", []),
+    ("mutual respect of one another’s interests and equal rights", []),
+    ("There are 22 major power lines.\nOnly one facility remains to be commissioned",
+     [("22", "line"), ("one", "facility")]),
+    ("Reckless speculation of bankers in one country reverberates on the floor of the exchange",
+     [("one", "country")]),
+    ("there is practically no task that can be resolved using one country’s resources alone",
+     [("one", "country")]),
+])
+def test_one_before_a_verb_is_a_pronoun_or_counts_the_noun_before_the_verb(text: str, expected: list[Any]) -> None:
+    assert [(c.surface, c.unit) for c in extract_claims(text)] == expected
