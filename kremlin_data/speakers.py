@@ -556,7 +556,11 @@ def split_label(label: str, known_names: Container[str] | Iterable[str] = ()) ->
            and sum(c.isalpha() for c in tokens[caps - 1]) > 1):
         caps -= 1
     if 0 < caps <= len(tokens) - 2 and (not tokens[caps - 1].isupper() or tokens[caps - 1].endswith(")")):
-        # A role in ordinary case before a name in capitals: `Prime Minister of Turkey RECEP TAYYIP ERDOGAN`
+        # A role in ordinary case before a name in capitals: `Prime Minister of Turkey RECEP TAYYIP ERDOGAN`; role
+        # words in capitals open the capitals: `Rosatom State Atomic Energy Corporation CEO SERGEI KIRIYENKO`
+        while caps < len(tokens) - 2 and _is_role_word(tokens[caps]):
+            tokens[caps] = fold_word(tokens[caps]) if len(tokens[caps]) > 3 else tokens[caps]  # `CEO` stays
+            caps += 1
         name: str | None = " ".join(tokens[caps:])
         role: str | None = " ".join(tokens[:caps])
     else:

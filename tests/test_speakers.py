@@ -177,6 +177,12 @@ def test_x_on_y_keeps_x_as_the_label(label: str, expected: tuple[str, str | None
     ("PRESIDENT OF THE EXECUTIVE DIRECTORATE OF THE 7TH ASIAN WINTER GAMES ORGANISING COMMITTEE (KAZAKHSTAN) "
      "ANATOLY KULNAZAROV", ("Anatoly Kulnazarov", "President of the Executive Directorate of the 7th Asian Winter "
                                                  "Games Organising Committee (Kazakhstan)")),
+    # role words in capitals open a name in capitals (real labels, day files)
+    ("Rosatom State Atomic Energy Corporation CEO SERGEI KIRIYENKO",
+     ("Sergei Kiriyenko", "Rosatom State Atomic Energy Corporation CEO")),
+    ("Labour and Social Protection MINISTER MAXIM TOPILIN", ("Maxim Topilin", "Labour and Social Protection Minister")),
+    ("Strategic Missile Forces COMMANDER LIEUTENANT GENERAL SERGEI KARAKAYEV",
+     ("Sergei Karakayev", "Strategic Missile Forces Commander Lieutenant General")),
 ])
 def test_capitals_and_name_of_place_labels_split(label: str, expected: tuple[str, str | None]) -> None:
     assert split_label(label) == expected
