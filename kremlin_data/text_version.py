@@ -64,6 +64,8 @@ _NOT_TITLE_CAPTION = re.compile(r"(?i)\b(?:welcome|thank|thanks|let|please|today
 _BARE_NAME = re.compile(r"^(?!(?:In|At|On|To|By|For|From|With|Of|The|An?|Yes|No|Thank|Good|Very|All|Not|That|This|It|"
                         r"Of|And|But|So|Well|Mr|Ms|Mrs|Dear)\b)[A-Z][\w’'-]+(?: [A-Z][\w’'.-]+){1,3}\.$")
 
+# A line opening with one of these continues the line before it (a line break after a link).
+_CONTINUATION_MARKS = frozenset(",.;?!)]’")
 _NO_LABEL: tuple[Label | None, bool] = (None, False)  # a line without a colon: no label, whatever the names
 
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
@@ -371,6 +373,68 @@ def _is_tag_line(text: str) -> bool:
 
 
 def _parse_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
+    stop, joined = _join_continuations(lines, start, stop)
+    places = page.line_places  # appended to directly: this loop runs for every line of the corpus
+    body_places = len(places)
+    _read_body(lines, page, start, stop)
+    if joined:  # a joined line goes where the line it continues went
+        for no, what in places[body_places:]:
+            for extra in joined.pop(no, ()):
+                places.append((extra, what))
+
+
+def _join_continuations(lines: _Lines, start: int, stop: int) -> tuple[int, dict[int, list[int]]]:
+    """Glue to the line before it each body line that continues it; returns the new stop and the glued line numbers.
+
+    The text version breaks a line after each link (`... citizens of CIS` / `states to enter ...`, `... Mr Siluanov` /
+    `, this is ...`): a line that opens in lower case (and is not a label: `chairman of ... Nikolai Tokarev:`) or with
+    a mark that never opens a paragraph (`,.;?!)]’`) goes on the line before it, after a space where it opens with a
+    letter. A line in lower case after the end of a sentence or a colon stays a paragraph (`caller: Good evening`,
+    `a) aimed at ...;`). Only whole lines join (the pieces of a flattened line are fields and paragraphs). The line
+    before must be text, not a separator, an omission, a `See also` heading, a photo counter or a date. ``joined``
+    maps the line number of each line that took others to theirs.
+    """
+    t, nos = lines.texts, lines.nos
+    if not any(s[0] in _CONTINUATION_MARKS or s[0].islower() for s in t[start + 1:stop]):
+        return stop, {}
+    texts, numbers = t[:start + 1], nos[:start + 1]
+    joined: dict[int, list[int]] = {}
+    for k in range(start + 1, stop):
+        s, before = t[k], texts[-1]
+        head = s[0]
+        if (head in _CONTINUATION_MARKS or (head.islower() and before[-1] not in ".!?:"
+                                            and _continues_in_lower_case(s, t[k + 1] if k + 1 < stop else ""))) \
+                and nos[k] != nos[k - 1] and (k + 1 == len(nos) or nos[k + 1] != nos[k]) \
+                and not _takes_no_continuation(before):
+            texts[-1] = f"{before} {s}" if head.islower() else before + s
+            joined.setdefault(numbers[-1], []).append(nos[k])
+        else:
+            texts.append(s)
+            numbers.append(nos[k])
+    new_stop = len(texts)
+    texts.extend(t[stop:])
+    numbers.extend(nos[stop:])
+    lines.texts, lines.nos = texts, numbers
+    return new_stop, joined
+
+
+def _continues_in_lower_case(s: str, nxt: str) -> bool:
+    """A line in lower case that continues the line before it: it is not a label.
+
+    A label may open in lower case (`chairman of ... Nikolai Tokarev: ...`), and its colon may open the next line
+    (`chairman of ... Viktor Khristenko` / `: Mr President, ...`).
+    """
+    return not nxt.startswith((":", "(")) and (":" not in s or match_label_once(s)[0] is None)
+
+
+def _takes_no_continuation(text: str) -> bool:
+    """A body line that another line never continues: a separator, an omission, a box heading, a counter, a date."""
+    return (text in BOX_HEADS or bool(SEPARATOR.match(text)) or bool(OMISSION.match(text))
+            or bool(_PHOTO_COUNTER.match(text)) or _is_box_date(text))
+
+
+def _read_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
+    """Place each body line: separators, omissions, boxes, captions, sub-headings, narration and turns."""
     t, nos = lines.texts, lines.nos
     places = page.line_places  # appended to directly: this loop runs for every line of the corpus
     # Each line is matched once without the page's names; again with them only where they could count.

@@ -40,6 +40,8 @@ PROSE = "the text rule reads an unmarked `Words: ...` line as a label (no bold i
 CAPTION = "an in-body photo caption (`span.media__title`) that the text rule reads as speech"
 INITIAL = "an unbolded label with a glued initial (`V.Putin: Friends, ...`), which the text rule reads as a label"
 HEADING = "a short paragraph that the text rule takes for a caption or sub-heading"
+JOINED = ("a paragraph the HTML cuts before a word in lower case (`... with 14` / `billion dollars ...`), which the "
+          "text rule joins, as it joins a day file's line cut after a link")
 SPEECH_HEADING = "a heading in italics or bold (`Excerpts from transcript ...`) that the text rule reads as speech"
 
 # Pages whose utterances rows differ, by reason; both parsers must still take the same words from the body.
@@ -76,6 +78,9 @@ TURNS_BY_REASON: dict[str, list[int]] = {
     ],
     PROSE: [
         60795, 63157,
+    ],
+    JOINED: [
+        52679, 53077, 58535,
     ],
 }
 TURNS: dict[int, list[str]] = {}

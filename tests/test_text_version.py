@@ -312,3 +312,36 @@ def test_golden_page(quirk: str, update_golden: bool) -> None:
     path = need(TEXT_DIR / GOLDEN_PAGES[quirk])
     (page,) = pages_of(path)
     check(page_summary(page), GOLDEN / "text" / f"{quirk}.expected.json", update_golden)
+
+
+@pytest.mark.parametrize(("body", "expected", "subheadings"), [
+    # day file 2013-02-01: the line break after a link cut a sentence; its head was read as a sub-heading
+    ("Vladimir Putin: Friends,\nTomorrow, we will celebrate the 70th anniversary of the Battle of Stalingrad\n"
+     ". During the 1941–1945 Great Patriotic War our people and soldiers drew inspiration from the true values.",
+     [("Vladimir Putin", ["Friends,", "Tomorrow, we will celebrate the 70th anniversary of the Battle of Stalingrad. "
+                                      "During the 1941–1945 Great Patriotic War our people and soldiers drew "
+                                      "inspiration from the true values."])], []),
+    # day file 2017-04-12: the name was a sub-heading and the turn opened with a comma
+    ("Vladimir Putin: Thank you.\nMr Siluanov\n, this is a collection of works by Sergei Vitte.",
+     [("Vladimir Putin", ["Thank you.", "Mr Siluanov, this is a collection of works by Sergei Vitte."])], []),
+    # day file 2012-12-12: a line in lower case goes on the line before it, after a space
+    ("Vladimir Putin: We still allow citizens of CIS\nstates to enter the Russian Federation.",
+     [("Vladimir Putin", ["We still allow citizens of CIS states to enter the Russian Federation."])], []),
+    # day file 2012-07-24: a label in lower case whose colon opens the next line is still a label
+    ("Vladimir Putin: Good afternoon, Mr Khristenko.\n"
+     "chairman of the Board of the Eurasian Economic Commission Viktor Khristenko\n: Mr President, thank you.",
+     [("Vladimir Putin", ["Good afternoon, Mr Khristenko."]),
+      ("chairman of the Board of the Eurasian Economic Commission Viktor Khristenko", ["Mr President, thank you."])],
+     []),
+    # day file 2001-11-16: a line in lower case after the end of a sentence stays a paragraph
+    ("Vladimir Putin: Good evening.\ncaller: Good evening, President Putin.",
+     [("Vladimir Putin", ["Good evening.", "caller: Good evening, President Putin."])], []),
+    # a separator is never continued
+    ("Vladimir Putin: Good evening.\n* * *\n, and more.", [("Vladimir Putin", ["Good evening.", ", and more."])], []),
+])
+def test_a_line_cut_after_a_link_is_joined(body: str, expected: list, subheadings: list[str]) -> None:
+    page = parse_page(_page(body), "t.txt")
+    assert [(t.label, t.paragraphs) for t in page.turns] == expected
+    assert page.subheadings == subheadings
+    nonempty = [n for n, s in enumerate(_page(body).split("\n"), start=1) if s.strip()]
+    assert sorted(n for n, _ in page.line_places) == nonempty
