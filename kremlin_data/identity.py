@@ -413,6 +413,9 @@ def refine_names(utterances: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame
         return utterances
     known = short_label_names(utterances.get_column("speaker_label").unique().to_list())
     known |= set(tag_names(events.get_column("persons").explode().drop_nulls().unique().to_list()))
+    # A name of three words or more that another label gives (`King Carl Xvi Gustaf of Sweden`) is one too.
+    known |= {n for n in utterances.get_column("speaker_name").drop_nulls().unique().to_list()
+              if n.count(" ") >= 2 and _person_like(n)}
     fixes = []
     for label, name in named.select("speaker_label", "speaker_name").unique().iter_rows():
         new_name, new_role = split_label(label, known)

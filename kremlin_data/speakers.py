@@ -677,13 +677,19 @@ def speaker_id(name: str) -> str:
 
 
 def short_label_names(labels: Iterable[str]) -> set[str]:
-    """Labels on a page that are a bare name (no role words), to be used as evidence for the long forms."""
+    """Labels on a page that are a bare name (no role words), to be used as evidence for the long forms.
+
+    A name particle counts as a word of a name (`Cristina Fernandez de Kirchner`).
+
+    >>> sorted(short_label_names(["Cristina Fernandez de Kirchner", "Vladimir Putin", "Minister Ivanov"]))
+    ['Cristina Fernandez de Kirchner', 'Vladimir Putin']
+    """
     names = set()
     for label in labels:
         label = fix_joined_name(label)
         tokens = label.split()
         if (generic_kind(label) is None and 2 <= len(tokens) <= 4
-                and all(not _is_role_word(t) and t not in CONNECTORS for t in tokens)):
+                and all(not _is_role_word(t) and (t not in CONNECTORS or t in PARTICLES) for t in tokens)):
             names.add(label)
     return names
 

@@ -168,3 +168,19 @@ def test_refine_names_uses_evidence_from_other_pages() -> None:
     assert refined.row(0, named=True)["speaker_name"] == "Recep Tayyip Erdogan"
     assert refined.row(0, named=True)["speaker_role"] == "President of Turkey"
     assert refined["speaker_id"].to_list() == ["recep-tayyip-erdogan"] * 2
+
+
+def test_refine_names_takes_a_name_with_a_particle_and_a_long_name_from_another_label() -> None:
+    # Day files: `Cristina Fernandez de Kirchner:` printed bare on one page (a particle did not count as a word of a
+    # name) and `King Carl Xvi Gustaf of Sweden` split to a three-word name on another; the cut forms were ids apart.
+    u, events = _tables([("e1", "Fernandez de Kirchner", None), ("e2", "Cristina Fernandez de Kirchner", None),
+                         ("e3", "Xvi Gustaf", None), ("e4", "Carl Xvi Gustaf", None)])
+    u = u.with_columns(pl.Series("speaker_label", ["President of the Argentine Republic Cristina Fernandez de Kirchner",
+                                                   "Cristina Fernandez de Kirchner", "King Carl Xvi Gustaf",
+                                                   "King Carl Xvi Gustaf of Sweden"]),
+                       pl.Series("speaker_role", ["President of the Argentine Republic Cristina", None, "King Carl",
+                                                  "King of Sweden"]))
+    refined = refine_names(u, events)
+    assert refined["speaker_id"].to_list() == ["cristina-fernandez-de-kirchner"] * 2 + ["carl-xvi-gustaf"] * 2
+    assert refined["speaker_role"].to_list() == ["President of the Argentine Republic", None, "King",
+                                                 "King of Sweden"]
