@@ -243,6 +243,11 @@ FIRST_MARK_BEFORE = re.compile(r"\s*[,:;–—]")
 FIRST_ADVERB_BEFORE = re.compile(r"\s+(?:" + _rev("i|we|you|they|he|she|should|must|will|would|can|could|may|might|"
                                                    "shall") + r")\b")
 TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
+# After "a third", a word in lower case that may begin a singular noun phrase ("a third child", "a third important
+# task"): the article counts one of a series, a rank, unless the word is a comparative or a word of time or amount
+# ("a third cheaper", "a third more", "a third last year"), which `rank_after_a_third` checks; "a third one" ranks.
+WORD_AFTER_THIRD = re.compile(r"\s+([a-z][a-z-]*)\b(?![’'])")
+_NOT_RANK_AFTER_THIRD = frozenset("more last next below above".split())
 HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
 HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")
 FROM_BEFORE = re.compile(r"\bfrom\b")
@@ -250,6 +255,16 @@ SCALE_IN = re.compile(r"(?:hundred|thousand|million|billion|trillion|bn|mln|mn|t
 RANGE_KINDS = frozenset({"percent", "percentage_point", "money", "measure"})
 UNIT_RANGE_LINK = re.compile(r"(?P<dash>[–—-])|\s+(?:(?P<to>to)|(?P<and>and))\s+")
 QUANTITY_KINDS = frozenset({"percent", "percentage_point", "money", "count", "measure", "multiple"})
+
+
+def rank_after_a_third(text: str, pos: int) -> bool:
+    """Whether "a third" ending at `pos` ranks a singular noun ("a third child") rather than being a fraction."""
+    m = WORD_AFTER_THIRD.match(text, pos)
+    if not m:
+        return False
+    word = m.group(1)
+    return word == "one" or not (word in STOP or word in _NOT_RANK_AFTER_THIRD or word.endswith(("er", "ly"))
+                                 or is_plural(word))
 
 
 def singular_of(word: str) -> str:

@@ -81,6 +81,7 @@ from kremlin_data.claim_words import (
     counted_noun,
     currency,
     digits_in_name,
+    rank_after_a_third,
     sentence_span,
     word_run,
     words_value,
@@ -313,6 +314,8 @@ def _digits_claim(text: str, d: _Draft, run_end: int, raw_rev: str, cur: str | N
     year_like = len(digits) == 4 and digits.isdigit() and 1000 <= int(digits) <= 2100 and not cur
     if d.kind == "count" and year_like and (d.end == digits_end or d.value_high is not None):
         d.kind = "year"
+        if word in ("revo", "revO"):  # "over 2014–2016" is during those years, "an increase over 2007" against it
+            d.bound = "="
         return d, d.end
     return _finish(text, d, cur, digits_end=True)
 
@@ -370,7 +373,8 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
         d.kind, d.value, d.end = "multiple", base, word_end
         return d, word_end
     if low in ("half", "half a", "half an", "a half", "a third", "a quarter"):
-        if low == "a third" and TIME_AFTER.match(text, word_end):  # "for a third time" is a rank
+        if low == "a third" and (TIME_AFTER.match(text, word_end) or (  # "for a third time", "a third child": ranks
+                d.prep != "by" and d.bound == "=" and rank_after_a_third(text, word_end))):
             d.kind, d.value, d.start, d.end = "ordinal", 3.0, start + 2, word_end
             return d, word_end
         if low in ("half a", "half an"):

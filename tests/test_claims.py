@@ -925,3 +925,25 @@ def test_a_vague_amount_counts_the_noun_a_count_would(text: str, unit: str) -> N
 ])
 def test_one_before_a_verb_is_a_pronoun_or_counts_the_noun_before_the_verb(text: str, expected: list[Any]) -> None:
     assert [(c.surface, c.unit) for c in extract_claims(text)] == expected
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("Over 2005–2014, an enormous amount of research was carried out.", "="),
+    ("This is an increase of 37.5% over 2005.", "="),
+    ("that is, beyond 2024, and already now outline the nationwide objectives", ">"),
+])
+def test_over_a_year_is_during_or_against_it_not_more_than(text: str, bound: str) -> None:
+    assert [(c.kind, c.bound) for c in extract_claims(text) if c.kind == "year"] == [("year", bound)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("If a third baby is born within the term of the subsidy", [("third", "ordinal", 3.0)]),
+    ("paying benefits to families raising a third child has already been announced", [("third", "ordinal", 3.0)]),
+    ("In my opinion a third important task is to pursue", [("third", "ordinal", 3.0)]),
+    ("One more vaccine, a third one, is undergoing final tests", [("One", "count", 1.0), ("third", "ordinal", 3.0)]),
+    ("it has gone up by a third recently.", [("a third", "fraction", 1 / 3)]),
+    ("Latvia received in 2006 was about a third cheaper", [("2006", "year", 2006.0), ("a third", "fraction", 1 / 3)]),
+    ("Of these, a third are registered under the", [("a third", "fraction", 1 / 3)]),
+])
+def test_a_third_before_a_singular_noun_is_a_rank(text: str, expected: list[Any]) -> None:
+    assert [(c.surface, c.kind, c.value) for c in extract_claims(text)] == expected
