@@ -56,6 +56,7 @@ from kremlin_data.claim_words import (
     ORDINAL,
     ORDINAL_AFTER_TENS,
     ORDINAL_NOT_AFTER,
+    PERIOD_AND_BEFORE,
     PREV_WORD,
     QUANTITY_KINDS,
     RANGE,
@@ -384,6 +385,14 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
                 return (_tail_after_words(text, d, cur) if UNIT_RE.match(text, word_end) else (None, word_end))
             d.value, d.end = 0.5 * SCALE[s.group().strip().lower()], s.end()
             return _tail_after_words(text, d, cur)
+        period = PERIOD_AND_BEFORE.match(rev) if low == "a half" else None
+        if period:  # "the last year and a half", "an hour and a half": 1.5 of the unit, with the bound before it
+            at = start - period.end()
+            before = text[max(0, at - 40):at][::-1]
+            prev = PREV_WORD.match(before) if before[:1] == " " else None
+            d, _ = _left_context(at, before, before.lower(), prev.group(1) if prev else None)
+            d.kind, d.value, d.unit, d.end = "duration", 1.5, period.group(1)[::-1], word_end
+            return d, word_end
         if low == "half" and (not HALF_OK_AFTER.match(text, word_end)
                               or HALF_NOT_BEFORE.match(rev)):
             return None, word_end

@@ -947,3 +947,14 @@ def test_over_a_year_is_during_or_against_it_not_more_than(text: str, bound: str
 ])
 def test_a_third_before_a_singular_noun_is_a_rank(text: str, expected: list[Any]) -> None:
     assert [(c.surface, c.kind, c.value) for c in extract_claims(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("But of course, what happened in the last year and a half happened very swiftly.",
+     [("year and a half", "duration", 1.5, "year", "=")]),
+    ("The state corporation RUSNANO has been active for nearly a year and a half.",
+     [("a year and a half", "duration", 1.5, "year", "<~")]),
+    ("I queued for an hour and a half.", [("an hour and a half", "duration", 1.5, "hour", "=")]),
+])
+def test_a_unit_of_time_and_a_half_is_one_and_a_half_of_it(text: str, expected: list[Any]) -> None:
+    assert [(c.surface, c.kind, c.value, c.unit, c.bound) for c in extract_claims(text)] == expected
