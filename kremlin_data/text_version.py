@@ -387,26 +387,28 @@ def _join_continuations(lines: _Lines, start: int, stop: int) -> tuple[int, dict
     """Glue to the line before it each body line that continues it; returns the new stop and the glued line numbers.
 
     The text version breaks a line after each link (`... citizens of CIS` / `states to enter ...`, `... Mr Siluanov` /
-    `, this is ...`): a line that opens in lower case (and is not a label: `chairman of ... Nikolai Tokarev:`) or with
-    a mark that never opens a paragraph (`,.;?!)]’`) goes on the line before it, after a space where it opens with a
-    letter. A line in lower case after the end of a sentence or a colon stays a paragraph (`caller: Good evening`,
-    `a) aimed at ...;`). Only whole lines join (the pieces of a flattened line are fields and paragraphs). The line
-    before must be text, not a separator, an omission, a `See also` heading, a photo counter or a date. ``joined``
-    maps the line number of each line that took others to theirs.
+    `, this is ...`, `Mr Naryshkin` / `[Chief of Staff ...] sends me ...`): a line that opens in lower case or with an
+    editor's bracket (and is not a label: `chairman of ... Nikolai Tokarev:`), or with a mark that never opens a
+    paragraph (`,.;?!)]’`), goes on the line before it, after a space where it opens with a letter or bracket. A
+    line in lower case or opening with a bracket after the end of a sentence or a colon stays a paragraph
+    (`caller: Good evening`, `a) aimed at ...;`, `[Mr Miller went on to report ...]`). Only whole lines join (the
+    pieces of a flattened line are fields and paragraphs). The line before must be text, not a separator, an
+    omission, a `See also` heading, a photo counter or a date. ``joined`` maps the line number of each line that
+    took others to theirs.
     """
     t, nos = lines.texts, lines.nos
-    if not any(s[0] in _CONTINUATION_MARKS or s[0].islower() for s in t[start + 1:stop]):
+    if not any(s[0] in _CONTINUATION_MARKS or s[0].islower() or s[0] == "[" for s in t[start + 1:stop]):
         return stop, {}
     texts, numbers = t[:start + 1], nos[:start + 1]
     joined: dict[int, list[int]] = {}
     for k in range(start + 1, stop):
         s, before = t[k], texts[-1]
         head = s[0]
-        if (head in _CONTINUATION_MARKS or (head.islower() and before[-1] not in ".!?:"
+        if (head in _CONTINUATION_MARKS or ((head.islower() or head == "[") and before[-1] not in ".!?:"
                                             and _continues_in_lower_case(s, t[k + 1] if k + 1 < stop else ""))) \
                 and nos[k] != nos[k - 1] and (k + 1 == len(nos) or nos[k + 1] != nos[k]) \
                 and not _takes_no_continuation(before):
-            texts[-1] = f"{before} {s}" if head.islower() else before + s
+            texts[-1] = f"{before} {s}" if head.islower() or head == "[" else before + s
             joined.setdefault(numbers[-1], []).append(nos[k])
         else:
             texts.append(s)
@@ -419,7 +421,7 @@ def _join_continuations(lines: _Lines, start: int, stop: int) -> tuple[int, dict
 
 
 def _continues_in_lower_case(s: str, nxt: str) -> bool:
-    """A line in lower case that continues the line before it: it is not a label.
+    """A line in lower case (or opening with a bracket) that continues the line before it: it is not a label.
 
     A label may open in lower case (`chairman of ... Nikolai Tokarev: ...`), and its colon may open the next line
     (`chairman of ... Viktor Khristenko` / `: Mr President, ...`).

@@ -336,6 +336,12 @@ def test_golden_page(quirk: str, update_golden: bool) -> None:
     # day file 2001-11-16: a line in lower case after the end of a sentence stays a paragraph
     ("Vladimir Putin: Good evening.\ncaller: Good evening, President Putin.",
      [("Vladimir Putin", ["Good evening.", "caller: Good evening, President Putin."])], []),
+    # day file 2016-04-18: an editor's bracket after a link; after the end of a sentence it is a paragraph (2008-07-21)
+    ("Vladimir Putin: Thank you.\nMr Khristenko\n[Chairman of the Eurasian Economic Commission Board in 2012–2016] "
+     "prepared the ground very well.\n[Mr Miller went on to report on problems with the gasification programme.]",
+     [("Vladimir Putin", ["Thank you.", "Mr Khristenko [Chairman of the Eurasian Economic Commission Board in "
+                                        "2012–2016] prepared the ground very well.",
+                          "[Mr Miller went on to report on problems with the gasification programme.]"])], []),
     # a separator is never continued
     ("Vladimir Putin: Good evening.\n* * *\n, and more.", [("Vladimir Putin", ["Good evening.", ", and more."])], []),
 ])
