@@ -226,7 +226,15 @@ _NOT_NOUN_S = frozenset("is was has does as us its his this thus plus less acros
                         "besides unless yes news series species gas bus".split())
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "staff": "staff",
               "personnel": "personnel", "feet": "foot", "media": "media",
-              "spacecraft": "spacecraft", "aircraft": "aircraft"}
+              "spacecraft": "spacecraft", "aircraft": "aircraft", "lives": "life", "wives": "wife",
+              "knives": "knife", "thieves": "thief", "wolves": "wolf", "shelves": "shelf"}
+# Words ending in -men that are no plural of a -man ("servicemen" is; "specimen" is not).
+_MEN_SINGULAR = frozenset("specimen regimen abdomen omen stamen acumen semen amen".split())
+# Words ending in a consonant and -uses whose singular ends in -use (verbs, or "abuses" and "excuses"); the others
+# drop -es ("buses", "viruses", "bonuses", "surpluses").
+_USE_WORDS = frozenset("abuses excuses refuses fuses ruses accuses amuses confuses muses diffuses infuses".split())
+# Endings of plurals in -es of singulars in -is ("crises", "analyses", "theses", "diagnoses", "metropolises").
+_IS_PLURALS = ("crises", "yses", "theses", "gnoses", "oases", "polises")
 # After "one", these mean "one" is a pronoun or part of an idiom, not a quantity.
 ONE_NOT = frozenset("of who that which another after by or and can could should must may might would will shall "
                     "has had is was needs cannot gets sees feels knows thinks way hand side".split())
@@ -278,13 +286,21 @@ def singular_of(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
         return word[:-2]
+    if word.endswith("es"):
+        if word.endswith(_IS_PLURALS):
+            return word[:-2] if word.endswith("polises") else word[:-2] + "is"
+        if word.endswith("uses") and word[-5:-4] not in "aeiou" and word not in _USE_WORDS:
+            return word[:-2]
+    if word.endswith("men"):
+        return word[:-3] + "man"
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def is_plural(word: str) -> bool:
     """True for a word that looks like a plural noun ("regions", "people"), not "is", "news" or "bus"."""
     return word in _IRREGULAR or (word.endswith("s") and not word.endswith(("ss", "us", "is"))
-                                  and word not in _NOT_NOUN_S and len(word) > 2)
+                                  and word not in _NOT_NOUN_S and len(word) > 2) or (
+        word.endswith("men") and len(word) > 4 and word not in _MEN_SINGULAR)  # "servicemen"
 
 
 def counted_noun(text: str, pos: int, singular: bool) -> str | None:

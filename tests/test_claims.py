@@ -958,3 +958,15 @@ def test_a_third_before_a_singular_noun_is_a_rank(text: str, expected: list[Any]
 ])
 def test_a_unit_of_time_and_a_half_is_one_and_a_half_of_it(text: str, expected: list[Any]) -> None:
     assert [(c.surface, c.kind, c.value, c.unit, c.bound) for c in extract_claims(text)] == expected
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("It also included automobiles and 88 buses.", "bus"),
+    ("Currently, we have already provided housing for 33,000 servicemen and are now commissioning", "serviceman"),
+    ("In addition we have conducted over 60 special situational analyses around Russia", "analysis"),
+    ("These two theses, I think, are the most important for democratic society", "thesis"),
+    ("terror claimed thousands of human lives in New York", "life"),
+    ("We have built 113 new houses.", "house"),
+])
+def test_plurals_the_regular_rules_miss(text: str, unit: str) -> None:
+    assert [c.unit for c in extract_claims(text)] == [unit]
