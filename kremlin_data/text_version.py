@@ -33,8 +33,9 @@ _PUBLISHED_IN = re.compile(r"^Published in sections?: (?P<sections>.+)$")
 _DIRECT_LINK = re.compile(r"^Direct link: (?:https?://)?en\.kremlin\.ru/d/(?P<id>\d+)$")
 _PHOTO_COUNTER = re.compile(r"^\d{1,3} of \d{1,3}$")
 _MORE_TOGGLE = re.compile(r"^\d+ more$")
-# Omission markers and `* * *` separators, shared with the HTML parser.
-OMISSION = re.compile(r"^<(?:…|\.\.\.|\.\.)>$")
+# Omission markers and `* * *` separators, shared with the HTML parser. The day files also print `< … >`, `<. . .>`
+# and `‹…›`.
+OMISSION = re.compile(r"^[<‹] ?(?:…|\.\.\.|\.\.|\. \. \.) ?[>›]$")
 SEPARATOR = re.compile(r"^(?:\*\s*){3,}$")
 _NOT_PLACE_START = frozenset({"At", "With", "During", "Before", "After", "In", "On", "Greetings", "Meeting"})
 _PLACE_WORD = re.compile(r"^(?:[A-Z0-9][\w’'.-]*,?|of|the|de|on|upon|am|an|der|la|le|and|in)$")
@@ -460,7 +461,7 @@ def _read_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             places.append((nos[i], "separator"))
             i += 1
             continue
-        if head == "<" and OMISSION.match(s):
+        if (head == "<" or head == "‹") and OMISSION.match(s):
             places.append((nos[i], "omission"))
             page.n_omissions += 1
             after_omission = True

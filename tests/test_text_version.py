@@ -351,3 +351,17 @@ def test_a_line_cut_after_a_link_is_joined(body: str, expected: list, subheading
     assert page.subheadings == subheadings
     nonempty = [n for n, s in enumerate(_page(body).split("\n"), start=1) if s.strip()]
     assert sorted(n for n, _ in page.line_places) == nonempty
+
+
+@pytest.mark.parametrize("marker", [
+    "<…>", "<...>", "<..>",
+    "< … >",  # day files of 2013 (31 lines, 2013-09-05 ...)
+    "<. . .>",  # day file 2010-01-18
+    "‹…›",  # day file 2011-11-26
+])
+def test_omission_markers(marker: str) -> None:
+    page = parse_page(_page(f"Vladimir Putin: Good afternoon.\n{marker}\nVladimir Putin: Next.\n{marker}\nAnd more."),
+                      "t.txt")
+    assert [(t.paragraphs, t.follows_omission) for t in page.turns] == [
+        (["Good afternoon."], False), (["Next.", "And more."], True)]
+    assert page.n_omissions == 2
