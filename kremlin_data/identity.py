@@ -12,7 +12,9 @@ Rules, in order (the evidence code of each is what `speaker_aliases.evidence` sh
 3. `typo`: a rare spelling whose surname equals a well-attested name's and whose given name is within a small
    edit distance of it (`Valdimir Putin`, `Vladmir Putin`), when exactly one such name exists and it is used
    at least `TYPO_RATIO` times as often; `role_typo`: a misspelt role word before a known name
-   (`Ppresident Vladimir Putin`).
+   (`Ppresident Vladimir Putin`); `page_spelling`: two spellings of one full name on one page, the same words but
+   one close as for a typo (given name or surname) and no initials (`Sergei`/`Sergey Brilev`, `Kirill
+   Kleimenov`/`Kleymenov`), take the corpus's most used one, on every page.
 4. `page_label`, `page_card`, `page_tag`: a surname-only label (`Putin:`), or an initial and a surname
    (`A. Magometov`), resolved within its page to the one full name with that surname the page uses in another
    label, in a person card, or in its Persons tags.
@@ -53,8 +55,8 @@ HONORIFICS = frozenset("""mr mrs ms miss mister madam madame sir dr doctor prof 
 TYPO_RATIO = 5
 TYPO_MAX_TURNS = 5
 SURNAME_YEARS = 4
-EVIDENCE_ORDER = ("name", "middle_initial", "role_typo", "typo", "corpus_surname", "page_tag", "page_card",
-                  "page_label", "person_id", "user_veto", "user")
+EVIDENCE_ORDER = ("name", "middle_initial", "role_typo", "typo", "page_spelling", "corpus_surname", "page_tag",
+                  "page_card", "page_label", "person_id", "user_veto", "user")
 _GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Za-z])")
 _INITIAL = re.compile(r"^[A-Za-z]\.$")
 
@@ -203,6 +205,7 @@ def resolve(utterances: pl.DataFrame, events: pl.DataFrame,
             .join(events.select("event_id", pl.col("date").dt.year().alias("year")), on="event_id", how="left"))
     rows = rows.with_columns(pl.col("name_id").alias("resolved"), pl.lit("name").alias("evidence"))
     rows = _merge_ids(rows, _id_level_merges(rows))
+    rows = _merge_page_spellings(rows)
     rows = _resolve_short_names(rows, events)
     rows = _unify_by_person_id(rows)
     rows = _apply_overrides(rows, overrides or {})
@@ -250,6 +253,52 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
             b = target[b]
         merges[k] = (a, b, how)
     return pl.DataFrame(merges, schema={"name_id": pl.String, "to_id": pl.String, "how": pl.String}, orient="row")
+
+
+def _merge_page_spellings(rows: pl.DataFrame) -> pl.DataFrame:
+    """Two spellings of one full name on one page are one person (`Sergei Brilev` and `Sergey Brilev`).
+
+    Two ids that one page gives, of as many words, the same but for one word that is a close spelling (`_close`:
+    the given name or the surname), and no initial among them, take the id more used in the corpus, also on the
+    other pages; spellings linked in this way over several pages form one group.
+    """
+    full = rows.filter(~pl.col("short") & pl.col("person_like"))
+    counts = full.group_by("resolved").len()
+    n_by_id = dict(zip(counts["resolved"].to_list(), counts["len"].to_list(), strict=True))
+    ids = (full.select("event_id", "resolved").unique()
+           .with_columns(pl.col("resolved").str.split("-").alias("w"))
+           .filter(pl.col("w").list.len() >= 2)
+           .with_columns(pl.col("w").list.len().alias("k"), pl.col("w").list.last().alias("last"),
+                         pl.col("w").list.slice(0, pl.col("w").list.len() - 1).list.join("-").alias("head")))
+    pairs = set()
+    for key in ("last", "head"):  # the same surname (a given name differs), or the same given names
+        joined = ids.join(ids, on=["event_id", "k", key], suffix="_b").filter(pl.col("resolved") < pl.col("resolved_b"))
+        pairs |= set(joined.select("resolved", "resolved_b").iter_rows())
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in sorted(pairs):
+        wa, wb = a.split("-"), b.split("-")
+        diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+        if len(diff) == 1 and min(map(len, wa + wb)) > 1 and _close(*diff[0]):
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                # The group's id is its most used spelling.
+                keep, drop = sorted((ra, rb), key=lambda i: (-n_by_id[i], i))
+                parent[drop] = keep
+    if not parent:
+        return rows
+    merges = pl.DataFrame([(i, root(i)) for i in parent], schema={"resolved": pl.String, "to_id": pl.String},
+                          orient="row")
+    return (rows.join(merges, on="resolved", how="left", maintain_order="left")
+            .with_columns(pl.when(pl.col("to_id").is_not_null()).then(pl.lit("page_spelling"))
+                          .otherwise(pl.col("evidence")).alias("evidence"),
+                          pl.coalesce("to_id", "resolved").alias("resolved"))
+            .drop("to_id"))
 
 
 def _close(a: str, b: str) -> bool:

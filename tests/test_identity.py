@@ -184,3 +184,22 @@ def test_refine_names_takes_a_name_with_a_particle_and_a_long_name_from_another_
     assert refined["speaker_id"].to_list() == ["cristina-fernandez-de-kirchner"] * 2 + ["carl-xvi-gustaf"] * 2
     assert refined["speaker_role"].to_list() == ["President of the Argentine Republic", None, "King",
                                                  "King of Sweden"]
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    # Day files: one page prints both spellings of a name; the most used one is the id, on every page.
+    ([("e1", "Sergey Brilev", None), ("e1", "Sergei Brilev", None), ("e1", "Sergey Brilev", None),
+      ("e2", "Sergei Brilev", None), ("e2", "Sergey Brilev", None), ("e3", "Sergei Brilyov", None)],
+     ["sergey-brilev"] * 5 + ["sergei-brilyov"]),
+    ([("e1", "Kirill Kleymenov", None), ("e1", "Kirill Kleimenov", None), ("e2", "Kirill Kleymenov", None),
+      ("e2", "Kirill Kleymenov", None), ("e3", "Kirill Kleimenov", None), ("e3", "Kirill Kleimyonov", None)],
+     ["kirill-kleymenov"] * 6),  # spellings linked over two pages form one group
+    # not merged: different given names, a shared initial, a surname farther off, two different pages
+    ([("e1", "Viktor Khristenko", None), ("e1", "Vladimir Khristenko", None)],
+     ["viktor-khristenko", "vladimir-khristenko"]),
+    ([("e1", "N. Semenikhin", None), ("e1", "N. Semenikhina", None)], ["n-semenikhin", "n-semenikhina"]),
+    ([("e1", "Dmitry Zykov", None), ("e1", "Vyacheslav Zykov", None)], ["dmitry-zykov", "vyacheslav-zykov"]),
+    ([("e1", "Natalia Ivanova", None), ("e2", "Natalya Ivanova", None)], ["natalia-ivanova", "natalya-ivanova"]),
+])
+def test_two_spellings_of_a_name_on_one_page_are_one_person(turns: list[Turn], expected: list[str]) -> None:
+    assert _ids(turns) == expected
