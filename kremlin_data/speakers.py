@@ -618,8 +618,9 @@ def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | N
         if label[:comma] in known:
             return label[:comma], label[comma + 2:].strip() or None
         comma = label.rfind(", ", 0, comma)
+    # A short label of name words is a name; a possessive is no word of a name (`NPR's Robert Siegel`).
     if len(tokens) <= 4 and all(not _is_role_word(t) and (t not in CONNECTORS or t.lower() in PARTICLES)
-                                for t in tokens):
+                                and not t.endswith(("'s", "’s")) for t in tokens):
         return label, None
     if ", " in label:  # `A. Magometov, Rector of the ...`, `Major-General Sergey V. Yangorev, the Commander of ...`
         head, _, tail = label.partition(", ")
@@ -689,7 +690,8 @@ def short_label_names(labels: Iterable[str]) -> set[str]:
         label = fix_joined_name(label)
         tokens = label.split()
         if (generic_kind(label) is None and 2 <= len(tokens) <= 4
-                and all(not _is_role_word(t) and (t not in CONNECTORS or t in PARTICLES) for t in tokens)):
+                and all(not _is_role_word(t) and (t not in CONNECTORS or t in PARTICLES)
+                        and not t.endswith(("'s", "’s")) for t in tokens)):
             names.add(label)
     return names
 

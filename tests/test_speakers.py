@@ -346,3 +346,11 @@ def test_a_role_word_before_a_short_name_is_the_role(label: str, expected: tuple
     # label became the name and an id apart from the person's own).
     assert split_label(label, short_label_names([label, expected[0]])) == expected
     assert split_label(label) == expected
+
+
+def test_a_possessive_is_no_word_of_a_name() -> None:
+    # Day files (NPR interview, 2001): the label was a bare name on its page, `Mr. Siegel:` (33 turns) found no
+    # full name to take, and the interviewer was two ids, neither his name.
+    labels = ["NPR's Robert Siegel", "Mr. Siegel", "Vladimir Putin"]
+    assert "NPR's Robert Siegel" not in short_label_names(labels)
+    assert split_label("NPR's Robert Siegel", short_label_names(labels)) == ("Robert Siegel", "NPR's")
