@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kremlin_data.page import Issue, Page, PageError, Turn
 from kremlin_data.speakers import generic_kind, is_label_text
-from kremlin_data.text_version import OMISSION, SEPARATOR, parse_date, parse_time
+from kremlin_data.text_version import OMISSION, SEPARATOR, UNTITLED, parse_date, parse_time
 
 URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{}"
 
@@ -347,7 +347,7 @@ def _walk(node: LexborNode, items: list[Item]) -> None:
 
 def _media(node: LexborNode, items: list[Item]) -> None:
     for sub in node.css("span.media__title, div.video__description, figcaption"):
-        if t := _text(sub):
+        if (t := _text(sub)) and t != UNTITLED:
             kind = "subheading" if "video__description" in (sub.attributes.get("class") or "") else "caption"
             items.append(Item(kind, t))
 
@@ -358,7 +358,8 @@ def _slider(node: LexborNode, items: list[Item]) -> None:
         return
     start = next((k for k, s in enumerate(slides) if "starting-slide" in (s.attributes.get("class") or "")), 0)
     items.append(Item("counter", f"{start + 1} of {len(slides)}"))
-    items.append(Item("caption", clean(slides[start].attributes.get("data-cycle-desc") or "")))
+    caption = clean(slides[start].attributes.get("data-cycle-desc") or "")
+    items.append(Item("caption", "" if caption == UNTITLED else caption))
 
 
 def _see_also(node: LexborNode, items: list[Item]) -> None:

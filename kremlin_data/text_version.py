@@ -70,6 +70,9 @@ _CONTINUATION_MARKS = frozenset(",.;?!)]’")
 _NO_LABEL: tuple[Label | None, bool] = (None, False)  # a line without a colon: no label, whatever the names
 
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
+# The site prints `None` as the title of a photo or video that has none (`<span class="media__title">None</span>`):
+# a body line of that word alone is neither a caption nor a sub-heading.
+UNTITLED = "None"
 # Boxes of links to other pages placed in the body: a heading, then titles each with a date (or day span).
 BOX_HEADS = ("See also", "Additional")
 PUBLICATION_STATUS = "Publication status"
@@ -472,10 +475,17 @@ def _read_body(lines: _Lines, page: Page, start: int, stop: int) -> None:
             i = _parse_see_also(lines, page, i + 1, stop)
             continue
         if head.isdigit() and nxt is not None and _PHOTO_COUNTER.match(s):
-            page.photo_captions.append(nxt)
             places.append((nos[i], "photo_counter"))
-            places.append((nos[i + 1], "photo_caption"))
+            if nxt == UNTITLED:
+                places.append((nos[i + 1], "untitled_media"))
+            else:
+                page.photo_captions.append(nxt)
+                places.append((nos[i + 1], "photo_caption"))
             i += 2
+            continue
+        if s == UNTITLED:
+            places.append((nos[i], "untitled_media"))
+            i += 1
             continue
         label = match_split_label(s, nxt, known) if nxt is not None and nxt[0] in ":(" else None
         if label is None and nxt is not None and nos[i - 1] == nos[i] != nos[i + 1] and i > start:

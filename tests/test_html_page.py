@@ -294,6 +294,18 @@ def test_in_body_photo_caption_is_never_speech() -> None:
     assert turns_of(page) == [("Vladimir Putin", None, ["One.", "Two."])]
 
 
+def test_a_media_title_none_is_no_caption() -> None:
+    # pages 17645, 8055, 9200: the site prints `None` for a photo or video without a title
+    body = ('<div class="media masha-ignore"><figure class="media__pic"><img alt="None"></figure>'
+            '<span class="media__title player__title">None</span></div><p><b>Vladimir Putin:</b> One.</p>')
+    page = parse_body(body)
+    assert (page.photo_captions, page.subheadings) == ([], [])
+    assert turns_of(page) == [("Vladimir Putin", None, ["One."])]
+    slides = 2 * '<div class="slide" data-cycle-desc="None"><div class="slider__block"><img alt="None"></div></div>'
+    page = parse_body(f'<div class="slider masha-ignore"><div class="slider__slides">{slides}</div></div><p>Text.</p>')
+    assert (page.photo_captions, page.narration) == ([], ["Text."])
+
+
 def test_see_also_box_gives_its_titles_only() -> None:
     body = ('<p>One.</p><div class="read__cut masha-ignore"><div class="cut"><h3 class="cut__title">See also</h3>'
             '<div class="cut__description"><a href="17171.html" class="cut__item">Congratulations to&nbsp;officers'

@@ -365,3 +365,17 @@ def test_omission_markers(marker: str) -> None:
     assert [(t.paragraphs, t.follows_omission) for t in page.turns] == [
         (["Good afternoon."], False), (["Next.", "And more."], True)]
     assert page.n_omissions == 2
+
+
+@pytest.mark.parametrize("body", [
+    # text page 8055 (day file 2010-06-15): `None` alone under the place, where the site has an untitled video
+    "None\n* * *\nPresident of Russia Dmitry Medvedev: Mr Miller, several days ago.\nMore.",
+    # text page 9200: after a photo counter
+    "2 of 2\nNone\nPresident of Russia Dmitry Medvedev: Mr Miller, several days ago.\nMore.",
+])
+def test_an_untitled_media_line_is_neither_caption_nor_subheading(body: str) -> None:
+    page = parse_page(_page(body), "t.txt")
+    assert (page.photo_captions, page.subheadings) == ([], [])
+    assert [(t.label, t.subheading, t.paragraphs) for t in page.turns] == [
+        ("President of Russia Dmitry Medvedev", None, ["Mr Miller, several days ago.", "More."])]
+    assert ("untitled_media" in {w for _, w in page.line_places})
