@@ -8,7 +8,9 @@ Rules, in order (the evidence code of each is what `speaker_aliases.evidence` sh
 
 1. `name`: the printed name, with titles and honorifics (`Mr`, `President`) dropped, all-capitals words
    case-folded (`Vladimir PUTIN`), and the id taken as lower-case ASCII.
-2. `middle_initial`: `Vladimir V. Putin` -> `vladimir-putin` when that name is known from the corpus.
+2. `middle_initial`: `Vladimir V. Putin` -> `vladimir-putin` when that name is known from the corpus;
+   `middle_name`: a name of two words and the one name of three words or more with the same first and last word
+   (`Jose Barroso`, `Jose Manuel Barroso`) take the more used one's id.
 3. `typo`: a rare spelling whose surname equals a well-attested name's and whose given name is within a small
    edit distance of it (`Valdimir Putin`, `Vladmir Putin`), when exactly one such name exists and it is used
    at least `TYPO_RATIO` times as often; `role_typo`: a misspelt role word before a known name
@@ -55,8 +57,8 @@ HONORIFICS = frozenset("""mr mrs ms miss mister madam madame sir dr doctor prof 
 TYPO_RATIO = 5
 TYPO_MAX_TURNS = 5
 SURNAME_YEARS = 4
-EVIDENCE_ORDER = ("name", "middle_initial", "role_typo", "typo", "page_spelling", "corpus_surname", "page_tag",
-                  "page_card", "page_label", "person_id", "user_veto", "user")
+EVIDENCE_ORDER = ("name", "middle_initial", "middle_name", "role_typo", "typo", "page_spelling", "corpus_surname",
+                  "page_tag", "page_card", "page_label", "person_id", "user_veto", "user")
 _GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Za-z])")
 _INITIAL = re.compile(r"^[A-Za-z]\.$")
 
@@ -229,6 +231,12 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
     by_surname: dict[str, list[tuple[str, str, int]]] = {}
     for nid, n, surname, given in counts.select("name_id", "n", "surname", "given").iter_rows():
         by_surname.setdefault(surname, []).append((nid, given, n))
+    # Names of three words or more by their first and last word, for `Jose Barroso` / `Jose Manuel Barroso`.
+    by_ends: dict[tuple[str, str], list[str]] = {}
+    for nid, norm in counts.select("name_id", "norm_name").iter_rows():
+        words = norm.split()
+        if len(words) >= 3 and all(len(w.rstrip(".")) > 1 for w in words):
+            by_ends.setdefault((words[0].lower(), words[-1].lower()), []).append(nid)
     merges: list[tuple[str, str, str]] = []
     for nid, n, surname, given, no_middle, norm in counts.iter_rows():
         if no_middle != nid and no_middle in n_by_id:
@@ -238,13 +246,24 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
         if len(tokens) >= 3 and (tail := speaker_id(" ".join(tokens[1:]))) in n_by_id and _is_role_typo(tokens[0]):
             merges.append((nid, tail, "role_typo"))
             continue
+        if len(tokens) == 2 and len(longer := by_ends.get((tokens[0].lower(), tokens[1].lower()), [])) == 1:
+            # One name with middle names between the same first and last word: the more used form's id.
+            if n_by_id[longer[0]] > n or (n_by_id[longer[0]] == n and longer[0] < nid):
+                merges.append((nid, longer[0], "middle_name"))
+            else:
+                merges.append((longer[0], nid, "middle_name"))
+            continue
         if n > TYPO_MAX_TURNS or given is None:
             continue
         near = [cid for cid, cgiven, cn in by_surname.get(surname, ())
                 if cid != nid and cgiven and cn >= TYPO_RATIO * n and _close(given, cgiven)]
         if len(near) == 1:
             merges.append((nid, near[0], "typo"))
-    # A merge into a name that is itself merged goes on to the end of the chain.
+    # One merge per name, the first; a merge into a name that is itself merged goes on to the end of the chain.
+    first: dict[str, tuple[str, str, str]] = {}
+    for m in merges:
+        first.setdefault(m[0], m)
+    merges = list(first.values())
     target = {a: b for a, b, _ in merges}
     for k, (a, b, how) in enumerate(merges):
         seen = {a}

@@ -203,3 +203,16 @@ def test_refine_names_takes_a_name_with_a_particle_and_a_long_name_from_another_
 ])
 def test_two_spellings_of_a_name_on_one_page_are_one_person(turns: list[Turn], expected: list[str]) -> None:
     assert _ids(turns) == expected
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    # Day files: `Jose Barroso` and `Mr Barroso` on a page of `Jose Manuel Barroso`'s; the more used form is the id
+    ([("e1", "Jose Manuel Barroso", None)] * 3 + [("e2", "Jose Barroso", None), ("e2", "Mr Barroso", None)],
+     ["jose-manuel-barroso"] * 5),
+    ([("e1", "Anna Kuznetsova", None)] * 3 + [("e2", "Anna Sergeyevna Kuznetsova", None)], ["anna-kuznetsova"] * 4),
+    # two longer names with those ends: left alone
+    ([("e1", "Jose Manuel Barroso", None), ("e2", "Jose Luis Barroso", None), ("e3", "Jose Barroso", None)],
+     ["jose-manuel-barroso", "jose-luis-barroso", "jose-barroso"]),
+])
+def test_a_name_without_its_middle_names_is_the_same_person(turns: list[Turn], expected: list[str]) -> None:
+    assert _ids(turns) == expected
