@@ -73,8 +73,9 @@ FOOTER_HEADS = ("Geography", "Topics", "Persons")
 # The site prints `None` as the title of a photo or video that has none (`<span class="media__title">None</span>`):
 # a body line of that word alone is neither a caption nor a sub-heading.
 UNTITLED = "None"
-# Boxes of links to other pages placed in the body: a heading, then titles each with a date (or day span).
-BOX_HEADS = ("See also", "Additional")
+# Boxes of links to other pages placed in the body: a heading, then titles each with a date (or day span). Three
+# boxes of the day files of March 2015 are headed in Russian.
+BOX_HEADS = ("See also", "Additional", "Смотрите также")
 PUBLICATION_STATUS = "Publication status"
 PAGE_END = "Text version"
 

@@ -379,3 +379,15 @@ def test_an_untitled_media_line_is_neither_caption_nor_subheading(body: str) -> 
     assert [(t.label, t.subheading, t.paragraphs) for t in page.turns] == [
         ("President of Russia Dmitry Medvedev", None, ["Mr Miller, several days ago.", "More."])]
     assert ("untitled_media" in {w for _, w in page.line_places})
+
+
+def test_a_see_also_box_headed_in_russian() -> None:
+    # day file 2015-03-20: the box heading printed `Смотрите также`; its titles and dates were captions and sub-headings
+    page = parse_page(_page("Vladimir Putin: Thank you.\nСмотрите также\n"
+                            "Meeting of the presidents of Russia, Belarus and Kazakhstan\nMarch 20, 2015\n"
+                            "Press statement following a meeting between the presidents of Russia, Belarus and "
+                            "Kazakhstan\nMarch 20, 2015"), "t.txt")
+    assert page.see_also == ["Meeting of the presidents of Russia, Belarus and Kazakhstan",
+                             "Press statement following a meeting between the presidents of Russia, Belarus and "
+                             "Kazakhstan"]
+    assert (page.subheadings, page.photo_captions, page.turns[0].paragraphs) == ([], [], ["Thank you."])
