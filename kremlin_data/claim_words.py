@@ -108,7 +108,7 @@ UNIT_RE = re.compile(
     r"(?P<pct>\s*%|[\s-]*(?:percent|per\s+cent)\b|\s?(?-i:pc)\b)|(?P<pp>\s+percentage\s+points?\b)|(?P<times>\s+times\b)"
     r"|(?P<fold>-?fold\b)|(?P<cur>\s+(?:US\s+dollar|dollar|rouble|ruble|euro|rupee|hryvnia|Swiss\s+franc)s?\b"
     r"|\s+(?:yuan|renminbi|tenge|yen|pounds\s+sterling)\b|\s+(?-i:USD|EUR|RUB|CNY|GBP|JPY|CHF|INR)\b)"
-    r"|(?P<dur>[\s-]+(?:year|month|week|day|hour|minute|decade)s?\b|[\s-]+centur(?:y|ies)\b)"
+    r"|(?P<dur>[\s-]+(?:year|month|week|day|hour|minute|decade)s?\b|[\s-]+centur(?:y|ies)\b|\s+seconds\b)"
     r"|(?P<month>\s+(?-i:" + "|".join(_MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)(?!\w))"
     r"|(?P<frac>[\s-]+(?:halves|thirds?|quarters?|fifths?|tenths?)\b)", re.I)
 # The first word of every range, scale, unit and measure that `RANGE`, `SCALE_RE`, `UNIT_RE` and `MEASURE_RE` read
@@ -117,9 +117,9 @@ UNIT_RE = re.compile(
 TAIL_WORDS = frozenset("""to or and hundred thousand thousands million millions billion billions trillion trillions
 bn mln mn bln tn trn percent per pc percentage times us dollar dollars rouble roubles ruble rubles euro euros rupee
 rupees hryvnia hryvnias swiss yuan renminbi tenge yen pounds usd eur rub cny gbp jpy chf inr year years month months
-week weeks day days hour hours minute minutes decade decades century centuries january february march april may june
-july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec halves third thirds
-quarter quarters fifth fifths tenth tenths linear square cubic metric tonne tonnes ton tons kilometre kilometres
+week weeks day days hour hours minute minutes seconds decade decades century centuries january february march april
+may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec halves third
+thirds quarter quarters fifth fifths tenth tenths linear square cubic metric tonne tonnes ton tons kilometre kilometres
 kilometer kilometers km metre metres meter meters hectare hectares ha barrel barrels litre litres liter liters kilogram
 kilograms kilogramme kilogrammes kg gram grams degree degrees kilowatt kilowatts kwh megawatt megawatts mwh gigawatt
 gigawatts gwh terawatt twh mw gw kw kilovolt kilovolts kv mile miles millimetre millimetres mm centimetre centimetres
@@ -156,10 +156,10 @@ LEFT = re.compile(
     r"(?:\s+(?P<bound>" + "|".join(_rev(alts) for _, alts in _BOUNDS) + r")\b)?"
     r"(?:\s+(?P<prep>" + _rev(_PREPS) + r")\b)?")
 BOUND_SIGN = {ph: sign for sign, alts in _BOUNDS for ph in alts.split("|")}
-AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir)\b")
+AFTER_GO = re.compile(r"\s+(?:tnew|enog|seog|og|esor|nesir|worg|werg|nworg|sworg)\b")
 _IDENT_WORDS = ("No|Nos|Number|Article|Articles|Resolution|Resolutions|resolutions|Paragraph|Clause|Section|Chapter|"
                 "Decree|Order|Flight|Protocol|Item|Point|Annex|Appendix|Part|Parts|parts|Page|page|Room|Building|"
-                "Platform|Unit|Units|units")
+                "Platform|Unit|Units|units|resolution|Grade|grade")
 IDENT = re.compile(r"\s*(?:\.?(?:" + _rev(_IDENT_WORDS) + r")\b|№)")
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z’'-]*){1,5}")
 _DETERMINERS = frozenset("the our their these those its his her this my your".split())
@@ -247,6 +247,9 @@ AT = re.compile(r"\s+ta\b")
 # later ordinal, which may go on a list of ranks ("came in first, third, fourth and fifth").
 LIST_MARK_BEFORE = re.compile(r"\s*(?:[;:]|,?\s*(?:dna|tub|ro)\b)")
 FIRST_MARK_BEFORE = re.compile(r"\s*[,:;–—]")
+# "in the first place" means "above all", unless a ranking follows ("in the first place among the world cities").
+IN_THE_BEFORE = re.compile(r"\s+eht\s+ni\b")
+PLACE_AFTER = re.compile(r"\s+place\b(?!\s+(?:among|in\s+terms|in\s+the\s+world))")
 # Before "first", a personal pronoun or a modal verb makes it an adverb: "I first want to", "we should first solve".
 FIRST_ADVERB_BEFORE = re.compile(r"\s+(?:" + _rev("i|we|you|they|he|she|should|must|will|would|can|could|may|might|"
                                                    "shall") + r")\b")

@@ -36,6 +36,7 @@ from kremlin_data.claim_words import (
     HYPHEN_WORD,
     ID_LIST,
     IDENT,
+    IN_THE_BEFORE,
     LEFT,
     LEFT_WORDS,
     LEVEL_BEFORE,
@@ -57,6 +58,7 @@ from kremlin_data.claim_words import (
     ORDINAL_AFTER_TENS,
     ORDINAL_NOT_AFTER,
     PERIOD_AND_BEFORE,
+    PLACE_AFTER,
     PREV_WORD,
     QUANTITY_KINDS,
     RANGE,
@@ -348,6 +350,8 @@ def _words_claim(text: str, d: _Draft, word_end: int, raw_rev: str, rev: str,
         if (not_after and (not_after.group()[0] not in ",.:;!?" or opens_point)) or (
                 low == "first" and (AT.match(rev) or (word == "first" and FIRST_ADVERB_BEFORE.match(rev)))):
             return None, word_end
+        if word == "first" and PLACE_AFTER.match(text, word_end) and IN_THE_BEFORE.match(rev):
+            return None, word_end  # "in the first place" is "above all"
         if not_after and not_after.group() == "," and word[0].islower() and (
                 LIST_MARK_BEFORE.match(rev) or (low == "first" and FIRST_MARK_BEFORE.match(rev))):
             return None, word_end  # "And second, we will help", "You know, first, I believe"

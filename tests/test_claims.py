@@ -970,3 +970,16 @@ def test_a_unit_of_time_and_a_half_is_one_and_a_half_of_it(text: str, expected: 
 ])
 def test_plurals_the_regular_rules_miss(text: str, unit: str) -> None:
     assert [c.unit for c in extract_claims(text)] == [unit]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the Russian-sponsored Security Council resolution 1566 strengthens the UN role", []),
+    ("We have met the target that we have set to do away with grade 2 and 3 fuel.", []),
+    ("We introduced these tougher registration rules in the first place in order to fight crime", []),
+    ("Moscow will be in the first place among the world cities", [("first", "ordinal", None, "=", None, None)]),
+    ("And they were destroyed within 90 seconds after the blast.", [("90 seconds", "duration", "second", "=", None,
+                                                                    None)]),
+    ("I believe that it will grow up to 100 percent.", [("100 percent", "percent", "percent", "=", "up", "to")]),
+])
+def test_names_idioms_seconds_and_growing_up_to(text: str, expected: list[Any]) -> None:
+    assert [(c.surface, c.kind, c.unit, c.bound, c.change, c.change_type) for c in extract_claims(text)] == expected
