@@ -123,9 +123,14 @@ def _ends_sentence(text: str) -> bool:
 
 
 def looks_like_subheading(text: str) -> bool:
-    """A sub-heading: a short line that starts like a title and does not end like a sentence."""
+    """A sub-heading: a short line that starts like a title and does not end like a sentence.
+
+    A line ending in an omission (`... reserve requirements. <…>`) or in the closing quote of the early pages
+    (`Thank you.“`) ends a sentence too.
+    """
     # The cheap tests first: this runs on most body lines.
-    return len(text) <= 160 and text[:1].isupper() and not _ends_sentence(text) and len(text.split()) <= 20
+    return (len(text) <= 160 and text[:1].isupper() and not _ends_sentence(text) and len(text.split()) <= 20
+            and not text.endswith(("<…>", "“")))
 
 
 def looks_like_caption(text: str) -> bool:

@@ -391,3 +391,13 @@ def test_a_see_also_box_headed_in_russian() -> None:
                              "Press statement following a meeting between the presidents of Russia, Belarus and "
                              "Kazakhstan"]
     assert (page.subheadings, page.photo_captions, page.turns[0].paragraphs) == ([], [], ["Thank you."])
+
+
+@pytest.mark.parametrize("line", [
+    "This is why we plan to introduce differentiated reserve requirements. <…>",  # page 56768 (day file 2018-02-01)
+    "Thank you.“",  # day file 2005-09-27: the closing quote of the early pages
+])
+def test_a_line_ending_in_an_omission_or_closing_quote_is_no_subheading(line: str) -> None:
+    page = parse_page(_page(f"Vladimir Putin: Friends,\n{line}\nMore."), "t.txt")
+    assert page.subheadings == []
+    assert page.turns[0].paragraphs == ["Friends,", line, "More."]
