@@ -10,7 +10,9 @@ Rules, in order (the evidence code of each is what `speaker_aliases.evidence` sh
    case-folded (`Vladimir PUTIN`), and the id taken as lower-case ASCII.
 2. `middle_initial`: `Vladimir V. Putin` -> `vladimir-putin` when that name is known from the corpus;
    `middle_name`: a name of two words and the one name of three words or more with the same first and last word
-   (`Jose Barroso`, `Jose Manuel Barroso`) take the more used one's id.
+   (`Jose Barroso`, `Jose Manuel Barroso`) take the more used one's id; `transliteration`: names of two words, the
+   same surname and the same given name in another Latin spelling (`_fold_given`: `Aleksandr`/`Alexander`,
+   `Natalia`/`Natalya`), spoken within `SURNAME_YEARS` years of each other, take the most used spelling's id.
 3. `typo`: a rare spelling whose surname equals a well-attested name's and whose given name is within a small
    edit distance of it (`Valdimir Putin`, `Vladmir Putin`), when exactly one such name exists and it is used
    at least `TYPO_RATIO` times as often; `role_typo`: a misspelt role word before a known name
@@ -57,8 +59,8 @@ HONORIFICS = frozenset("""mr mrs ms miss mister madam madame sir dr doctor prof 
 TYPO_RATIO = 5
 TYPO_MAX_TURNS = 5
 SURNAME_YEARS = 4
-EVIDENCE_ORDER = ("name", "middle_initial", "middle_name", "role_typo", "typo", "page_spelling", "corpus_surname",
-                  "page_tag", "page_card", "page_label", "person_id", "user_veto", "user")
+EVIDENCE_ORDER = ("name", "middle_initial", "middle_name", "transliteration", "role_typo", "typo", "page_spelling",
+                  "corpus_surname", "page_tag", "page_card", "page_label", "person_id", "user_veto", "user")
 _GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Za-z])")
 _INITIAL = re.compile(r"^[A-Za-z]\.$")
 
@@ -226,8 +228,11 @@ def resolve(utterances: pl.DataFrame, events: pl.DataFrame,
 def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
     """Merges decided once per id over the corpus: middle initials, typos, misspelt roles (name_id, to_id, how)."""
     counts = rows.filter(~pl.col("short") & pl.col("person_like")).group_by("name_id").agg(
-        pl.len().alias("n"), pl.first("surname"), pl.first("given"), pl.first("no_middle_id"), pl.first("norm_name"))
+        pl.len().alias("n"), pl.first("surname"), pl.first("given"), pl.first("no_middle_id"), pl.first("norm_name"),
+        pl.min("year").alias("y0"), pl.max("year").alias("y1"))
     n_by_id = dict(zip(counts["name_id"].to_list(), counts["n"].to_list(), strict=True))
+    n_words = {nid: norm.count(" ") + 1 for nid, norm in counts.select("name_id", "norm_name").iter_rows()}
+    years = {nid: (y0 or 0, y1 or 0) for nid, y0, y1 in counts.select("name_id", "y0", "y1").iter_rows()}
     by_surname: dict[str, list[tuple[str, str, int]]] = {}
     for nid, n, surname, given in counts.select("name_id", "n", "surname", "given").iter_rows():
         by_surname.setdefault(surname, []).append((nid, given, n))
@@ -238,7 +243,7 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
         if len(words) >= 3 and all(len(w.rstrip(".")) > 1 for w in words):
             by_ends.setdefault((words[0].lower(), words[-1].lower()), []).append(nid)
     merges: list[tuple[str, str, str]] = []
-    for nid, n, surname, given, no_middle, norm in counts.iter_rows():
+    for nid, n, surname, given, no_middle, norm, y0, y1 in counts.iter_rows():
         if no_middle != nid and no_middle in n_by_id:
             merges.append((nid, no_middle, "middle_initial"))
             continue
@@ -253,6 +258,16 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
             else:
                 merges.append((longer[0], nid, "middle_name"))
             continue
+        if len(tokens) == 2 and given is not None:
+            # The same given name in another Latin spelling (`Aleksandr`/`Alexander`), spoken within `SURNAME_YEARS`
+            # years of it: the most used spelling's id.
+            same = [(cn, cid) for cid, cgiven, cn in by_surname.get(surname, ())
+                    if cgiven and cgiven != given and _fold_given(cgiven) == _fold_given(given)
+                    and n_words[cid] == 2 and years[cid][0] - SURNAME_YEARS <= (y1 or 0)
+                    and (y0 or 0) <= years[cid][1] + SURNAME_YEARS]
+            if same and (best := min([(-cn, cid) for cn, cid in same] + [(-n, nid)]))[1] != nid:
+                merges.append((nid, best[1], "transliteration"))
+                continue
         if n > TYPO_MAX_TURNS or given is None:
             continue
         near = [cid for cid, cgiven, cn in by_surname.get(surname, ())
@@ -278,8 +293,9 @@ def _merge_page_spellings(rows: pl.DataFrame) -> pl.DataFrame:
     """Two spellings of one full name on one page are one person (`Sergei Brilev` and `Sergey Brilev`).
 
     Two ids that one page gives, of as many words, the same but for one word that is a close spelling (`_close`:
-    the given name or the surname), and no initial among them, take the id more used in the corpus, also on the
-    other pages; spellings linked in this way over several pages form one group.
+    the given name or the surname; words equal under `_fold_given` count as the same), and no initial among them,
+    take the id more used in the corpus, also on the other pages; spellings linked in this way over several pages
+    form one group.
     """
     full = rows.filter(~pl.col("short") & pl.col("person_like"))
     counts = full.group_by("resolved").len()
@@ -288,9 +304,9 @@ def _merge_page_spellings(rows: pl.DataFrame) -> pl.DataFrame:
            .with_columns(pl.col("resolved").str.split("-").alias("w"))
            .filter(pl.col("w").list.len() >= 2)
            .with_columns(pl.col("w").list.len().alias("k"), pl.col("w").list.last().alias("last"),
-                         pl.col("w").list.slice(0, pl.col("w").list.len() - 1).list.join("-").alias("head")))
+                         pl.col("w").list.first().map_elements(_fold_given, return_dtype=pl.String).alias("first")))
     pairs = set()
-    for key in ("last", "head"):  # the same surname (a given name differs), or the same given names
+    for key in ("last", "first"):  # the same surname (a given name differs), or the same given name (`_fold_given`)
         joined = ids.join(ids, on=["event_id", "k", key], suffix="_b").filter(pl.col("resolved") < pl.col("resolved_b"))
         pairs |= set(joined.select("resolved", "resolved_b").iter_rows())
     parent: dict[str, str] = {}
@@ -302,8 +318,8 @@ def _merge_page_spellings(rows: pl.DataFrame) -> pl.DataFrame:
 
     for a, b in sorted(pairs):
         wa, wb = a.split("-"), b.split("-")
-        diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
-        if len(diff) == 1 and min(map(len, wa + wb)) > 1 and _close(*diff[0]):
+        diff = [(x, y) for x, y in zip(wa, wb, strict=True) if _fold_given(x) != _fold_given(y)]
+        if len(diff) <= 1 and min(map(len, wa + wb)) > 1 and (not diff or _close(*diff[0])):
             ra, rb = root(a), root(b)
             if ra != rb:
                 # The group's id is its most used spelling.
@@ -318,6 +334,22 @@ def _merge_page_spellings(rows: pl.DataFrame) -> pl.DataFrame:
                           .otherwise(pl.col("evidence")).alias("evidence"),
                           pl.coalesce("to_id", "resolved").alias("resolved"))
             .drop("to_id"))
+
+
+_SPELLINGS = ((re.compile(r"ks"), "x"), (re.compile(r"kh"), "h"), (re.compile(r"dr$"), "der"),
+              (re.compile(r"(?:ey|ei|ii|iy|y)$"), "i"), (re.compile(r"ay$"), "ai"), (re.compile(r"y([oe])"), "e"),
+              (re.compile(r"y([au])"), r"i\1"))
+
+
+def _fold_given(given: str) -> str:
+    """A given name with the Latin spellings of one Russian name made equal (`aleksandr`, `alexander`).
+
+    >>> [_fold_given(g) for g in ("aleksandr", "alexander", "natalia", "natalya", "yevgeny", "evgenii", "ilkham")]
+    ['alexander', 'alexander', 'natalia', 'natalia', 'evgeni', 'evgeni', 'ilham']
+    """
+    for pattern, repl in _SPELLINGS:
+        given = pattern.sub(repl, given)
+    return given
 
 
 def _close(a: str, b: str) -> bool:

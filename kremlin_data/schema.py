@@ -181,8 +181,8 @@ _FIELDS: list[Field] = [
     Field("alias", STR, "A speaker name as printed in labels (`speaker_name` of the utterances: the label without "
           "its role), before the corpus-wide identity step.", nullable=False),
     Field("evidence", STR, "What gave the alias its speaker_id: `name` (the printed name itself, titles dropped, "
-          "case folded), `middle_initial`, `middle_name`, `typo`, `role_typo`, `page_spelling` (two spellings of "
-          "a name on one page), `page_label`, `page_card`, `page_tag` (a surname "
+          "case folded), `middle_initial`, `middle_name`, `transliteration`, `typo`, `role_typo`, `page_spelling` "
+          "(two spellings of a name on one page), `page_label`, `page_card`, `page_tag` (a surname "
           "resolved within its page through another label, a person card or a Persons tag), `corpus_surname`, "
           "`person_id` (the site's person link, HTML), `user` or `user_veto` (the `--aliases` file). See README, "
           "Speaker identity.", nullable=False),

@@ -93,7 +93,7 @@ PUTIN = [("p1", "Vladimir Putin", None)] * 20
     # never across different people: a different given name, or a rarer form that is not rare enough
     ([*PUTIN, ("e1", "Lyudmila Putina", None), ("e1", "Vladislav Putin", None)], {},
      ["vladimir-putin"] * 20 + ["lyudmila-putina", "vladislav-putin"]),
-    ([("e1", "Sergei Ivanov", None), ("e2", "Sergey Ivanov", None)], {}, ["sergei-ivanov", "sergey-ivanov"]),
+    # (`Sergei`/`Sergey Ivanov` in the same years were two ids until the `transliteration` rule: see below)
     # a surname alone on a page that names nobody: the one full name of that surname spoken in those years
     ([("e1", "George Bush", None), ("e2", "Bush", None)], {}, ["george-bush"] * 2),
     # names the site links to one person-catalogue id share an id (HTML input)
@@ -199,7 +199,7 @@ def test_refine_names_takes_a_name_with_a_particle_and_a_long_name_from_another_
      ["viktor-khristenko", "vladimir-khristenko"]),
     ([("e1", "N. Semenikhin", None), ("e1", "N. Semenikhina", None)], ["n-semenikhin", "n-semenikhina"]),
     ([("e1", "Dmitry Zykov", None), ("e1", "Vyacheslav Zykov", None)], ["dmitry-zykov", "vyacheslav-zykov"]),
-    ([("e1", "Natalia Ivanova", None), ("e2", "Natalya Ivanova", None)], ["natalia-ivanova", "natalya-ivanova"]),
+    ([("e1", "Kirill Kleimenov", None), ("e2", "Kirill Kleymenov", None)], ["kirill-kleimenov", "kirill-kleymenov"]),
 ])
 def test_two_spellings_of_a_name_on_one_page_are_one_person(turns: list[Turn], expected: list[str]) -> None:
     assert _ids(turns) == expected
@@ -216,3 +216,28 @@ def test_two_spellings_of_a_name_on_one_page_are_one_person(turns: list[Turn], e
 ])
 def test_a_name_without_its_middle_names_is_the_same_person(turns: list[Turn], expected: list[str]) -> None:
     assert _ids(turns) == expected
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    # Day files: the same given name in another Latin spelling, the surname the same, takes the most used one
+    ([("e1", "Alexander Lukashenko", None)] * 6 + [("e2", "Aleksandr Lukashenko", None)] * 4,
+     ["alexander-lukashenko"] * 10),
+    ([("e1", "Natalya Zhdanova", None)] * 2 + [("e2", "Natalia Zhdanova", None)], ["natalya-zhdanova"] * 3),
+    # on one page, a spelling of the given name and one of the surname at once (`Sergey Brilev`, `Sergei Brilyov`)
+    ([("e1", "Sergei Brilyov", None)] * 3 + [("e1", "Sergey Brilev", None)], ["sergei-brilyov"] * 4),
+    ([("e1", "Sergei Ivanov", None), ("e2", "Sergey Ivanov", None)], ["sergei-ivanov"] * 2),  # a tie: the first id
+    # different names: left apart
+    ([("e1", "Alexandra Ivanova", None), ("e2", "Alexander Ivanova", None)],
+     ["alexandra-ivanova", "alexander-ivanova"]),
+])
+def test_a_given_name_in_another_latin_spelling_is_the_same_person(turns: list[Turn], expected: list[str]) -> None:
+    assert _ids(turns) == expected
+
+
+def test_another_latin_spelling_years_apart_is_left_apart() -> None:
+    # Day files: `Natalia Ivanova` asked at the 2006 press conference, `Natalya Ivanova` at the 2013 one.
+    u, events = _tables([("e1", "Natalia Ivanova", None), ("e2", "Natalya Ivanova", None)])
+    events = events.with_columns(pl.Series("date", [dt.date(2006, 1, 31), dt.date(2013, 12, 19)]))
+    assert resolve(u, events)[0]["speaker_id"].to_list() == ["natalia-ivanova", "natalya-ivanova"]
+    events = events.with_columns(pl.Series("date", [dt.date(2010, 1, 31), dt.date(2013, 12, 19)]))
+    assert resolve(u, events)[0]["speaker_id"].to_list() == ["natalia-ivanova"] * 2
