@@ -67,6 +67,10 @@ _BARE_NAME = re.compile(r"^(?!(?:In|At|On|To|By|For|From|With|Of|The|An?|Yes|No|
 
 # A line opening with one of these continues the line before it (a line break after a link).
 _CONTINUATION_MARKS = frozenset(",.;?!)]’")
+# A label's note on the line after its name (`President of Slovenia Danilo Turk` / `(retranslated): Thank you.`).
+_NOTE_COLON = re.compile(r"^\([^)]*\)\s*:")
+# A bracket after one of these opens a stage note (`... these freedoms…` / `(Shouts from the audience.)`).
+_BEFORE_A_NOTE = frozenset(",”\"»)…>“")
 _NO_LABEL: tuple[Label | None, bool] = (None, False)  # a line without a colon: no label, whatever the names
 
 FOOTER_HEADS = ("Geography", "Topics", "Persons")
@@ -397,28 +401,32 @@ def _join_continuations(lines: _Lines, start: int, stop: int) -> tuple[int, dict
     """Glue to the line before it each body line that continues it; returns the new stop and the glued line numbers.
 
     The text version breaks a line after each link (`... citizens of CIS` / `states to enter ...`, `... Mr Siluanov` /
-    `, this is ...`, `Mr Naryshkin` / `[Chief of Staff ...] sends me ...`): a line that opens in lower case or with an
-    editor's bracket (and is not a label: `chairman of ... Nikolai Tokarev:`), or with a mark that never opens a
-    paragraph (`,.;?!)]’`), goes on the line before it, after a space where it opens with a letter or bracket. A
-    line in lower case or opening with a bracket after the end of a sentence or a colon stays a paragraph
-    (`caller: Good evening`, `a) aimed at ...;`, `[Mr Miller went on to report ...]`). Only whole lines join (the
-    pieces of a flattened line are fields and paragraphs). The line before must be text, not a separator, an
-    omission, a `See also` heading, a photo counter or a date. ``joined`` maps the line number of each line that
-    took others to theirs.
+    `, this is ...`, `Mr Naryshkin` / `[Chief of Staff ...] sends me ...`, `... Eurasian Economic Union` / `(EAEU). In
+    recent years ...`): a line that opens in lower case or with a bracket (and is not a label: `chairman of ...
+    Nikolai Tokarev:`, nor a label's note: `(retranslated): ...`), or with a mark that never opens a paragraph
+    (`,.;?!)]’`), goes on the line before it, after a space where it opens with a letter or bracket. A line in
+    lower case or opening with a bracket after the end of a sentence or a colon stays a paragraph (`caller: Good
+    evening`, `a) aimed at ...;`, `[Mr Miller went on to report ...]`), and so does a stage note after a comma,
+    a quote or an ellipsis (`Good afternoon,` / `(Addressing ...)`, `... these freedoms…` / `(Shouts ...)`). Only
+    whole lines join (the pieces of a flattened line are fields and paragraphs). The line before must be text, not
+    a separator, an omission, a `See also` heading, a photo counter or a date. ``joined`` maps the line number of
+    each line that took others to theirs.
     """
     t, nos = lines.texts, lines.nos
-    if not any(s[0] in _CONTINUATION_MARKS or s[0].islower() or s[0] == "[" for s in t[start + 1:stop]):
+    if not any(s[0] in _CONTINUATION_MARKS or s[0].islower() or s[0] in "[(" for s in t[start + 1:stop]):
         return stop, {}
     texts, numbers = t[:start + 1], nos[:start + 1]
     joined: dict[int, list[int]] = {}
     for k in range(start + 1, stop):
         s, before = t[k], texts[-1]
         head = s[0]
-        if (head in _CONTINUATION_MARKS or ((head.islower() or head == "[") and before[-1] not in ".!?:"
+        opens_word = head.islower() or head == "[" or (
+            head == "(" and before[-1] not in _BEFORE_A_NOTE and not _NOTE_COLON.match(s))
+        if (head in _CONTINUATION_MARKS or (opens_word and before[-1] not in ".!?:"
                                             and _continues_in_lower_case(s, t[k + 1] if k + 1 < stop else ""))) \
                 and nos[k] != nos[k - 1] and (k + 1 == len(nos) or nos[k + 1] != nos[k]) \
                 and not _takes_no_continuation(before):
-            texts[-1] = f"{before} {s}" if head.islower() or head == "[" else before + s
+            texts[-1] = f"{before} {s}" if opens_word else before + s
             joined.setdefault(numbers[-1], []).append(nos[k])
         else:
             texts.append(s)

@@ -342,6 +342,17 @@ def test_golden_page(quirk: str, update_golden: bool) -> None:
      [("Vladimir Putin", ["Thank you.", "Mr Khristenko [Chairman of the Eurasian Economic Commission Board in "
                                         "2012–2016] prepared the ground very well.",
                           "[Mr Miller went on to report on problems with the gasification programme.]"])], []),
+    # day file 2017-05-15: a bracket after a link; a stage note after a comma or an ellipsis stays (2007-01-29,
+    # 2008-12-12), and so does a label's note on the line after its name (2011-05-16)
+    ("Vladimir Putin: Colleagues, Russia is focused on the development of the Eurasian Economic Union\n"
+     "(EAEU). In recent years, this association has made achievements.\nGood afternoon,\n"
+     "(Addressing Deputy Prime Minister Sergei Ivanov) Sergei Borisovich.\nIt is these freedoms…\n"
+     "(Shouts from the audience.) …There’s no need.\nPRESIDENT OF SLOVENIA DANILO TURK\n(retranslated): Thank you.",
+     [("Vladimir Putin", ["Colleagues, Russia is focused on the development of the Eurasian Economic Union (EAEU). In "
+                          "recent years, this association has made achievements.", "Good afternoon,",
+                          "(Addressing Deputy Prime Minister Sergei Ivanov) Sergei Borisovich.",
+                          "It is these freedoms…", "(Shouts from the audience.) …There’s no need."]),
+      ("PRESIDENT OF SLOVENIA DANILO TURK", ["Thank you."])], []),
     # a separator is never continued
     ("Vladimir Putin: Good evening.\n* * *\n, and more.", [("Vladimir Putin", ["Good evening.", ", and more."])], []),
 ])
