@@ -259,9 +259,11 @@ TIME_AFTER = re.compile(r"\s+(?:time|term|round|stage|phase|wave|place)\b")
 # ("a third cheaper", "a third more", "a third last year"), which `rank_after_a_third` checks; "a third one" ranks.
 WORD_AFTER_THIRD = re.compile(r"\s+([a-z][a-z-]*)\b(?![’'])")
 _NOT_RANK_AFTER_THIRD = frozenset("more last next below above".split())
-# Before "a half", on the reversed text: "and", a unit of time in the singular, and "a"/"an" or no article (not "one
-# year and a half": "one year" is a claim already). "a year and a half" is 1.5 years.
-PERIOD_AND_BEFORE = re.compile(r"\s+dna\s+(raey|htnom|keew|yad|ruoh|edaced|yrutnec)(?:\s+n?a\b)?(?!\s+eno\b|\s*\d)")
+# Before "a half", on the reversed text: "and", a unit of time in the singular, and "a"/"an", or a determiner or the
+# start of a clause before the unit ("the last year and a half"; not "one year and a half", where "one year" is a
+# claim already). "a year and a half" is 1.5 years.
+PERIOD_AND_BEFORE = re.compile(r"\s+dna\s+(raey|htnom|keew|yad|ruoh|edaced|yrutnec)(?:\s+n?a\b|(?=\s+(?:eht|siht|taht|"
+                               r"tsal|txen|tsap|rehtona|ruo|gnimoc|ro)\b|\s*[.?!:;,–—(]|\Z))")
 HALF_OK_AFTER = re.compile(r"\s+(?:of|the|a|an|as)\b", re.I)
 HALF_NOT_BEFORE = re.compile(r"\s+(?:" + _rev("first|second|the|this|next|last|a|one") + r")\b")
 FROM_BEFORE = re.compile(r"\bfrom\b")

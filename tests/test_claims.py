@@ -960,6 +960,12 @@ def test_a_unit_of_time_and_a_half_is_one_and_a_half_of_it(text: str, expected: 
     assert [(c.surface, c.kind, c.value, c.unit, c.bound) for c in extract_claims(text)] == expected
 
 
+@pytest.mark.parametrize("text", ["three year and a half", "in one year and a half", "two year and a half ago"])
+def test_a_unit_of_time_and_a_half_never_overlaps_the_claim_before_it(text: str) -> None:
+    spans = [(c.char_start, c.char_end) for c in extract_claims(text)]
+    assert spans and all(end <= start for (_, end), (start, _) in pairwise(spans))
+
+
 @pytest.mark.parametrize("text, unit", [
     ("It also included automobiles and 88 buses.", "bus"),
     ("Currently, we have already provided housing for 33,000 servicemen and are now commissioning", "serviceman"),
