@@ -43,9 +43,16 @@ _GENERIC_PLAIN = re.compile(
 def clean(text: str) -> str:
     r"""Text as the text version prints it: NBSP as a space, runs of white space as one space, stripped.
 
+    Zero-width spaces and soft hyphens, which the site leaves in a few pages (`violations of \u200b\u200blabour`),
+    go: they are not white space to `str.split`.
+
     >>> clean("President of\u00a0Russia \n Vladimir Putin ")
     'President of Russia Vladimir Putin'
+    >>> clean("of \u200b\u200blabour")
+    'of labour'
     """
+    if "\u200b" in text or "\u00ad" in text:
+        text = text.replace("\u200b", "").replace("\u00ad", "")
     return " ".join(text.split())  # str.split() splits at NBSP too (Unicode white space)
 
 

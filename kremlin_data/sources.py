@@ -39,6 +39,8 @@ _GENERIC_LABELS = frozenset({"Question", "Answer", "Remark", "Reply", "Response"
 NAN_COUNTER = "NaN /"
 # Non-breaking and other fixed-width spaces print as spaces; replace() is much faster than translate().
 _SPACES = ("\u00a0", "\u202f", "\u2007", "\t")
+# Zero-width spaces and soft hyphens (`violations of \u200b\u200blabour`, `stereotypes\u00ad –`) print as nothing.
+_INVISIBLE = ("\u200b", "\u00ad")
 # What a missing path, or one through a file or a link loop, gives: Path.exists() says False to these.
 _NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EBADF})
 
@@ -174,7 +176,7 @@ def gunzip(data: bytes) -> bytes:
 
 
 def decode_text(data: bytes) -> Decoded:
-    r"""UTF-8 (with or without BOM) to text with LF line ends and plain spaces.
+    r"""UTF-8 (with or without BOM) to text with LF line ends and plain spaces; zero-width spaces and soft hyphens go.
 
     Undecodable bytes become U+FFFD and are reported with their byte offset and line.
 
@@ -200,6 +202,9 @@ def decode_text(data: bytes) -> Decoded:
     for space in _SPACES:
         if space in text:
             text = text.replace(space, " ")
+    for mark in _INVISIBLE:
+        if mark in text:
+            text = text.replace(mark, "")
     return Decoded(text, problems)
 
 

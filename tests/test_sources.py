@@ -169,3 +169,10 @@ def test_find_inputs_lists_files_as_sorted_rglob_does_without_bookkeeping(tmp_pa
     assert sorted(found + skipped) == expected
     assert found == [f for f in expected if f.suffix != ".md"]
     assert [p.relative_to(tmp_path).as_posix() for p in skipped] == ["z/notes.md"]
+
+
+def test_zero_width_spaces_and_soft_hyphens_go() -> None:
+    # text page 17631 (`violations of \u200b\u200blabour`), day file 2011-01-20 (`stereotypes\u00ad – of all`)
+    data = "violations of \u200b\u200blabour and social rights\nnot the stereotypes\u00ad – of all the peoples\n"
+    assert decode_text(data.encode("utf-8")).text == ("violations of labour and social rights\n"
+                                                      "not the stereotypes – of all the peoples\n")
