@@ -321,7 +321,7 @@ def _parse_header(lines: _Lines, page: Page) -> int:
     # The lead may run over a few paragraphs; it ends at the date line.
     lead_end = next((k for k in range(i, min(i + 5, len(t))) if _is_date_line(t[k])), i + 1)
     if lead_end > i and i < len(t) and not _is_date_line(t[i]):
-        page.lead = "\n".join(t[i:lead_end])
+        page.lead = _join_lead(t[i:lead_end])
         for k in range(i, min(lead_end, len(t))):
             place(k, "lead")
         i = lead_end
@@ -348,6 +348,23 @@ def _parse_header(lines: _Lines, page: Page) -> int:
         place(i, "place")
         i += 1
     return i
+
+
+def _join_lead(paragraphs: list[str]) -> str:
+    """The lead's paragraphs joined by a newline, but for lines that continue the line before them.
+
+    A line that opens in lower case (after a space) or with `,.;?!)]’` goes on the line before it: the flattened
+    page 55895 breaks its lead `Head of Rosfinmonitoring` / `briefed the President ...`.
+    """
+    lead = paragraphs[0]
+    for s in paragraphs[1:]:
+        if s[0].islower():
+            lead += " " + s
+        elif s[0] in _CONTINUATION_MARKS:
+            lead += s
+        else:
+            lead += "\n" + s
+    return lead
 
 
 def _is_box_date(text: str) -> bool:

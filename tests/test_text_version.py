@@ -412,3 +412,12 @@ def test_a_line_ending_in_an_omission_or_closing_quote_is_no_subheading(line: st
     page = parse_page(_page(f"Vladimir Putin: Friends,\n{line}\nMore."), "t.txt")
     assert page.subheadings == []
     assert page.turns[0].paragraphs == ["Friends,", line, "More."]
+
+
+def test_a_lead_cut_by_a_line_break_is_one_paragraph() -> None:
+    # day file 2017-10-23 (page 55895): a flattened page's lead over two lines; a second paragraph stays apart
+    page = parse_lines(["Events", "Meeting with Yury Chikhanchin", "Head of Rosfinmonitoring",
+                        "briefed the President on the service’s current activities.", "A second paragraph.",
+                        "October 23, 2017", "14:40", "Vladimir Putin: Good afternoon.", "Text version"], "t.txt")
+    assert page.lead == ("Head of Rosfinmonitoring briefed the President on the service’s current activities.\n"
+                         "A second paragraph.")
