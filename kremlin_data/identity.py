@@ -230,20 +230,23 @@ def _id_level_merges(rows: pl.DataFrame) -> pl.DataFrame:
     counts = rows.filter(~pl.col("short") & pl.col("person_like")).group_by("name_id").agg(
         pl.len().alias("n"), pl.first("surname"), pl.first("given"), pl.first("no_middle_id"), pl.first("norm_name"),
         pl.min("year").alias("y0"), pl.max("year").alias("y1"))
-    n_by_id = dict(zip(counts["name_id"].to_list(), counts["n"].to_list(), strict=True))
-    n_words = {nid: norm.count(" ") + 1 for nid, norm in counts.select("name_id", "norm_name").iter_rows()}
-    years = {nid: (y0 or 0, y1 or 0) for nid, y0, y1 in counts.select("name_id", "y0", "y1").iter_rows()}
+    ids = counts.rows()
+    n_by_id: dict[str, int] = {}
+    n_words: dict[str, int] = {}
+    years: dict[str, tuple[int, int]] = {}
     by_surname: dict[str, list[tuple[str, str, int]]] = {}
-    for nid, n, surname, given in counts.select("name_id", "n", "surname", "given").iter_rows():
-        by_surname.setdefault(surname, []).append((nid, given, n))
     # Names of three words or more by their first and last word, for `Jose Barroso` / `Jose Manuel Barroso`.
     by_ends: dict[tuple[str, str], list[str]] = {}
-    for nid, norm in counts.select("name_id", "norm_name").iter_rows():
+    for nid, n, surname, given, _, norm, y0, y1 in ids:
+        n_by_id[nid] = n
+        n_words[nid] = norm.count(" ") + 1
+        years[nid] = (y0 or 0, y1 or 0)
+        by_surname.setdefault(surname, []).append((nid, given, n))
         words = norm.split()
         if len(words) >= 3 and all(len(w.rstrip(".")) > 1 for w in words):
             by_ends.setdefault((words[0].lower(), words[-1].lower()), []).append(nid)
     merges: list[tuple[str, str, str]] = []
-    for nid, n, surname, given, no_middle, norm, y0, y1 in counts.iter_rows():
+    for nid, n, surname, given, no_middle, norm, y0, y1 in ids:
         if no_middle != nid and no_middle in n_by_id:
             merges.append((nid, no_middle, "middle_initial"))
             continue

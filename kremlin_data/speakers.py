@@ -79,6 +79,16 @@ def _is_role_word(token: str) -> bool:
     low = token.lower()
     return low in ROLE_WORDS or ("-" in low and low.partition("-")[0] in ROLE_WORDS)
 
+def _is_name_word(token: str) -> bool:
+    """A word that may stand in a bare name: no role word, no connector but a name particle (`de`), no possessive.
+
+    >>> [_is_name_word(t) for t in ("Fernandez", "de", "of", "Minister", "NPR's")]
+    [True, True, False, False, False]
+    """
+    return (not _is_role_word(token) and (token not in CONNECTORS or token.lower() in PARTICLES)
+            and not token.endswith(("'s", "’s")))
+
+
 # A label, an optional note in brackets just before the colon, the colon, and the speech. Roles may hold
 # bracketed abbreviations (`(FNPR)`); the site sometimes leaves out the space after the colon.
 _LABEL_RE = re.compile(r"^(?P<label>[^:]{1,300}?)\s*(?:\((?P<note>[^()]{1,200})\))?\s*:\s*(?P<rest>.*)$")
@@ -618,9 +628,7 @@ def _split_label(label: str, known: Container[str]) -> tuple[str | None, str | N
         if label[:comma] in known:
             return label[:comma], label[comma + 2:].strip() or None
         comma = label.rfind(", ", 0, comma)
-    # A short label of name words is a name; a possessive is no word of a name (`NPR's Robert Siegel`).
-    if len(tokens) <= 4 and all(not _is_role_word(t) and (t not in CONNECTORS or t.lower() in PARTICLES)
-                                and not t.endswith(("'s", "’s")) for t in tokens):
+    if len(tokens) <= 4 and all(map(_is_name_word, tokens)):  # a short label of name words is a name
         return label, None
     if ", " in label:  # `A. Magometov, Rector of the ...`, `Major-General Sergey V. Yangorev, the Commander of ...`
         head, _, tail = label.partition(", ")
@@ -689,9 +697,7 @@ def short_label_names(labels: Iterable[str]) -> set[str]:
     for label in labels:
         label = fix_joined_name(label)
         tokens = label.split()
-        if (generic_kind(label) is None and 2 <= len(tokens) <= 4
-                and all(not _is_role_word(t) and (t not in CONNECTORS or t in PARTICLES)
-                        and not t.endswith(("'s", "’s")) for t in tokens)):
+        if generic_kind(label) is None and 2 <= len(tokens) <= 4 and all(map(_is_name_word, tokens)):
             names.add(label)
     return names
 
